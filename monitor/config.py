@@ -1,0 +1,248 @@
+"""Configuration: one TOML file, read once and validated at load.
+
+In: a path (``--config`` or ``MONITOR_CONFIG``) or none, and the environment for secrets.
+Out: a frozen ``Config``. Every problem is reported at once, each naming its key, e.g.
+``monitor.toml: feeds[2].interval: expected a duration like '15m'``. Without a file the
+embedded defaults apply: poll ``seeds/``, match ``rules/``, store in ``var/monitor.db`` and
+write digests to ``var/outbox/``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+import typing
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from monitor.errors import ConfigError
+
+CONFIG_ENV = "MONITOR_CONFIG"
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_duration(value: object) -> timedelta:
+    """'90s', '15m', '2h', '1d' or a number of seconds -> timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return timedelta(seconds=value)
+    if isinstance(value, str) and (m := _DURATION.match(value)) and int(m[1]) > 0:
+        return timedelta(**{_UNITS[m[2]]: int(m[1])})
+    raise ValueError(f"expected a duration like '15m', '2h' or '1d', got {value!r}")
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def read_secret(env_name: str | None) -> SecretStr | None:
+    """A secret from $NAME, or from the file named by $NAME_FILE (trailing newline dropped)."""
+    if not env_name:
+        return None
+    if (value := os.environ.get(env_name)) is not None:
+        return SecretStr(value)
+    if path := os.environ.get(f"{env_name}_FILE"):
+        try:
+            return SecretStr(Path(path).read_text(encoding="utf-8").rstrip("\r\n"))
+        except OSError as exc:
+            raise ConfigError(f"{env_name}_FILE: cannot read {path}: {exc.strerror}") from exc
+    return None
+
+
+class FeedConfig(_Model):
+    name: str
+    url: str  # http(s)://, file://, or a local file or folder path
+    interval: Duration = timedelta(minutes=15)
+    language: str | None = None
+    full_text: bool = False
+    tags: tuple[str, ...] = ()
+    enabled: bool = True
+
+
+class SmtpConfig(_Model):
+    host: str
+    port: int = 587
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str | None = None
+    password_env: str | None = "MONITOR_SMTP_PASSWORD"  # the secret itself never sits here
+    sender: str = Field(alias="from")
+    timeout: Duration = timedelta(seconds=30)
+
+    def password(self) -> SecretStr | None:
+        return read_secret(self.password_env)
+
+
+class WebhookConfig(_Model):
+    url: str
+    format: Literal["standard", "slack", "discord"] = "standard"
+    secret_env: str | None = None  # env var holding the `whsec_...` signing secret
+    timeout: Duration = timedelta(seconds=15)
+
+    def secret(self) -> SecretStr | None:
+        return read_secret(self.secret_env)
+
+
+class RouteConfig(_Model):
+    name: str
+    outbox: bool = False
+    email: tuple[str, ...] = ()
+    webhooks: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # rules by tag; with `rules` also empty, the route takes all
+    rules: tuple[str, ...] = ()  # rules by id
+    schedule: str = "daily 07:00"
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use a name like 'Europe/Minsk')")
+        return value
+
+    @field_validator("schedule")
+    @classmethod
+    def _valid_schedule(cls, value: str) -> str:
+        from monitor.schedule import parse_schedule  # late: schedule imports config
+
+        parse_schedule(value, "UTC")
+        return value
+
+
+def bundled(name: str) -> Path:
+    """A folder of the working directory, else the copy shipped inside the package."""
+    here = Path(name)
+    if here.exists():
+        return here
+    return Path(__file__).parent / "_bundled" / name
+
+
+def _default_feeds() -> tuple[FeedConfig, ...]:
+    return (FeedConfig(name="seeds", url=str(bundled("seeds"))),)
+
+
+def _default_rules() -> tuple[Path, ...]:
+    return (bundled("rules"),)
+
+
+def _default_routes() -> tuple[RouteConfig, ...]:
+    return (RouteConfig(name="digest", outbox=True),)
+
+
+class Config(_Model):
+    data_dir: Path = Path("var")
+    database_url: str | None = None  # default: sqlite:///<data_dir>/monitor.db
+    outbox_dir: Path | None = None  # default: <data_dir>/outbox
+    rules: tuple[Path, ...] = Field(default_factory=_default_rules)
+    user_agent: str = "monitor/0.1 (+news monitoring for human-rights work)"
+    feeds: tuple[FeedConfig, ...] = Field(default_factory=_default_feeds)
+    smtp: SmtpConfig | None = None
+    webhooks: dict[str, WebhookConfig] = Field(default_factory=dict)
+    routes: tuple[RouteConfig, ...] = Field(default_factory=_default_routes)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Config:
+        problems = []
+        for i, route in enumerate(self.routes):
+            if route.email and self.smtp is None:
+                problems.append(f"routes[{i}].email: needs an [smtp] section")
+            for name in route.webhooks:
+                if name not in self.webhooks:
+                    problems.append(f"routes[{i}].webhooks: no [webhooks.{name}] section")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'monitor.db'}"
+
+    @property
+    def outbox(self) -> Path:
+        return self.outbox_dir or self.data_dir / "outbox"
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read and validate the config; None means $MONITOR_CONFIG, else the embedded defaults."""
+    path = path or os.environ.get(CONFIG_ENV)
+    if not path:
+        return Config()
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    return config_from_dict(data, str(path))
+
+
+def config_from_dict(data: dict[str, Any], origin: str = "config") -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{origin}: {_describe(err)}" for err in exc.errors()]
+        raise ConfigError("\n".join(problems)) from None
+
+
+def _describe(err: Any) -> str:
+    loc = _location(err["loc"])
+    if err["type"] == "extra_forbidden":
+        return f"{loc}: unknown key{_suggestion(err)}"
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return f"{loc}: {message}" if loc else message
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text
+
+
+def _suggestion(err: Any) -> str:
+    key = str(err["loc"][-1])
+    known = _known_keys(err["loc"][:-1])
+    close = difflib.get_close_matches(key, known, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _known_keys(parent: tuple[Any, ...]) -> list[str]:
+    """The keys allowed where an unknown key was found (aliases as written in TOML)."""
+    model: type[BaseModel] | None = Config
+    for part in parent:
+        if model is not None and part in model.model_fields:
+            model = _inner_model(model.model_fields[part].annotation)
+    if model is None:
+        return []
+    return [fld.alias or name for name, fld in model.model_fields.items()]
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The model inside an annotation such as `tuple[FeedConfig, ...]` or `X | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        if found := _inner_model(arg):
+            return found
+    return None

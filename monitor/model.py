@@ -1,0 +1,218 @@
+"""The values that flow between pipeline stages.
+
+In: nothing (pure definitions). Out: frozen dataclasses and enums shared by fetch, parse,
+match, store, digest and deliver. No stage passes dicts to another; it passes these.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+
+# --- fetch -------------------------------------------------------------------------------
+
+
+class FetchStatus(enum.Enum):
+    OK = "ok"  # documents carry fresh bytes
+    NOT_MODIFIED = "not_modified"  # 304, or the same body hash as last time
+    GONE = "gone"  # 410: the feed is disabled and the user is told
+    ERROR = "error"  # anything else; the feed is retried later
+
+
+@dataclass(frozen=True)
+class Document:
+    """One fetched resource: a feed, an HTML page or a plain-text article file."""
+
+    location: str  # URL or file path, as the user would recognise it
+    body: bytes
+    content_type: str | None = None  # media type without parameters, e.g. "application/rss+xml"
+    charset: str | None = None  # charset declared by the transport (HTTP header), if any
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the store remembers of a feed between polls (validators, health)."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    failures: int = 0
+    last_error: str | None = None
+    last_success: datetime | None = None
+    next_check: datetime | None = None
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str  # the URL that was asked for
+    status: FetchStatus
+    documents: tuple[Document, ...] = ()
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    moved_to: str | None = None  # set on a permanent redirect (301/308): store the new URL
+    retry_after: timedelta | None = None
+    max_age: timedelta | None = None  # Cache-Control max-age or feed TTL
+    error: str | None = None
+
+
+# --- parse -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Article:
+    """A clean article: plain text, no markup. `text` is the body without the title."""
+
+    title: str
+    text: str
+    url: str | None = None
+    guid: str | None = None
+    source: str = ""  # publisher line or feed title, e.g. "RFE/RL"
+    author: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    language: str | None = None
+    feed: str = ""  # name of the configured feed it came from
+
+    @property
+    def key(self) -> str:
+        """Stable identity: guid, else URL, else a hash of title and text."""
+        basis = self.guid or self.url or f"{self.title}\n{self.text}"
+        return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.full_text.encode("utf-8")).hexdigest()[:32]
+
+    @property
+    def full_text(self) -> str:
+        """What matchers read; Evidence offsets point into this string."""
+        return f"{self.title}\n\n{self.text}" if self.text else self.title
+
+
+# --- rules and matches -------------------------------------------------------------------
+
+
+class RuleKind(enum.Enum):
+    PERSON = "person"
+    EVENT = "event"
+
+
+class Priority(enum.Enum):
+    NORMAL = "normal"  # goes into the next digest
+    HIGH = "high"  # alerts at once
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a rule was written, for error messages and --explain."""
+
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class PersonRule:
+    id: str
+    name: str
+    aka: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    priority: Priority = Priority.NORMAL
+    origin: Origin | None = None
+
+    kind = RuleKind.PERSON
+
+
+@dataclass(frozen=True)
+class EventRule:
+    id: str
+    name: str
+    any: tuple[str, ...]
+    near: tuple[str, ...] = ()
+    within: int = 20
+    exclude: tuple[str, ...] = ()  # the `not:` key of the rule file
+    tags: tuple[str, ...] = ()
+    priority: Priority = Priority.NORMAL
+    origin: Origin | None = None
+
+    kind = RuleKind.EVENT
+
+
+Rule = PersonRule | EventRule
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    people: tuple[PersonRule, ...] = ()
+    events: tuple[EventRule, ...] = ()
+
+    def all(self) -> tuple[Rule, ...]:
+        return (*self.people, *self.events)
+
+    def by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.all()}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One hit: `text` is full_text[start:end]; `snippet` is the sentence around it."""
+
+    text: str
+    snippet: str
+    start: int
+    end: int
+    variant: str = ""  # which form of the rule produced the hit (for --explain)
+    reason: str = ""  # why it counts (for --explain)
+
+
+@dataclass(frozen=True)
+class Match:
+    rule_id: str
+    kind: RuleKind
+    name: str
+    evidence: tuple[Evidence, ...]
+
+
+# --- digest and delivery -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A stored match awaiting delivery: the unit a digest is made of."""
+
+    match_id: int
+    article: Article
+    match: Match
+    tags: tuple[str, ...] = ()
+    priority: Priority = Priority.NORMAL
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A rendered digest, ready for any channel."""
+
+    route: str
+    subject: str
+    text: str
+    html: str
+    created: datetime
+    alerts: tuple[Alert, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One owed send of one digest over one channel to one target."""
+
+    id: int
+    route: str
+    channel: str  # key of deliver.CHANNELS: "outbox", "email", "webhook"
+    target: str  # folder, recipient address or webhook name
+    digest: Digest
+    attempts: int = 0

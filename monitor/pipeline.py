@@ -1,0 +1,317 @@
+"""The orchestrator: the one place where all stages meet, read top to bottom.
+
+In: a Config, a Store and a Fetcher. Out: feeds polled, articles stored and matched,
+digests rendered into owed deliveries, deliveries sent; a RunSummary for `run --once`.
+Rule files are reloaded when they change; a broken edit keeps the last good rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from monitor import rules as rules_mod
+from monitor.config import Config, FeedConfig, RouteConfig, load_config
+from monitor.deliver import send
+from monitor.digest import Footer, render_digest
+from monitor.errors import ConfigError, DeliveryError, MonitorError, ParseError, RuleError
+from monitor.fetch import Fetcher
+from monitor.match import Matcher, compile_rules
+from monitor.model import (
+    Alert,
+    Article,
+    Delivery,
+    Document,
+    FeedState,
+    FetchResult,
+    FetchStatus,
+    RuleSet,
+)
+from monitor.parse import parse_document
+from monitor.policy import next_check
+from monitor.store import Store
+
+log = logging.getLogger(__name__)
+
+# A failed delivery is retried with exponential backoff (1 min doubling, capped at 6 h,
+# with jitter) for about three days; then it is dead and reported.
+RETRY_FIRST = timedelta(minutes=1)
+RETRY_CAP = timedelta(hours=6)
+RETRY_FOR = timedelta(days=3)
+# How far back a new or edited rule looks when the rule files change.
+RETRO_WINDOW = timedelta(days=30)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class RunSummary:
+    feeds_read: int = 0
+    feeds_failed: list[str] = field(default_factory=list)
+    new_articles: int = 0
+    matches: int = 0
+    sent: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"feeds read: {self.feeds_read}" + (f" ({len(self.feeds_failed)} failed)"
+                                                if self.feeds_failed else ""),
+            f"new articles: {self.new_articles}",
+            f"new matches: {self.matches}",
+            f"digests delivered: {len(self.sent)}",
+        ]
+        out += [f"  {line}" for line in self.sent]
+        out += [f"feed failed: {line}" for line in self.feeds_failed]
+        out += [f"delivery failed (will retry): {line}" for line in self.failed]
+        return out
+
+
+class Pipeline:
+    def __init__(self, config: Config, store: Store, fetcher: Fetcher,
+                 clock: Callable[[], datetime] = utcnow, config_path: str | None = None) -> None:
+        self.config = config
+        self.config_path = config_path
+        self.store = store
+        self.fetcher = fetcher
+        self.clock = clock
+        self.rng = random.Random()
+        # One writer at a time (store, rules); fetches run outside it. Re-entrant because a
+        # config reload reloads rules, which may replay stored articles.
+        self.lock = threading.RLock()
+        self.rules = RuleSet()
+        self.matcher: Matcher = compile_rules(self.rules)
+        self.rules_fingerprint = ""
+        self.rule_errors: tuple[str, ...] = ()
+        self.reload_rules(initial=True)
+
+    # --- rules ---------------------------------------------------------------------------
+
+    def reload_rules(self, *, initial: bool = False) -> bool:
+        """Load rule files if they changed; on error keep the last good set. True if loaded."""
+        fingerprint = rules_mod.fingerprint(self.config.rules)
+        if fingerprint == self.rules_fingerprint:
+            return False
+        self.rules_fingerprint = fingerprint
+        try:
+            ruleset = rules_mod.load_rules(self.config.rules)
+        except RuleError as exc:
+            if initial:
+                raise
+            self.rule_errors = tuple(exc.problems)
+            log.error("rule files have errors; keeping the last good rules:\n%s", exc)
+            return False
+        with self.lock:
+            self.rules, self.matcher, self.rule_errors = ruleset, compile_rules(ruleset), ()
+        log.info("rules loaded: %d people, %d events", len(ruleset.people), len(ruleset.events))
+        if not initial:
+            # Retro-match: a new or edited rule sees the recent articles once; matches an
+            # article already had are not added again, so nothing repeats.
+            checked, found = self.replay(self.clock() - RETRO_WINDOW)
+            log.info("rules changed: re-matched %d recent articles, %d new matches",
+                     checked, found)
+        return True
+
+    def reload_config(self) -> None:
+        config = load_config(self.config_path)
+        with self.lock:
+            self.config = config
+            self.rules_fingerprint = ""
+            self.reload_rules()
+
+    def replay(self, since: datetime) -> tuple[int, int]:
+        """Re-match stored articles first seen since `since`; return (checked, new matches)."""
+        checked = found = 0
+        with self.lock:
+            for article_id, article in self.store.articles_since(since):
+                matches = self.matcher.match(article.full_text, article.language)
+                found += len(self.store.add_matches(article_id, matches, self.clock()))
+                checked += 1
+        return checked, found
+
+    # --- polling -------------------------------------------------------------------------
+
+    def poll(self, feeds: Sequence[FeedConfig], summary: RunSummary) -> None:
+        """Fetch feeds concurrently; ingest each result as it arrives."""
+        by_url: dict[str, tuple[FeedConfig, FeedState | None]] = {}
+        for feed in feeds:
+            # The stored URL differs from the configured one after a permanent redirect.
+            state = self.store.feed_state(feed.name, feed.url)
+            if state is not None and state.disabled:
+                log.warning("feed=%s is disabled (%s); skipping", feed.name, state.last_error)
+                continue
+            by_url[state.url if state else feed.url] = (feed, state)
+        requests = [(url, state) for url, (_, state) in by_url.items()]
+        for url, result in self.fetcher.fetch_many(requests):
+            feed, state = by_url[url]
+            self.ingest(feed, state, result, summary)
+
+    def ingest(self, feed: FeedConfig, state: FeedState | None, result: FetchResult,
+               summary: RunSummary) -> None:
+        with self.lock:
+            summary.feeds_read += 1
+            if result.status is FetchStatus.OK:
+                for document in result.documents:
+                    self._ingest_document(feed, document, summary)
+            self._record_feed(feed, state, result, summary)
+
+    def _ingest_document(self, feed: FeedConfig, document: Document,
+                         summary: RunSummary) -> None:
+        try:
+            articles = parse_document(document, feed=feed.name, language=feed.language)
+        except ParseError as exc:
+            log.warning("feed=%s document=%s: %s", feed.name, document.location, exc)
+            return
+        for article in articles:
+            self._ingest_article(article, summary)
+
+    def _ingest_article(self, article: Article, summary: RunSummary) -> None:
+        saved = self.store.save_article(article, self.clock())
+        summary.new_articles += saved.new
+        if not saved.changed:
+            return
+        matches = self.matcher.match(article.full_text, article.language)
+        summary.matches += len(self.store.add_matches(saved.article_id, matches, self.clock()))
+
+    def _record_feed(self, feed: FeedConfig, state: FeedState | None, result: FetchResult,
+                     summary: RunSummary) -> None:
+        now = self.clock()
+        old = state or FeedState(url=feed.url)
+        if result.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED):
+            new = replace(old, etag=result.etag or old.etag,
+                          last_modified=result.last_modified or old.last_modified,
+                          content_hash=result.content_hash or old.content_hash,
+                          failures=0, last_error=None, last_success=now)
+        else:
+            error = result.error or result.status.value
+            summary.feeds_failed.append(f"{feed.name}: {error}")
+            log.warning("feed=%s url=%s failed (%d in a row): %s", feed.name, result.url,
+                        old.failures + 1, error)
+            new = replace(old, failures=old.failures + 1, last_error=error,
+                          disabled=result.status is FetchStatus.GONE)
+            if new.disabled:
+                log.error("feed=%s is gone (HTTP 410) and is now disabled; remove it from "
+                          "the config or re-enable it", feed.name)
+        if result.moved_to:
+            log.warning("feed=%s moved permanently to %s; using the new URL", feed.name,
+                        result.moved_to)
+            new = replace(new, url=result.moved_to)
+        new = replace(new, next_check=next_check(result, feed.interval, new.failures, now, self.rng))
+        self.store.save_feed_state(feed.name, new, feed.url)
+
+    # --- digests and delivery ------------------------------------------------------------
+
+    def route_rule_ids(self, route: RouteConfig) -> set[str] | None:
+        """The rules a route takes: by id and by tag; None (all) when it names neither."""
+        if not route.rules and not route.tags:
+            return None
+        tags = set(route.tags)
+        return {r.id for r in self.rules.all() if r.id in route.rules or tags & set(r.tags)}
+
+    def route(self, name: str) -> RouteConfig:
+        for route in self.config.routes:
+            if route.name == name:
+                return route
+        known = ", ".join(r.name for r in self.config.routes)
+        raise ConfigError(f"no route named {name!r} (configured: {known})")
+
+    def pending(self, route: RouteConfig) -> list[Alert]:
+        """Alerts the route has not yet carried, with their rule's tags and priority."""
+        alerts = self.store.pending_alerts(route.name, self.route_rule_ids(route))
+        return [self._with_rule_info(alert) for alert in alerts]
+
+    def make_digest(self, route: RouteConfig) -> list[Delivery]:
+        """Render the route's pending alerts into one digest owed to each of its targets."""
+        with self.lock:
+            alerts = self.pending(route)
+            if not alerts:
+                return []
+            digest = render_digest(route.name, alerts, self.clock(), timezone=route.timezone,
+                                   footer=self.footer())
+            return self.store.create_digest(digest, self.targets(route), self.clock())
+
+    def _with_rule_info(self, alert: Alert) -> Alert:
+        rule = self.rules.by_id().get(alert.match.rule_id)
+        return replace(alert, tags=rule.tags, priority=rule.priority) if rule else alert
+
+    def targets(self, route: RouteConfig) -> list[tuple[str, str]]:
+        targets = [("outbox", str(self.config.outbox))] if route.outbox else []
+        targets += [("email", address) for address in route.email]
+        targets += [("webhook", name) for name in route.webhooks]
+        return targets
+
+    def footer(self) -> Footer:
+        failing = [f"{name}: {s.last_error}" for name, s in self.store.feed_states().items()
+                   if s.failures and s.last_success is not None
+                   and self.clock() - s.last_success > timedelta(days=1)]
+        dead = [f"{row['channel']} {row['target']}: {row['last_error']}"
+                for row in self.store.deliveries(["dead"])]
+        return Footer(failing_feeds=tuple(failing), rule_errors=self.rule_errors,
+                      dead_deliveries=tuple(dead))
+
+    def relay(self, summary: RunSummary) -> None:
+        """Send every owed delivery that is due; a failure stays owed and is retried."""
+        for delivery in self.store.due_deliveries(self.clock()):
+            try:
+                done = send(delivery, self.config)
+            except DeliveryError as exc:
+                self._failed(delivery, exc, summary)
+            else:
+                self.store.mark_sent(delivery.id, self.clock())
+                summary.sent.append(f"{delivery.route} -> {delivery.channel}: {done}")
+                log.info("route=%s channel=%s delivered: %s", delivery.route, delivery.channel, done)
+
+    def _failed(self, delivery: Delivery, exc: DeliveryError, summary: RunSummary) -> None:
+        now = self.clock()
+        retry_at = None if exc.permanent else self._retry_at(delivery, now)
+        self.store.mark_failed(delivery.id, str(exc), retry_at)
+        verdict = f"retry at {retry_at:%Y-%m-%d %H:%M} UTC" if retry_at else "dead, not retried"
+        summary.failed.append(f"{delivery.channel} {delivery.target}: {exc} ({verdict})")
+        log.error("route=%s channel=%s target=%s delivery failed: %s (%s)", delivery.route,
+                  delivery.channel, delivery.target, exc, verdict)
+
+    def _retry_at(self, delivery: Delivery, now: datetime) -> datetime | None:
+        if now - delivery.digest.created > RETRY_FOR:
+            return None
+        delay = min(RETRY_FIRST * 2 ** min(delivery.attempts, 20), RETRY_CAP)
+        return now + delay * (1 + self.rng.random() * 0.2)
+
+    # --- entry points --------------------------------------------------------------------
+
+    def run_once(self) -> RunSummary:
+        """Poll every enabled feed, then digest every route now and send."""
+        summary = RunSummary()
+        self.poll([f for f in self.config.feeds if f.enabled], summary)
+        for route in self.config.routes:
+            self.make_digest(route)
+        self.relay(summary)
+        return summary
+
+    def poll_feed_job(self, name: str) -> None:
+        feeds = [f for f in self.config.feeds if f.name == name]
+        self._guarded(f"feed={name}", lambda: self.poll(feeds, RunSummary()))
+
+    def digest_job(self, route_name: str) -> None:
+        routes = [r for r in self.config.routes if r.name == route_name]
+        self._guarded(f"route={route_name}", lambda: [self.make_digest(r) for r in routes])
+        self.housekeeping_job()
+
+    def housekeeping_job(self) -> None:
+        self._guarded("rules", self.reload_rules)
+        self._guarded("relay", lambda: self.relay(RunSummary()))
+
+    def _guarded(self, what: str, job: Callable[[], object]) -> None:
+        """Jobs never die silently: log the error with context and let the next run retry."""
+        try:
+            job()
+        except MonitorError as exc:
+            log.error("%s: %s", what, exc)
+        except Exception:
+            log.exception("%s: unexpected error; will retry on the next run", what)
+

@@ -1,0 +1,284 @@
+"""The store: feeds' state, articles seen, matches found, digests and the deliveries owed.
+
+In: a SQLAlchemy URL (SQLite by default, PostgreSQL too) and values from the other stages.
+Out: the same values read back. Delivery rows are written in the same transaction as the
+digest and the matches it carries (a transactional outbox), so an alert is never lost: it
+stays owed until a send succeeds, and never repeats: (route, match) is unique.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from monitor import schema
+from monitor.errors import StoreError
+from monitor.model import (
+    Alert,
+    Article,
+    Delivery,
+    Digest,
+    Evidence,
+    FeedState,
+    Match,
+    RuleKind,
+)
+
+T = schema  # short alias for the table definitions
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What saving an article did: `changed` is False for an article seen before unchanged."""
+
+    article_id: int
+    new: bool
+    changed: bool
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Connect and bring the schema up to date."""
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        try:
+            engine = sa.create_engine(url, **schema.engine_options(url))
+            schema.migrate(engine)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"cannot open database {_redact(url)}: {getattr(exc, 'orig', None) or exc}") from exc
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- feeds ---------------------------------------------------------------------------
+
+    def feed_state(self, name: str, config_url: str | None = None) -> FeedState | None:
+        """The feed's remembered state; None if unknown or its configured URL was edited."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(T.feeds).where(T.feeds.c.name == name)).first()
+        if row is None or (config_url is not None and row.config_url != config_url):
+            return None
+        return FeedState(
+            url=row.url, etag=row.etag, last_modified=row.last_modified,
+            content_hash=row.content_hash, failures=row.failures, last_error=row.last_error,
+            last_success=row.last_success, next_check=row.next_check, disabled=row.disabled,
+        )
+
+    def save_feed_state(self, name: str, state: FeedState, config_url: str) -> None:
+        values = {
+            "config_url": config_url, "url": state.url, "etag": state.etag, "last_modified": state.last_modified,
+            "content_hash": state.content_hash, "failures": state.failures,
+            "last_error": state.last_error, "last_success": state.last_success,
+            "next_check": state.next_check, "disabled": state.disabled,
+        }
+        with self.engine.begin() as conn:
+            updated = conn.execute(sa.update(T.feeds).where(T.feeds.c.name == name), values)
+            if updated.rowcount == 0:
+                conn.execute(sa.insert(T.feeds), {"name": name, **values})
+
+    def feed_states(self) -> dict[str, FeedState]:
+        with self.engine.connect() as conn:
+            names = list(conn.execute(sa.select(T.feeds.c.name)).scalars())
+        return {name: state for name in names if (state := self.feed_state(name))}
+
+    # --- articles and matches ------------------------------------------------------------
+
+    def save_article(self, article: Article, now: datetime) -> Saved:
+        """Insert a new article, or update one whose text changed; report which."""
+        key, digest = article.key, article.content_hash
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(T.articles.c.id, T.articles.c.content_hash)
+                .where(T.articles.c.key == key)
+            ).first()
+            if row is None:
+                new_id = conn.execute(sa.insert(T.articles), _article_row(article, now)).inserted_primary_key
+                assert new_id is not None
+                return Saved(int(new_id[0]), new=True, changed=True)
+            if row.content_hash == digest:
+                return Saved(row.id, new=False, changed=False)
+            values = _article_row(article, now)
+            del values["first_seen"]
+            conn.execute(sa.update(T.articles).where(T.articles.c.id == row.id), values)
+            return Saved(row.id, new=False, changed=True)
+
+    def add_matches(self, article_id: int, matches: Iterable[Match], now: datetime) -> list[int]:
+        """Record matches an article did not have before; return the new match ids."""
+        added = []
+        with self.engine.begin() as conn:
+            known = set(conn.execute(
+                sa.select(T.matches.c.rule_id).where(T.matches.c.article_id == article_id)
+            ).scalars())
+            for match in matches:
+                if match.rule_id in known:
+                    continue
+                result = conn.execute(sa.insert(T.matches), {
+                    "article_id": article_id, "rule_id": match.rule_id,
+                    "kind": match.kind.value, "name": match.name,
+                    "evidence": _evidence_json(match.evidence), "created": now,
+                })
+                assert result.inserted_primary_key is not None
+                added.append(int(result.inserted_primary_key[0]))
+        return added
+
+    def articles_since(self, since: datetime) -> list[tuple[int, Article]]:
+        """Articles first seen at or after `since`, for re-matching with new rules."""
+        query = sa.select(T.articles).where(T.articles.c.first_seen >= since)
+        with self.engine.connect() as conn:
+            return [(row.id, _article(row)) for row in conn.execute(query.order_by(T.articles.c.id))]
+
+    def count(self, table: str) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(T.metadata.tables[table])).scalar_one())
+
+    # --- digests and the outbox ----------------------------------------------------------
+
+    def pending_alerts(self, route: str, rule_ids: set[str] | None) -> list[Alert]:
+        """Matches not yet put in a digest of this route (all rules when rule_ids is None)."""
+        taken = sa.select(T.digest_items.c.match_id).where(T.digest_items.c.route == route)
+        query = (
+            _alert_select()
+            .where(T.matches.c.id.not_in(taken))
+            .order_by(T.matches.c.id)
+        )
+        if rule_ids is not None:
+            query = query.where(T.matches.c.rule_id.in_(sorted(rule_ids)))
+        with self.engine.connect() as conn:
+            return [_alert(row) for row in conn.execute(query)]
+
+    def create_digest(self, digest: Digest, targets: Sequence[tuple[str, str]],
+                      now: datetime) -> list[Delivery]:
+        """Record a digest, claim its matches for the route and owe one delivery per target."""
+        with self.engine.begin() as conn:
+            digest_id = _insert_id(conn, T.digests, {
+                "route": digest.route, "subject": digest.subject, "text": digest.text,
+                "html": digest.html, "created": digest.created,
+            })
+            conn.execute(sa.insert(T.digest_items), [
+                {"digest_id": digest_id, "route": digest.route, "match_id": alert.match_id}
+                for alert in digest.alerts
+            ])
+            deliveries = []
+            for channel, target in targets:
+                delivery_id = _insert_id(conn, T.deliveries, {
+                    "digest_id": digest_id, "channel": channel, "target": target,
+                    "status": "pending", "attempts": 0, "next_attempt": now, "created": now,
+                })
+                deliveries.append(Delivery(delivery_id, digest.route, channel, target, digest))
+        return deliveries
+
+    def due_deliveries(self, now: datetime) -> list[Delivery]:
+        """Owed deliveries whose next attempt has come, oldest first."""
+        query = (
+            sa.select(T.deliveries, T.digests.c.route, T.digests.c.subject, T.digests.c.text,
+                      T.digests.c.html, T.digests.c.created.label("digest_created"))
+            .join(T.digests, T.digests.c.id == T.deliveries.c.digest_id)
+            .where(T.deliveries.c.status == "pending", T.deliveries.c.next_attempt <= now)
+            .order_by(T.deliveries.c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+            return [self._delivery(conn, row) for row in rows]
+
+    def _delivery(self, conn: Connection, row: Any) -> Delivery:
+        alerts_query = (
+            _alert_select()
+            .join(T.digest_items, T.digest_items.c.match_id == T.matches.c.id)
+            .where(T.digest_items.c.digest_id == row.digest_id)
+            .order_by(T.matches.c.id)
+        )
+        alerts = tuple(_alert(r) for r in conn.execute(alerts_query))
+        digest = Digest(row.route, row.subject, row.text, row.html, row.digest_created, alerts)
+        return Delivery(row.id, row.route, row.channel, row.target, digest, row.attempts)
+
+    def mark_sent(self, delivery_id: int, now: datetime) -> None:
+        self._update_delivery(delivery_id, status="sent", sent_at=now, last_error=None,
+                              attempts=T.deliveries.c.attempts + 1)
+
+    def mark_failed(self, delivery_id: int, error: str, retry_at: datetime | None) -> None:
+        """A failed send stays owed until retry_at; with retry_at None it is dead."""
+        status = "pending" if retry_at is not None else "dead"
+        self._update_delivery(delivery_id, status=status, last_error=error[:2000],
+                              next_attempt=retry_at, attempts=T.deliveries.c.attempts + 1)
+
+    def deliveries(self, statuses: Sequence[str]) -> list[dict[str, Any]]:
+        """Rows for `monitor outbox`: pending and dead deliveries with their last error."""
+        query = (
+            sa.select(T.deliveries, T.digests.c.route)
+            .join(T.digests, T.digests.c.id == T.deliveries.c.digest_id)
+            .where(T.deliveries.c.status.in_(statuses)).order_by(T.deliveries.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def _update_delivery(self, delivery_id: int, **values: Any) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(T.deliveries).where(T.deliveries.c.id == delivery_id).values(**values))
+
+
+def _insert_id(conn: Connection, table: sa.Table, values: dict[str, Any]) -> int:
+    key = conn.execute(sa.insert(table), values).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _article_row(article: Article, now: datetime) -> dict[str, Any]:
+    return {
+        "key": article.key, "url": article.url, "guid": article.guid, "title": article.title,
+        "text": article.text, "source": article.source, "author": article.author,
+        "published": article.published, "updated": article.updated,
+        "language": article.language, "feed": article.feed,
+        "content_hash": article.content_hash, "first_seen": now, "last_seen": now,
+    }
+
+
+def _article(row: Any) -> Article:
+    return _article_from(dict(row._mapping))
+
+
+def _article_from(fields: dict[str, Any]) -> Article:
+    names = ("title", "text", "url", "guid", "source", "author", "published", "updated",
+             "language", "feed")
+    return Article(**{name: fields[name] for name in names})
+
+
+def _alert_select() -> sa.Select[Any]:
+    """Matches joined to their articles; article columns carry an `a_` prefix."""
+    return sa.select(
+        T.matches.c.id.label("match_id"), T.matches.c.rule_id, T.matches.c.kind,
+        T.matches.c.name.label("match_name"), T.matches.c.evidence,
+        *(column.label(f"a_{column.name}") for column in T.articles.c),
+    ).join(T.articles, T.articles.c.id == T.matches.c.article_id)
+
+
+def _alert(row: Any) -> Alert:
+    match = Match(row.rule_id, RuleKind(row.kind), row.match_name, _evidence_from(row.evidence))
+    fields = {k[2:]: v for k, v in row._mapping.items() if k.startswith("a_")}
+    return Alert(match_id=row.match_id, article=_article_from(fields), match=match)
+
+
+def _evidence_json(evidence: Iterable[Evidence]) -> str:
+    return json.dumps([e.__dict__ for e in evidence], ensure_ascii=False)
+
+
+def _evidence_from(text: str) -> tuple[Evidence, ...]:
+    return tuple(Evidence(**item) for item in json.loads(text))
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a database URL before it reaches a message or a log."""
+    return sa.engine.make_url(url).render_as_string(hide_password=True)

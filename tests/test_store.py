@@ -1,0 +1,155 @@
+"""Store tests: run against SQLite and PostgreSQL (see conftest.db_url)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from monitor import schema
+from monitor.errors import StoreError
+from monitor.model import Article, Digest, Evidence, FeedState, Match, RuleKind
+from monitor.store import Store
+
+NOW = datetime(2024, 4, 22, 14, 0, tzinfo=UTC)
+ARTICLE = Article(
+    title="Lukashenka Meets With Jailed Opposition Leaders",
+    text="Viktar Babaryka was among the prisoners.",
+    url="https://example.org/a/1", source="RFE/RL", feed="seeds",
+    published=datetime(2024, 4, 22, 13, 52, tzinfo=UTC),
+)
+BABARYKA = Match("babaryka", RuleKind.PERSON, "Viktar Babaryka", (
+    Evidence("Viktar Babaryka", "Viktar Babaryka was among the prisoners.", 50, 65,
+             "name", "full name"),
+))
+
+
+@pytest.fixture
+def store(db_url: str) -> Store:
+    opened = Store.open(db_url)
+    yield opened
+    opened.close()
+
+
+def digest_of(store: Store, route: str) -> Digest:
+    alerts = tuple(store.pending_alerts(route, None))
+    return Digest(route, "subject", "text", "<p>html</p>", NOW, alerts)
+
+
+def test_an_article_seen_twice_is_new_once(store: Store) -> None:
+    first = store.save_article(ARTICLE, NOW)
+    again = store.save_article(ARTICLE, NOW + timedelta(hours=1))
+    assert (first.new, first.changed) == (True, True)
+    assert (again.new, again.changed) == (False, False)
+    assert again.article_id == first.article_id
+    assert store.count("articles") == 1
+
+
+def test_a_changed_text_is_reported_for_rematching(store: Store) -> None:
+    first = store.save_article(ARTICLE, NOW)
+    edited = store.save_article(replace(ARTICLE, text=ARTICLE.text + " Updated."), NOW)
+    assert (edited.new, edited.changed) == (False, True)
+    assert edited.article_id == first.article_id
+
+
+def test_matches_are_recorded_once_per_article_and_rule(store: Store) -> None:
+    saved = store.save_article(ARTICLE, NOW)
+    assert len(store.add_matches(saved.article_id, [BABARYKA], NOW)) == 1
+    assert store.add_matches(saved.article_id, [BABARYKA], NOW) == []
+
+
+def test_alerts_round_trip_with_their_evidence_and_aware_times(store: Store) -> None:
+    saved = store.save_article(ARTICLE, NOW)
+    store.add_matches(saved.article_id, [BABARYKA], NOW)
+    [alert] = store.pending_alerts("daily", None)
+    assert alert.match == BABARYKA
+    assert alert.article == ARTICLE
+    assert alert.article.published == ARTICLE.published  # tz-aware UTC survives the trip
+
+
+def test_a_match_enters_a_routes_digest_only_once(store: Store) -> None:
+    saved = store.save_article(ARTICLE, NOW)
+    store.add_matches(saved.article_id, [BABARYKA], NOW)
+    deliveries = store.create_digest(digest_of(store, "daily"), [("outbox", "var/outbox")], NOW)
+    assert [d.channel for d in deliveries] == ["outbox"]
+    assert store.pending_alerts("daily", None) == []
+    assert len(store.pending_alerts("other-route", None)) == 1  # routes are independent
+    with pytest.raises(sa.exc.IntegrityError):
+        # Even a buggy caller cannot put the same match in a second digest of the route.
+        store.create_digest(replace(deliveries[0].digest), [("outbox", "x")], NOW)
+
+
+def test_pending_alerts_filter_by_rule_ids(store: Store) -> None:
+    saved = store.save_article(ARTICLE, NOW)
+    store.add_matches(saved.article_id, [BABARYKA], NOW)
+    assert store.pending_alerts("daily", {"someone-else"}) == []
+    assert len(store.pending_alerts("daily", {"babaryka"})) == 1
+
+
+def test_a_failed_delivery_stays_owed_until_sent(store: Store) -> None:
+    saved = store.save_article(ARTICLE, NOW)
+    store.add_matches(saved.article_id, [BABARYKA], NOW)
+    [delivery] = store.create_digest(digest_of(store, "daily"), [("email", "a@example.org")], NOW)
+    assert [d.id for d in store.due_deliveries(NOW)] == [delivery.id]
+    store.mark_failed(delivery.id, "connection refused", NOW + timedelta(minutes=5))
+    assert store.due_deliveries(NOW) == []
+    [owed] = store.due_deliveries(NOW + timedelta(minutes=5))
+    assert owed.attempts == 1
+    assert owed.digest.alerts[0].match == BABARYKA  # the retry carries the same alerts
+    store.mark_sent(owed.id, NOW + timedelta(minutes=6))
+    assert store.due_deliveries(NOW + timedelta(days=1)) == []
+    assert store.deliveries(["pending", "dead"]) == []
+
+
+def test_a_permanently_failed_delivery_is_dead_and_listed(store: Store) -> None:
+    saved = store.save_article(ARTICLE, NOW)
+    store.add_matches(saved.article_id, [BABARYKA], NOW)
+    [delivery] = store.create_digest(digest_of(store, "daily"), [("email", "x@bad")], NOW)
+    store.mark_failed(delivery.id, "550 no such user", None)
+    assert store.due_deliveries(NOW + timedelta(days=10)) == []
+    [row] = store.deliveries(["dead"])
+    assert (row["target"], row["last_error"]) == ("x@bad", "550 no such user")
+
+
+def test_feed_state_round_trip_and_reset_when_the_configured_url_changes(store: Store) -> None:
+    state = FeedState(url="https://new.example.org/feed", etag='"abc"', failures=2,
+                      last_error="HTTP 500", next_check=NOW, last_success=NOW)
+    store.save_feed_state("rfe", state, "https://old.example.org/feed")
+    assert store.feed_state("rfe", "https://old.example.org/feed") == state
+    store.save_feed_state("rfe", replace(state, failures=0), "https://old.example.org/feed")
+    assert store.feed_state("rfe").failures == 0
+    assert store.feed_state("rfe", "https://edited.example.org/feed") is None
+
+
+def test_articles_since_returns_recent_ones(store: Store) -> None:
+    store.save_article(ARTICLE, NOW - timedelta(days=40))
+    recent = replace(ARTICLE, url="https://example.org/a/2")
+    store.save_article(recent, NOW)
+    assert [a.url for _, a in store.articles_since(NOW - timedelta(days=30))] == [recent.url]
+
+
+def test_opening_twice_migrates_once(db_url: str) -> None:
+    Store.open(db_url).close()
+    store = Store.open(db_url)
+    with store.engine.connect() as conn:
+        versions = conn.execute(sa.select(schema.schema_version.c.version)).scalars().all()
+    store.close()
+    assert versions == list(range(1, len(schema.MIGRATIONS) + 1))
+
+
+def test_a_newer_schema_is_refused_with_advice(db_url: str) -> None:
+    store = Store.open(db_url)
+    with store.engine.begin() as conn:
+        conn.execute(sa.insert(schema.schema_version), {"version": 999, "applied": NOW})
+    store.close()
+    with pytest.raises(StoreError, match="upgrade monitor"):
+        Store.open(db_url)
+
+
+def test_an_unreachable_database_is_a_clear_error_without_the_password() -> None:
+    with pytest.raises(StoreError) as info:
+        Store.open("postgresql://user:s3cret@127.0.0.1:1/none")
+    assert "cannot open database" in str(info.value)
+    assert "s3cret" not in str(info.value)
