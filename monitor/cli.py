@@ -21,7 +21,7 @@ log = logging.getLogger("monitor")
 EXAMPLES = """\
 commands (each has --help):
   run            poll feeds, match, deliver digests      monitor run --once
-  check          match article files, store nothing      monitor check --rules rules/ --json article.txt
+  check          match article files, store nothing      monitor check --rules rules/ a.txt
   rules check    validate rule files                     monitor rules check rules/
   replay         re-match stored articles with the current rules
                                                          monitor replay --since 30d
@@ -36,88 +36,137 @@ writes digests to var/outbox/. See README.md for the config file.
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="monitor", epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="monitor",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Follow named people and protest events across news feeds, in several "
-                    "languages and scripts, and deliver digests by email, webhook or outbox.",
+        "languages and scripts, and deliver digests by email, webhook or outbox.",
     )
     parser.add_argument("--version", action="version", version=f"monitor {__version__}")
-    parser.add_argument("-c", "--config", metavar="FILE",
-                        help="TOML config file (default: $MONITOR_CONFIG, else built-in defaults)")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="more log output (-vv for debug)")
+    parser.add_argument(
+        "-c",
+        "--config",
+        metavar="FILE",
+        help="TOML config file (default: $MONITOR_CONFIG, else built-in defaults)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_run(sub)
     _add_check(sub)
     _add_rules(sub)
     _add_replay(sub)
-    sub.add_parser("feeds", help="show each feed's health",
-                   description="Last success, failures in a row, last error and next check "
-                               "of every configured feed.")
-    outbox = sub.add_parser("outbox", help="list pending and dead deliveries",
-                            description="Deliveries still owed (with their last error and next "
-                                        "attempt) and dead ones that will not be retried.")
+    sub.add_parser(
+        "feeds",
+        help="show each feed's health",
+        description="Last success, failures in a row, last error and next check "
+        "of every configured feed.",
+    )
+    outbox = sub.add_parser(
+        "outbox",
+        help="list pending and dead deliveries",
+        description="Deliveries still owed (with their last error and next "
+        "attempt) and dead ones that will not be retried.",
+    )
     outbox.add_argument("--all", action="store_true", help="include sent deliveries too")
     _add_digest(sub)
     return parser
 
 
 def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    run = sub.add_parser("run", help="poll feeds, match and deliver (daemon, or --once)",
-                         description="Run the daemon: poll each feed at its interval, send "
-                                     "digests on their schedules. Stops on SIGTERM or Ctrl-C; "
-                                     "SIGHUP reloads the config.",
-                         epilog="example: monitor run --once")
-    run.add_argument("--once", action="store_true",
-                     help="poll every feed once, send every route's digest now, and exit")
+    run = sub.add_parser(
+        "run",
+        help="poll feeds, match and deliver (daemon, or --once)",
+        description="Run the daemon: poll each feed at its interval, send "
+        "digests on their schedules. Stops on SIGTERM or Ctrl-C; "
+        "SIGHUP reloads the config.",
+        epilog="example: monitor run --once",
+    )
+    run.add_argument(
+        "--once",
+        action="store_true",
+        help="poll every feed once, send every route's digest now, and exit",
+    )
 
 
 def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = sub.add_parser(
-        "check", help="match article files against rules without storing them",
+        "check",
+        help="match article files against rules without storing them",
         description="FILE may be a feed (RSS/Atom/JSON Feed: each entry is an article), an "
-                    "HTML page or a plain-text article. Exit 0 when it ran, whether or not "
-                    "anything matched; 2 for bad rules or unreadable input.",
+        "HTML page or a plain-text article. Exit 0 when it ran, whether or not "
+        "anything matched; 2 for bad rules or unreadable input.",
         epilog="example: monitor check --rules rules/ --json seeds/*.txt",
     )
-    check.add_argument("--rules", required=True, type=Path, action="append", metavar="PATH",
-                       help="rule file or folder (repeatable)")
-    check.add_argument("--json", action="store_true",
-                       help="one JSON object per article per line")
-    check.add_argument("--explain", action="store_true",
-                       help="say for each hit which variant of which rule matched and why")
+    check.add_argument(
+        "--rules",
+        required=True,
+        type=Path,
+        action="append",
+        metavar="PATH",
+        help="rule file or folder (repeatable)",
+    )
+    check.add_argument("--json", action="store_true", help="one JSON object per article per line")
+    check.add_argument(
+        "--explain",
+        action="store_true",
+        help="say for each hit which variant of which rule matched and why",
+    )
     check.add_argument("files", nargs="+", metavar="FILE")
 
 
 def _add_rules(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rules = sub.add_parser("rules", help="work with rule files")
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="COMMAND", required=True)
-    check = rules_sub.add_parser("check", help="validate rule files",
-                                 description="Validate rule files; print each problem with "
-                                             "file and line. Exit 0 if all are valid, else 2.",
-                                 epilog="example: monitor rules check rules/")
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                       help="rule files or folders (default: the config's rules)")
+    check = rules_sub.add_parser(
+        "check",
+        help="validate rule files",
+        description="Validate rule files; print each problem with "
+        "file and line. Exit 0 if all are valid, else 2.",
+        epilog="example: monitor rules check rules/",
+    )
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="rule files or folders (default: the config's rules)",
+    )
 
 
 def _add_replay(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    replay = sub.add_parser("replay", help="re-match stored articles with the current rules",
-                            description="Run the current rules over articles stored within "
-                                        "--since; matches they did not have before go into the "
-                                        "next digest, once.",
-                            epilog="example: monitor replay --since 30d")
+    replay = sub.add_parser(
+        "replay",
+        help="re-match stored articles with the current rules",
+        description="Run the current rules over articles stored within "
+        "--since; matches they did not have before go into the "
+        "next digest, once.",
+        epilog="example: monitor replay --since 30d",
+    )
     replay.add_argument("--since", default="30d", help="how far back, e.g. 7d, 12h (default 30d)")
 
 
 def _add_digest(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     digest = sub.add_parser("digest", help="preview or send a route's digest now")
     digest_sub = digest.add_subparsers(dest="digest_command", metavar="COMMAND", required=True)
-    preview = digest_sub.add_parser("preview", help="render the next digest without sending",
-                                    epilog="example: monitor digest preview digest -o next.html")
+    preview = digest_sub.add_parser(
+        "preview",
+        help="render the next digest without sending",
+        epilog="example: monitor digest preview digest -o next.html",
+    )
     preview.add_argument("route")
-    preview.add_argument("-o", "--output", type=Path,
-                         help="write the HTML here (default: the text version to stdout)")
-    send = digest_sub.add_parser("send", help="render and send the route's digest now",
-                                 epilog="example: monitor digest send digest")
+    preview.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="write the HTML here (default: the text version to stdout)",
+    )
+    send = digest_sub.add_parser(
+        "send",
+        help="render and send the route's digest now",
+        epilog="example: monitor digest send digest",
+    )
     send.add_argument("route")
 
 
@@ -138,8 +187,9 @@ def _setup_logging(args: argparse.Namespace) -> None:
     level = logging.DEBUG if args.verbose > 1 else logging.INFO
     if not args.verbose and quiet:
         level = logging.WARNING
-    logging.basicConfig(level=level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # Library chatter (every HTTP request) is noise at INFO.
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING if args.verbose < 2 else logging.DEBUG)

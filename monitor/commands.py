@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from monitor.config import Config, load_config, parse_duration
+from monitor.config import CONFIG_ENV, Config, load_config, parse_duration
 from monitor.digest import render_digest
 from monitor.errors import ConfigError, MonitorError, ParseError, RuleError
 from monitor.fetch import Fetcher
@@ -30,19 +31,25 @@ from monitor.store import Store
 
 def dispatch(args: argparse.Namespace) -> int:
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
-        "run": cmd_run, "check": cmd_check, "rules": cmd_rules_check, "replay": cmd_replay,
-        "feeds": cmd_feeds, "outbox": cmd_outbox, "digest": cmd_digest,
+        "run": cmd_run,
+        "check": cmd_check,
+        "rules": cmd_rules_check,
+        "replay": cmd_replay,
+        "feeds": cmd_feeds,
+        "outbox": cmd_outbox,
+        "digest": cmd_digest,
     }
     return handlers[args.command](args)
 
 
 @contextmanager
 def open_pipeline(args: argparse.Namespace) -> Iterator[Pipeline]:
-    config = load_config(args.config)
+    path = args.config or os.environ.get(CONFIG_ENV) or None
+    config = load_config(path)
     store = Store.open(config.db_url)
     fetcher = Fetcher(config.user_agent)
     try:
-        yield Pipeline(config, store, fetcher, config_path=args.config)
+        yield Pipeline(config, store, fetcher, config_path=path)
     finally:
         fetcher.close()
         store.close()
@@ -92,8 +99,11 @@ def read_articles(name: str) -> tuple[Article, ...]:
 def report(name: str, article: Article, matcher: Matcher, args: argparse.Namespace) -> None:
     matches = matcher.match(article.full_text, article.language)
     if args.json:
-        record: dict[str, Any] = {"file": name, "title": article.title,
-                                  "matches": [match_json(m) for m in matches]}
+        record: dict[str, Any] = {
+            "file": name,
+            "title": article.title,
+            "matches": [match_json(m) for m in matches],
+        }
         if args.explain:
             record["explain"] = matcher.explain(article.full_text, article.language)
         print(json.dumps(record, ensure_ascii=False))
@@ -111,9 +121,13 @@ def report(name: str, article: Article, matcher: Matcher, args: argparse.Namespa
 
 def match_json(match: Match) -> dict[str, Any]:
     return {
-        "rule": match.rule_id, "kind": match.kind.value, "name": match.name,
-        "evidence": [{"text": e.text, "snippet": e.snippet, "start": e.start, "end": e.end}
-                     for e in match.evidence],
+        "rule": match.rule_id,
+        "kind": match.kind.value,
+        "name": match.name,
+        "evidence": [
+            {"text": e.text, "snippet": e.snippet, "start": e.start, "end": e.end}
+            for e in match.evidence
+        ],
     }
 
 
@@ -129,8 +143,10 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
         return 2
-    print(f"ok: {len(ruleset.people)} people, {len(ruleset.events)} events "
-          f"in {', '.join(map(str, paths))}")
+    print(
+        f"ok: {len(ruleset.people)} people, {len(ruleset.events)} events "
+        f"in {', '.join(map(str, paths))}"
+    )
     return 0
 
 
@@ -165,8 +181,11 @@ def _feed_line(name: str, enabled: bool, state: Any) -> str:
     if state is None:
         return f"{name}: never polled"
     when = f"{state.last_success:%Y-%m-%d %H:%M}" if state.last_success else "never"
-    status = "disabled" if state.disabled or not enabled else (
-        f"FAILING x{state.failures}: {state.last_error}" if state.failures else "ok")
+    status = (
+        "disabled"
+        if state.disabled or not enabled
+        else (f"FAILING x{state.failures}: {state.last_error}" if state.failures else "ok")
+    )
     nxt = f"{state.next_check:%Y-%m-%d %H:%M}" if state.next_check else "-"
     return f"{name}: {status}; last success {when} UTC; next check {nxt} UTC; url {state.url}"
 
@@ -177,8 +196,10 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         rows = pipeline.store.deliveries(statuses)
     for row in rows:
         error = f" last error: {row['last_error']}" if row["last_error"] else ""
-        print(f"#{row['id']} {row['status']} route={row['route']} {row['channel']} "
-              f"{row['target']} attempts={row['attempts']}{error}")
+        print(
+            f"#{row['id']} {row['status']} route={row['route']} {row['channel']} "
+            f"{row['target']} attempts={row['attempts']}{error}"
+        )
     if not rows:
         print("nothing owed: every delivery was sent")
     return 0
@@ -194,12 +215,12 @@ def cmd_digest(args: argparse.Namespace) -> int:
             print("\n".join(summary.lines()[3:]))
             return 1 if summary.failed else 0
         alerts = pipeline.pending(route)
-        digest = render_digest(route.name, alerts, pipeline.clock(), timezone=route.timezone,
-                               footer=pipeline.footer())
+        digest = render_digest(
+            route.name, alerts, pipeline.clock(), timezone=route.timezone, footer=pipeline.footer()
+        )
     if args.output:
         args.output.write_text(digest.html, encoding="utf-8")
         print(f"{len(alerts)} alert(s); HTML written to {args.output}")
     else:
         print(f"Subject: {digest.subject}\n\n{digest.text}")
     return 0
-

@@ -118,7 +118,8 @@ class RouteConfig(_Model):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use a name like 'Europe/Minsk')")
+            hint = "use a name like 'Europe/Minsk'"
+            raise ValueError(f"unknown time zone {value!r} ({hint})") from None
         return value
 
     @field_validator("schedule")

@@ -11,7 +11,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-
 # --- fetch -------------------------------------------------------------------------------
 
 

@@ -7,12 +7,14 @@ Rule files are reloaded when they change; a broken edit keeps the last good rule
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from monitor import rules as rules_mod
 from monitor.config import Config, FeedConfig, RouteConfig, load_config
@@ -29,6 +31,7 @@ from monitor.model import (
     FeedState,
     FetchResult,
     FetchStatus,
+    Priority,
     RuleSet,
 )
 from monitor.parse import parse_document
@@ -61,8 +64,8 @@ class RunSummary:
 
     def lines(self) -> list[str]:
         out = [
-            f"feeds read: {self.feeds_read}" + (f" ({len(self.feeds_failed)} failed)"
-                                                if self.feeds_failed else ""),
+            f"feeds read: {self.feeds_read}"
+            + (f" ({len(self.feeds_failed)} failed)" if self.feeds_failed else ""),
             f"new articles: {self.new_articles}",
             f"new matches: {self.matches}",
             f"digests delivered: {len(self.sent)}",
@@ -74,10 +77,17 @@ class RunSummary:
 
 
 class Pipeline:
-    def __init__(self, config: Config, store: Store, fetcher: Fetcher,
-                 clock: Callable[[], datetime] = utcnow, config_path: str | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        fetcher: Fetcher,
+        clock: Callable[[], datetime] = utcnow,
+        config_path: str | None = None,
+    ) -> None:
         self.config = config
         self.config_path = config_path
+        self.config_hash = _file_hash(config_path)
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
@@ -114,11 +124,14 @@ class Pipeline:
             # Retro-match: a new or edited rule sees the recent articles once; matches an
             # article already had are not added again, so nothing repeats.
             checked, found = self.replay(self.clock() - RETRO_WINDOW)
-            log.info("rules changed: re-matched %d recent articles, %d new matches",
-                     checked, found)
+            log.info("rules changed: re-matched %d recent articles, %d new matches", checked, found)
         return True
 
+    def config_changed(self) -> bool:
+        return _file_hash(self.config_path) != self.config_hash
+
     def reload_config(self) -> None:
+        self.config_hash = _file_hash(self.config_path)  # a broken file is not retried in a loop
         config = load_config(self.config_path)
         with self.lock:
             self.config = config
@@ -152,8 +165,9 @@ class Pipeline:
             feed, state = by_url[url]
             self.ingest(feed, state, result, summary)
 
-    def ingest(self, feed: FeedConfig, state: FeedState | None, result: FetchResult,
-               summary: RunSummary) -> None:
+    def ingest(
+        self, feed: FeedConfig, state: FeedState | None, result: FetchResult, summary: RunSummary
+    ) -> None:
         with self.lock:
             summary.feeds_read += 1
             if result.status is FetchStatus.OK:
@@ -161,8 +175,7 @@ class Pipeline:
                     self._ingest_document(feed, document, summary)
             self._record_feed(feed, state, result, summary)
 
-    def _ingest_document(self, feed: FeedConfig, document: Document,
-                         summary: RunSummary) -> None:
+    def _ingest_document(self, feed: FeedConfig, document: Document, summary: RunSummary) -> None:
         try:
             articles = parse_document(document, feed=feed.name, language=feed.language)
         except ParseError as exc:
@@ -179,30 +192,51 @@ class Pipeline:
         matches = self.matcher.match(article.full_text, article.language)
         summary.matches += len(self.store.add_matches(saved.article_id, matches, self.clock()))
 
-    def _record_feed(self, feed: FeedConfig, state: FeedState | None, result: FetchResult,
-                     summary: RunSummary) -> None:
+    def _record_feed(
+        self, feed: FeedConfig, state: FeedState | None, result: FetchResult, summary: RunSummary
+    ) -> None:
         now = self.clock()
         old = state or FeedState(url=feed.url)
         if result.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED):
-            new = replace(old, etag=result.etag or old.etag,
-                          last_modified=result.last_modified or old.last_modified,
-                          content_hash=result.content_hash or old.content_hash,
-                          failures=0, last_error=None, last_success=now)
+            new = replace(
+                old,
+                etag=result.etag or old.etag,
+                last_modified=result.last_modified or old.last_modified,
+                content_hash=result.content_hash or old.content_hash,
+                failures=0,
+                last_error=None,
+                last_success=now,
+            )
         else:
             error = result.error or result.status.value
             summary.feeds_failed.append(f"{feed.name}: {error}")
-            log.warning("feed=%s url=%s failed (%d in a row): %s", feed.name, result.url,
-                        old.failures + 1, error)
-            new = replace(old, failures=old.failures + 1, last_error=error,
-                          disabled=result.status is FetchStatus.GONE)
+            log.warning(
+                "feed=%s url=%s failed (%d in a row): %s",
+                feed.name,
+                result.url,
+                old.failures + 1,
+                error,
+            )
+            new = replace(
+                old,
+                failures=old.failures + 1,
+                last_error=error,
+                disabled=result.status is FetchStatus.GONE,
+            )
             if new.disabled:
-                log.error("feed=%s is gone (HTTP 410) and is now disabled; remove it from "
-                          "the config or re-enable it", feed.name)
+                log.error(
+                    "feed=%s is gone (HTTP 410) and is now disabled; remove it from "
+                    "the config or re-enable it",
+                    feed.name,
+                )
         if result.moved_to:
-            log.warning("feed=%s moved permanently to %s; using the new URL", feed.name,
-                        result.moved_to)
+            log.warning(
+                "feed=%s moved permanently to %s; using the new URL", feed.name, result.moved_to
+            )
             new = replace(new, url=result.moved_to)
-        new = replace(new, next_check=next_check(result, feed.interval, new.failures, now, self.rng))
+        new = replace(
+            new, next_check=next_check(result, feed.interval, new.failures, now, self.rng)
+        )
         self.store.save_feed_state(feed.name, new, feed.url)
 
     # --- digests and delivery ------------------------------------------------------------
@@ -226,14 +260,21 @@ class Pipeline:
         alerts = self.store.pending_alerts(route.name, self.route_rule_ids(route))
         return [self._with_rule_info(alert) for alert in alerts]
 
-    def make_digest(self, route: RouteConfig) -> list[Delivery]:
-        """Render the route's pending alerts into one digest owed to each of its targets."""
+    def make_digest(self, route: RouteConfig, *, urgent_only: bool = False) -> list[Delivery]:
+        """Render the route's pending alerts into one digest owed to each of its targets.
+
+        With urgent_only, only `priority: high` alerts go out now; the rest wait for the
+        schedule. Either way a (route, match) is claimed once, so nothing is sent twice.
+        """
         with self.lock:
             alerts = self.pending(route)
+            if urgent_only:
+                alerts = [a for a in alerts if a.priority is Priority.HIGH]
             if not alerts:
                 return []
-            digest = render_digest(route.name, alerts, self.clock(), timezone=route.timezone,
-                                   footer=self.footer())
+            digest = render_digest(
+                route.name, alerts, self.clock(), timezone=route.timezone, footer=self.footer()
+            )
             return self.store.create_digest(digest, self.targets(route), self.clock())
 
     def _with_rule_info(self, alert: Alert) -> Alert:
@@ -247,13 +288,20 @@ class Pipeline:
         return targets
 
     def footer(self) -> Footer:
-        failing = [f"{name}: {s.last_error}" for name, s in self.store.feed_states().items()
-                   if s.failures and s.last_success is not None
-                   and self.clock() - s.last_success > timedelta(days=1)]
-        dead = [f"{row['channel']} {row['target']}: {row['last_error']}"
-                for row in self.store.deliveries(["dead"])]
-        return Footer(failing_feeds=tuple(failing), rule_errors=self.rule_errors,
-                      dead_deliveries=tuple(dead))
+        failing = [
+            f"{name}: {s.last_error}"
+            for name, s in self.store.feed_states().items()
+            if s.failures
+            and s.last_success is not None
+            and self.clock() - s.last_success > timedelta(days=1)
+        ]
+        dead = [
+            f"{row['channel']} {row['target']}: {row['last_error']}"
+            for row in self.store.deliveries(["dead"])
+        ]
+        return Footer(
+            failing_feeds=tuple(failing), rule_errors=self.rule_errors, dead_deliveries=tuple(dead)
+        )
 
     def relay(self, summary: RunSummary) -> None:
         """Send every owed delivery that is due; a failure stays owed and is retried."""
@@ -265,7 +313,9 @@ class Pipeline:
             else:
                 self.store.mark_sent(delivery.id, self.clock())
                 summary.sent.append(f"{delivery.route} -> {delivery.channel}: {done}")
-                log.info("route=%s channel=%s delivered: %s", delivery.route, delivery.channel, done)
+                log.info(
+                    "route=%s channel=%s delivered: %s", delivery.route, delivery.channel, done
+                )
 
     def _failed(self, delivery: Delivery, exc: DeliveryError, summary: RunSummary) -> None:
         now = self.clock()
@@ -273,13 +323,19 @@ class Pipeline:
         self.store.mark_failed(delivery.id, str(exc), retry_at)
         verdict = f"retry at {retry_at:%Y-%m-%d %H:%M} UTC" if retry_at else "dead, not retried"
         summary.failed.append(f"{delivery.channel} {delivery.target}: {exc} ({verdict})")
-        log.error("route=%s channel=%s target=%s delivery failed: %s (%s)", delivery.route,
-                  delivery.channel, delivery.target, exc, verdict)
+        log.error(
+            "route=%s channel=%s target=%s delivery failed: %s (%s)",
+            delivery.route,
+            delivery.channel,
+            delivery.target,
+            exc,
+            verdict,
+        )
 
     def _retry_at(self, delivery: Delivery, now: datetime) -> datetime | None:
         if now - delivery.digest.created > RETRY_FOR:
             return None
-        delay = min(RETRY_FIRST * 2 ** min(delivery.attempts, 20), RETRY_CAP)
+        delay: timedelta = min(RETRY_FIRST * 2 ** min(delivery.attempts, 20), RETRY_CAP)
         return now + delay * (1 + self.rng.random() * 0.2)
 
     # --- entry points --------------------------------------------------------------------
@@ -296,6 +352,15 @@ class Pipeline:
     def poll_feed_job(self, name: str) -> None:
         feeds = [f for f in self.config.feeds if f.name == name]
         self._guarded(f"feed={name}", lambda: self.poll(feeds, RunSummary()))
+        self._guarded("urgent", self.send_urgent)
+
+    def send_urgent(self) -> None:
+        """High-priority matches alert at once on every route that takes their rule."""
+        owed = [
+            d for route in self.config.routes for d in self.make_digest(route, urgent_only=True)
+        ]
+        if owed:
+            self.relay(RunSummary())
 
     def digest_job(self, route_name: str) -> None:
         routes = [r for r in self.config.routes if r.name == route_name]
@@ -315,3 +380,11 @@ class Pipeline:
         except Exception:
             log.exception("%s: unexpected error; will retry on the next run", what)
 
+
+def _file_hash(path: str | None) -> str:
+    if not path:
+        return ""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError as exc:
+        return f"unreadable: {exc.strerror}"

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from monitor.errors import RuleError
-from monitor.model import EventRule, Origin, PersonRule, Priority, RuleSet
+from monitor.model import EventRule, Origin, PersonRule, Priority, Rule, RuleSet
 
 RULE_SUFFIXES = (".yaml", ".yml")
 PERSON_KEYS = ("id", "name", "aka", "context", "tags", "priority")
@@ -87,8 +87,9 @@ class _Reader:
 
     def problem(self, node: yaml.Node | None, where: str, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
-        self.problems.append(f"{self.file}:{line}: {where}: {message}" if where else
-                             f"{self.file}:{line}: {message}")
+        self.problems.append(
+            f"{self.file}:{line}: {where}: {message}" if where else f"{self.file}:{line}: {message}"
+        )
 
     def read_file(self, path: Path) -> None:
         self.file = str(path)
@@ -113,8 +114,9 @@ class _Reader:
             for index, item in enumerate(self.sequence(value, key)):
                 self.read_rule(key, index, item)
 
-    def mapping(self, node: yaml.MappingNode, known: tuple[str, ...],
-                where: str) -> Iterator[tuple[str, yaml.Node]]:
+    def mapping(
+        self, node: yaml.MappingNode, known: tuple[str, ...], where: str
+    ) -> Iterator[tuple[str, yaml.Node]]:
         for key_node, value in node.value:
             key = str(key_node.value)
             if key in known:
@@ -141,13 +143,17 @@ class _Reader:
         fields = {key: value for key, value in self.mapping(node, known, where)}
         before = len(self.problems)
         values = _RuleFields(self, where, fields, node)
-        rule = values.person() if section == "people" else values.event()
-        if rule is not None and len(self.problems) == before:
-            (self.people if section == "people" else self.events).append(rule)  # type: ignore[arg-type]
+        if section == "people":
+            person = values.person()
+            if person is not None and len(self.problems) == before:
+                self.people.append(person)
+        elif (event := values.event()) is not None and len(self.problems) == before:
+            self.events.append(event)
 
     def check_duplicates(self) -> None:
         seen: dict[str, Origin | None] = {}
-        for rule in (*self.people, *self.events):
+        rules: list[Rule] = [*self.people, *self.events]
+        for rule in rules:
             if rule.id in seen:
                 first = seen[rule.id]
                 at = f"{first.file}:{first.line}" if first else "?"
@@ -168,22 +174,35 @@ class _RuleFields:
     def person(self) -> PersonRule | None:
         name = self.text("name", required=True)
         rule = PersonRule(
-            id=self.text("id") or slug(name), name=name, aka=self.names("aka"),
-            context=self.names("context"), tags=self.names("tags"),
-            priority=self.priority(), origin=self.origin(),
+            id=self.text("id") or slug(name),
+            name=name,
+            aka=self.names("aka"),
+            context=self.names("context"),
+            tags=self.names("tags"),
+            priority=self.priority(),
+            origin=self.origin(),
         )
         return rule if name else None
 
     def event(self) -> EventRule | None:
         name, terms = self.text("name", required=True), self.names("any")
         if not terms:
-            self.reader.problem(self.node, f"{self.where}.any",
-                                "an event needs 'any:', a list of words of which one must occur")
+            self.reader.problem(
+                self.node,
+                f"{self.where}.any",
+                "an event needs 'any:', a list of words of which one must occur",
+            )
         # Every field is read before giving up, so one pass reports all problems.
         rule = EventRule(
-            id=self.text("id") or slug(name), name=name, any=terms, near=self.names("near"),
-            within=self.within(), exclude=self.names("not"), tags=self.names("tags"),
-            priority=self.priority(), origin=self.origin(),
+            id=self.text("id") or slug(name),
+            name=name,
+            any=terms,
+            near=self.names("near"),
+            within=self.within(),
+            exclude=self.names("not"),
+            tags=self.names("tags"),
+            priority=self.priority(),
+            origin=self.origin(),
         )
         return rule if name and terms else None
 
@@ -218,8 +237,11 @@ class _RuleFields:
         try:
             return Priority(text)
         except ValueError:
-            self.reader.problem(self.fields.get("priority"), f"{self.where}.priority",
-                                f"expected 'high' or 'normal', got {text!r}")
+            self.reader.problem(
+                self.fields.get("priority"),
+                f"{self.where}.priority",
+                f"expected 'high' or 'normal', got {text!r}",
+            )
             return Priority.NORMAL
 
     def within(self) -> int:

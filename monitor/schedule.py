@@ -42,8 +42,9 @@ def parse_schedule(text: str, timezone: str) -> CronTrigger:
     if m := _DAILY.match(spec):
         return CronTrigger(hour=_hour(m[1]), minute=_minute(m[2]), timezone=timezone)
     if m := _WEEKLY.match(spec):
-        return CronTrigger(day_of_week=m[1], hour=_hour(m[2]), minute=_minute(m[3]),
-                           timezone=timezone)
+        return CronTrigger(
+            day_of_week=m[1], hour=_hour(m[2]), minute=_minute(m[3]), timezone=timezone
+        )
     try:
         return CronTrigger.from_crontab(spec, timezone=timezone)
     except ValueError as exc:
@@ -76,42 +77,77 @@ def build_scheduler(pipeline: Pipeline) -> BlockingScheduler:
 
 
 def add_jobs(scheduler: BlockingScheduler, pipeline: Pipeline) -> None:
-    config = pipeline.config
-    for feed in config.feeds:
-        if feed.enabled:
-            scheduler.add_job(pipeline.poll_feed_job, IntervalTrigger(seconds=feed.interval.total_seconds(), jitter=int(feed.interval.total_seconds() * 0.1)),
-                              args=[feed.name], id=f"feed:{feed.name}", name=f"poll {feed.name}",
-                              next_run_time=pipeline.clock())
-    for route in config.routes:
-        scheduler.add_job(pipeline.digest_job, parse_schedule(route.schedule, route.timezone),
-                          args=[route.name], id=f"route:{route.name}", name=f"digest {route.name}")
-    scheduler.add_job(pipeline.housekeeping_job, IntervalTrigger(seconds=HOUSEKEEPING.total_seconds()),
-                      id="housekeeping", name="relay deliveries, reload rules")
+    for feed in pipeline.config.feeds:
+        if not feed.enabled:
+            continue
+        seconds = feed.interval.total_seconds()
+        # Jitter spreads feeds that share an interval, so they do not all fire together.
+        trigger = IntervalTrigger(seconds=seconds, jitter=max(1, int(seconds * 0.1)))
+        scheduler.add_job(
+            pipeline.poll_feed_job,
+            trigger,
+            args=[feed.name],
+            id=f"feed:{feed.name}",
+            name=f"poll {feed.name}",
+            next_run_time=pipeline.clock(),
+        )
+    for route in pipeline.config.routes:
+        scheduler.add_job(
+            pipeline.digest_job,
+            parse_schedule(route.schedule, route.timezone),
+            args=[route.name],
+            id=f"route:{route.name}",
+            name=f"digest {route.name}",
+        )
+    scheduler.add_job(
+        housekeeping,
+        IntervalTrigger(seconds=HOUSEKEEPING.total_seconds()),
+        args=[scheduler, pipeline],
+        id="housekeeping",
+        name="reload changed config and rules, relay owed deliveries",
+    )
+
+
+def housekeeping(scheduler: BlockingScheduler, pipeline: Pipeline) -> None:
+    if pipeline.config_changed():
+        reload(scheduler, pipeline)
+    pipeline.housekeeping_job()
+
+
+def reload(scheduler: BlockingScheduler, pipeline: Pipeline) -> None:
+    """Re-read the config and reschedule; on an error keep running with the old one."""
+    try:
+        pipeline.reload_config()
+    except ConfigError as exc:
+        log.error("config reload failed, keeping the running config:\n%s", exc)
+        return
+    scheduler.remove_all_jobs()
+    add_jobs(scheduler, pipeline)
+    log.info(
+        "config reloaded: %d feeds, %d routes",
+        len(pipeline.config.feeds),
+        len(pipeline.config.routes),
+    )
 
 
 def run_daemon(pipeline: Pipeline) -> None:
     """Block until SIGTERM or Ctrl-C; SIGHUP reloads the config and rules."""
     scheduler = build_scheduler(pipeline)
 
-    def stop(signum: int, frame: FrameType | None) -> None:
+    def on_stop(signum: int, frame: FrameType | None) -> None:
         log.info("signal %s: stopping after running jobs finish", signal.Signals(signum).name)
         scheduler.shutdown(wait=False)
 
-    def reload(signum: int, frame: FrameType | None) -> None:
-        try:
-            pipeline.reload_config()
-        except ConfigError as exc:
-            log.error("config reload failed, keeping the running config:\n%s", exc)
-            return
-        scheduler.remove_all_jobs()
-        add_jobs(scheduler, pipeline)
-        log.info("config reloaded: %d feeds, %d routes", len(pipeline.config.feeds),
-                 len(pipeline.config.routes))
+    def on_hup(signum: int, frame: FrameType | None) -> None:
+        reload(scheduler, pipeline)
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGHUP, reload)
-    log.info("monitor running: %d feeds, %d routes; Ctrl-C to stop",
-             len(pipeline.config.feeds), len(pipeline.config.routes))
+    signal.signal(signal.SIGTERM, on_stop)
+    signal.signal(signal.SIGINT, on_stop)
+    signal.signal(signal.SIGHUP, on_hup)
+    log.info(
+        "monitor running: %d feeds, %d routes; Ctrl-C to stop",
+        len(pipeline.config.feeds),
+        len(pipeline.config.routes),
+    )
     scheduler.start()
     log.info("monitor stopped")

@@ -36,13 +36,15 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
 metadata = sa.MetaData()
 
 schema_version = sa.Table(
-    "schema_version", metadata,
+    "schema_version",
+    metadata,
     sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("applied", UTCDateTime, nullable=False),
 )
 
 feeds = sa.Table(
-    "feeds", metadata,
+    "feeds",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.Text, nullable=False, unique=True),
     sa.Column("config_url", sa.Text, nullable=False),  # as written in the config
@@ -58,7 +60,8 @@ feeds = sa.Table(
 )
 
 articles = sa.Table(
-    "articles", metadata,
+    "articles",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("key", sa.String(64), nullable=False, unique=True),
     sa.Column("url", sa.Text),
@@ -77,7 +80,8 @@ articles = sa.Table(
 )
 
 matches = sa.Table(
-    "matches", metadata,
+    "matches",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False),
     sa.Column("rule_id", sa.Text, nullable=False),
@@ -89,7 +93,8 @@ matches = sa.Table(
 )
 
 digests = sa.Table(
-    "digests", metadata,
+    "digests",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("route", sa.Text, nullable=False),
     sa.Column("subject", sa.Text, nullable=False),
@@ -100,7 +105,8 @@ digests = sa.Table(
 
 # A match enters at most one digest per route: this constraint is what makes "never twice".
 digest_items = sa.Table(
-    "digest_items", metadata,
+    "digest_items",
+    metadata,
     sa.Column("digest_id", sa.Integer, sa.ForeignKey("digests.id"), nullable=False),
     sa.Column("route", sa.Text, nullable=False),
     sa.Column("match_id", sa.Integer, sa.ForeignKey("matches.id"), nullable=False),
@@ -108,7 +114,8 @@ digest_items = sa.Table(
 )
 
 deliveries = sa.Table(
-    "deliveries", metadata,
+    "deliveries",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("digest_id", sa.Integer, sa.ForeignKey("digests.id"), nullable=False),
     sa.Column("channel", sa.String(32), nullable=False),
@@ -144,7 +151,9 @@ def migrate(engine: Engine) -> int:
     for version, step in enumerate(MIGRATIONS[done:], start=done + 1):
         with engine.begin() as conn:
             step(conn)
-            conn.execute(sa.insert(schema_version), {"version": version, "applied": datetime.now(UTC)})
+            conn.execute(
+                sa.insert(schema_version), {"version": version, "applied": datetime.now(UTC)}
+            )
     return len(MIGRATIONS)
 
 

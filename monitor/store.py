@@ -58,7 +58,9 @@ class Store:
             engine = sa.create_engine(url, **schema.engine_options(url))
             schema.migrate(engine)
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"cannot open database {_redact(url)}: {getattr(exc, 'orig', None) or exc}") from exc
+            raise StoreError(
+                f"cannot open database {_redact(url)}: {getattr(exc, 'orig', None) or exc}"
+            ) from exc
         return cls(engine)
 
     def close(self) -> None:
@@ -73,17 +75,29 @@ class Store:
         if row is None or (config_url is not None and row.config_url != config_url):
             return None
         return FeedState(
-            url=row.url, etag=row.etag, last_modified=row.last_modified,
-            content_hash=row.content_hash, failures=row.failures, last_error=row.last_error,
-            last_success=row.last_success, next_check=row.next_check, disabled=row.disabled,
+            url=row.url,
+            etag=row.etag,
+            last_modified=row.last_modified,
+            content_hash=row.content_hash,
+            failures=row.failures,
+            last_error=row.last_error,
+            last_success=row.last_success,
+            next_check=row.next_check,
+            disabled=row.disabled,
         )
 
     def save_feed_state(self, name: str, state: FeedState, config_url: str) -> None:
         values = {
-            "config_url": config_url, "url": state.url, "etag": state.etag, "last_modified": state.last_modified,
-            "content_hash": state.content_hash, "failures": state.failures,
-            "last_error": state.last_error, "last_success": state.last_success,
-            "next_check": state.next_check, "disabled": state.disabled,
+            "config_url": config_url,
+            "url": state.url,
+            "etag": state.etag,
+            "last_modified": state.last_modified,
+            "content_hash": state.content_hash,
+            "failures": state.failures,
+            "last_error": state.last_error,
+            "last_success": state.last_success,
+            "next_check": state.next_check,
+            "disabled": state.disabled,
         }
         with self.engine.begin() as conn:
             updated = conn.execute(sa.update(T.feeds).where(T.feeds.c.name == name), values)
@@ -102,11 +116,12 @@ class Store:
         key, digest = article.key, article.content_hash
         with self.engine.begin() as conn:
             row = conn.execute(
-                sa.select(T.articles.c.id, T.articles.c.content_hash)
-                .where(T.articles.c.key == key)
+                sa.select(T.articles.c.id, T.articles.c.content_hash).where(T.articles.c.key == key)
             ).first()
             if row is None:
-                new_id = conn.execute(sa.insert(T.articles), _article_row(article, now)).inserted_primary_key
+                new_id = conn.execute(
+                    sa.insert(T.articles), _article_row(article, now)
+                ).inserted_primary_key
                 assert new_id is not None
                 return Saved(int(new_id[0]), new=True, changed=True)
             if row.content_hash == digest:
@@ -120,17 +135,25 @@ class Store:
         """Record matches an article did not have before; return the new match ids."""
         added = []
         with self.engine.begin() as conn:
-            known = set(conn.execute(
-                sa.select(T.matches.c.rule_id).where(T.matches.c.article_id == article_id)
-            ).scalars())
+            known = set(
+                conn.execute(
+                    sa.select(T.matches.c.rule_id).where(T.matches.c.article_id == article_id)
+                ).scalars()
+            )
             for match in matches:
                 if match.rule_id in known:
                     continue
-                result = conn.execute(sa.insert(T.matches), {
-                    "article_id": article_id, "rule_id": match.rule_id,
-                    "kind": match.kind.value, "name": match.name,
-                    "evidence": _evidence_json(match.evidence), "created": now,
-                })
+                result = conn.execute(
+                    sa.insert(T.matches),
+                    {
+                        "article_id": article_id,
+                        "rule_id": match.rule_id,
+                        "kind": match.kind.value,
+                        "name": match.name,
+                        "evidence": _evidence_json(match.evidence),
+                        "created": now,
+                    },
+                )
                 assert result.inserted_primary_key is not None
                 added.append(int(result.inserted_primary_key[0]))
         return added
@@ -139,53 +162,81 @@ class Store:
         """Articles first seen at or after `since`, for re-matching with new rules."""
         query = sa.select(T.articles).where(T.articles.c.first_seen >= since)
         with self.engine.connect() as conn:
-            return [(row.id, _article(row)) for row in conn.execute(query.order_by(T.articles.c.id))]
+            return [
+                (row.id, _article(row)) for row in conn.execute(query.order_by(T.articles.c.id))
+            ]
 
     def count(self, table: str) -> int:
         with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(T.metadata.tables[table])).scalar_one())
+            return int(
+                conn.execute(
+                    sa.select(sa.func.count()).select_from(T.metadata.tables[table])
+                ).scalar_one()
+            )
 
     # --- digests and the outbox ----------------------------------------------------------
 
     def pending_alerts(self, route: str, rule_ids: set[str] | None) -> list[Alert]:
         """Matches not yet put in a digest of this route (all rules when rule_ids is None)."""
         taken = sa.select(T.digest_items.c.match_id).where(T.digest_items.c.route == route)
-        query = (
-            _alert_select()
-            .where(T.matches.c.id.not_in(taken))
-            .order_by(T.matches.c.id)
-        )
+        query = _alert_select().where(T.matches.c.id.not_in(taken)).order_by(T.matches.c.id)
         if rule_ids is not None:
             query = query.where(T.matches.c.rule_id.in_(sorted(rule_ids)))
         with self.engine.connect() as conn:
             return [_alert(row) for row in conn.execute(query)]
 
-    def create_digest(self, digest: Digest, targets: Sequence[tuple[str, str]],
-                      now: datetime) -> list[Delivery]:
+    def create_digest(
+        self, digest: Digest, targets: Sequence[tuple[str, str]], now: datetime
+    ) -> list[Delivery]:
         """Record a digest, claim its matches for the route and owe one delivery per target."""
         with self.engine.begin() as conn:
-            digest_id = _insert_id(conn, T.digests, {
-                "route": digest.route, "subject": digest.subject, "text": digest.text,
-                "html": digest.html, "created": digest.created,
-            })
-            conn.execute(sa.insert(T.digest_items), [
-                {"digest_id": digest_id, "route": digest.route, "match_id": alert.match_id}
-                for alert in digest.alerts
-            ])
+            digest_id = _insert_id(
+                conn,
+                T.digests,
+                {
+                    "route": digest.route,
+                    "subject": digest.subject,
+                    "text": digest.text,
+                    "html": digest.html,
+                    "created": digest.created,
+                },
+            )
+            conn.execute(
+                sa.insert(T.digest_items),
+                [
+                    {"digest_id": digest_id, "route": digest.route, "match_id": alert.match_id}
+                    for alert in digest.alerts
+                ],
+            )
             deliveries = []
             for channel, target in targets:
-                delivery_id = _insert_id(conn, T.deliveries, {
-                    "digest_id": digest_id, "channel": channel, "target": target,
-                    "status": "pending", "attempts": 0, "next_attempt": now, "created": now,
-                })
+                delivery_id = _insert_id(
+                    conn,
+                    T.deliveries,
+                    {
+                        "digest_id": digest_id,
+                        "channel": channel,
+                        "target": target,
+                        "status": "pending",
+                        "attempts": 0,
+                        "next_attempt": now,
+                        "created": now,
+                    },
+                )
                 deliveries.append(Delivery(delivery_id, digest.route, channel, target, digest))
         return deliveries
 
     def due_deliveries(self, now: datetime) -> list[Delivery]:
         """Owed deliveries whose next attempt has come, oldest first."""
         query = (
-            sa.select(T.deliveries, T.digests.c.route, T.digests.c.subject, T.digests.c.text,
-                      T.digests.c.html, T.digests.c.created.label("digest_created"))
+            sa.select(
+                T.deliveries,
+                T.digests.c.route,
+                T.digests.c.subject,
+                T.digests.c.text,
+                T.digests.c.html,
+                T.digests.c.created.label("digest_created"),
+            )
             .join(T.digests, T.digests.c.id == T.deliveries.c.digest_id)
             .where(T.deliveries.c.status == "pending", T.deliveries.c.next_attempt <= now)
             .order_by(T.deliveries.c.id)
@@ -206,28 +257,41 @@ class Store:
         return Delivery(row.id, row.route, row.channel, row.target, digest, row.attempts)
 
     def mark_sent(self, delivery_id: int, now: datetime) -> None:
-        self._update_delivery(delivery_id, status="sent", sent_at=now, last_error=None,
-                              attempts=T.deliveries.c.attempts + 1)
+        self._update_delivery(
+            delivery_id,
+            status="sent",
+            sent_at=now,
+            last_error=None,
+            attempts=T.deliveries.c.attempts + 1,
+        )
 
     def mark_failed(self, delivery_id: int, error: str, retry_at: datetime | None) -> None:
         """A failed send stays owed until retry_at; with retry_at None it is dead."""
         status = "pending" if retry_at is not None else "dead"
-        self._update_delivery(delivery_id, status=status, last_error=error[:2000],
-                              next_attempt=retry_at, attempts=T.deliveries.c.attempts + 1)
+        self._update_delivery(
+            delivery_id,
+            status=status,
+            last_error=error[:2000],
+            next_attempt=retry_at,
+            attempts=T.deliveries.c.attempts + 1,
+        )
 
     def deliveries(self, statuses: Sequence[str]) -> list[dict[str, Any]]:
         """Rows for `monitor outbox`: pending and dead deliveries with their last error."""
         query = (
             sa.select(T.deliveries, T.digests.c.route)
             .join(T.digests, T.digests.c.id == T.deliveries.c.digest_id)
-            .where(T.deliveries.c.status.in_(statuses)).order_by(T.deliveries.c.id)
+            .where(T.deliveries.c.status.in_(statuses))
+            .order_by(T.deliveries.c.id)
         )
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
     def _update_delivery(self, delivery_id: int, **values: Any) -> None:
         with self.engine.begin() as conn:
-            conn.execute(sa.update(T.deliveries).where(T.deliveries.c.id == delivery_id).values(**values))
+            conn.execute(
+                sa.update(T.deliveries).where(T.deliveries.c.id == delivery_id).values(**values)
+            )
 
 
 def _insert_id(conn: Connection, table: sa.Table, values: dict[str, Any]) -> int:
@@ -238,11 +302,20 @@ def _insert_id(conn: Connection, table: sa.Table, values: dict[str, Any]) -> int
 
 def _article_row(article: Article, now: datetime) -> dict[str, Any]:
     return {
-        "key": article.key, "url": article.url, "guid": article.guid, "title": article.title,
-        "text": article.text, "source": article.source, "author": article.author,
-        "published": article.published, "updated": article.updated,
-        "language": article.language, "feed": article.feed,
-        "content_hash": article.content_hash, "first_seen": now, "last_seen": now,
+        "key": article.key,
+        "url": article.url,
+        "guid": article.guid,
+        "title": article.title,
+        "text": article.text,
+        "source": article.source,
+        "author": article.author,
+        "published": article.published,
+        "updated": article.updated,
+        "language": article.language,
+        "feed": article.feed,
+        "content_hash": article.content_hash,
+        "first_seen": now,
+        "last_seen": now,
     }
 
 
@@ -251,16 +324,29 @@ def _article(row: Any) -> Article:
 
 
 def _article_from(fields: dict[str, Any]) -> Article:
-    names = ("title", "text", "url", "guid", "source", "author", "published", "updated",
-             "language", "feed")
+    names = (
+        "title",
+        "text",
+        "url",
+        "guid",
+        "source",
+        "author",
+        "published",
+        "updated",
+        "language",
+        "feed",
+    )
     return Article(**{name: fields[name] for name in names})
 
 
 def _alert_select() -> sa.Select[Any]:
     """Matches joined to their articles; article columns carry an `a_` prefix."""
     return sa.select(
-        T.matches.c.id.label("match_id"), T.matches.c.rule_id, T.matches.c.kind,
-        T.matches.c.name.label("match_name"), T.matches.c.evidence,
+        T.matches.c.id.label("match_id"),
+        T.matches.c.rule_id,
+        T.matches.c.kind,
+        T.matches.c.name.label("match_name"),
+        T.matches.c.evidence,
         *(column.label(f"a_{column.name}") for column in T.articles.c),
     ).join(T.articles, T.articles.c.id == T.matches.c.article_id)
 

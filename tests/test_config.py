@@ -102,7 +102,8 @@ def test_secrets_come_from_the_environment_or_a_file(
 
 def test_errors_name_the_key_and_suggest(tmp_path: Path) -> None:
     text = FULL.replace('interval = "30m"', 'interval = "soon"').replace(
-        'timezone = "Europe/Minsk"', 'timezone = "Europe/Minks"\nshedule = "hourly"')
+        'timezone = "Europe/Minsk"', 'timezone = "Europe/Minks"\nshedule = "hourly"'
+    )
     assert error(tmp_path, text).splitlines() == [
         "F: feeds[0].interval: expected a duration like '15m', '2h' or '1d', got 'soon'",
         "F: routes[0].timezone: unknown time zone 'Europe/Minks' (use a name like 'Europe/Minsk')",
@@ -112,14 +113,16 @@ def test_errors_name_the_key_and_suggest(tmp_path: Path) -> None:
 
 def test_a_bad_schedule_explains_the_forms(tmp_path: Path) -> None:
     message = error(tmp_path, FULL.replace('"daily 07:00"', '"every morning"'))
-    assert message.startswith("F: routes[0].schedule: schedule 'every morning': expected "
-                              "'hourly', 'daily HH:MM', 'weekly mon HH:MM' or a cron line")
+    assert message.startswith(
+        "F: routes[0].schedule: schedule 'every morning': expected "
+        "'hourly', 'daily HH:MM', 'weekly mon HH:MM' or a cron line"
+    )
 
 
 def test_routes_must_name_configured_channels(tmp_path: Path) -> None:
     text = FULL.replace('webhooks = ["ngo"]', 'webhooks = ["slack"]')
     assert "routes[0].webhooks: no [webhooks.slack] section" in error(tmp_path, text)
-    no_smtp = FULL[: FULL.index("[smtp]")] + FULL[FULL.index("[webhooks.ngo]"):]
+    no_smtp = FULL[: FULL.index("[smtp]")] + FULL[FULL.index("[webhooks.ngo]") :]
     assert "routes[0].email: needs an [smtp] section" in error(tmp_path, no_smtp)
 
 
@@ -129,10 +132,16 @@ def test_unreadable_and_invalid_files(tmp_path: Path) -> None:
     assert error(tmp_path, "feeds = [").startswith("F: not valid TOML:")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("90s", timedelta(seconds=90)), ("15m", timedelta(minutes=15)),
-    ("2h", timedelta(hours=2)), ("1d", timedelta(days=1)), (600, timedelta(minutes=10)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("90s", timedelta(seconds=90)),
+        ("15m", timedelta(minutes=15)),
+        ("2h", timedelta(hours=2)),
+        ("1d", timedelta(days=1)),
+        (600, timedelta(minutes=10)),
+    ],
+)
 def test_durations(text: object, expected: timedelta) -> None:
     assert parse_duration(text) == expected
 

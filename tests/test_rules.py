@@ -28,12 +28,22 @@ def problems(tmp_path: Path, text: str) -> list[str]:
 def test_the_bundled_rules_load_and_cover_the_sample_article() -> None:
     ruleset = load_rules([RULES])
     ids = {rule.id for rule in ruleset.all()}
-    assert {"babaryka", "vlasova", "shkliarov", "tsikhanouski", "tsikhanouskaya",
-            "latushka", "womens-march", "protest-belarus"} <= ids
+    assert {
+        "babaryka",
+        "vlasova",
+        "shkliarov",
+        "tsikhanouski",
+        "tsikhanouskaya",
+        "latushka",
+        "womens-march",
+        "protest-belarus",
+    } <= ids
 
 
 def test_a_full_rule_file_loads_every_field(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
 people:
   - id: babaryka
     name: Viktar Babaryka
@@ -49,7 +59,8 @@ events:
     near: [Minsk]
     within: 10
     not: [football]
-""")
+""",
+    )
     ruleset = load_rules([path])
     babaryka, losik = ruleset.people
     assert babaryka.aka == ("Viktor Babariko",)
@@ -59,7 +70,11 @@ events:
     assert losik.id == "ihar-losik" and losik.priority is Priority.NORMAL
     [event] = ruleset.events
     assert (event.any, event.near, event.within, event.exclude) == (
-        ("protest*", "шэсц*"), ("Minsk",), 10, ("football",))
+        ("protest*", "шэсц*"),
+        ("Minsk",),
+        10,
+        ("football",),
+    )
 
 
 def test_a_folder_loads_every_yaml_file_in_name_order(tmp_path: Path) -> None:
@@ -77,7 +92,9 @@ def test_unknown_keys_get_a_suggestion_with_file_and_line(tmp_path: Path) -> Non
 
 
 def test_wrong_types_name_file_line_and_field(tmp_path: Path) -> None:
-    assert problems(tmp_path, """\
+    assert problems(
+        tmp_path,
+        """\
 people:
   - name: Viktar Babaryka
     aka: {a: b}
@@ -86,7 +103,8 @@ events:
   - name: Marches
     within: soon
     priority: urgent
-""") == [
+""",
+    ) == [
         "F:3: people[0].aka: expected a list of names",
         "F:4: people[1].name: missing (required)",
         "F:6: events[0].any: an event needs 'any:', a list of words of which one must occur",

@@ -17,13 +17,26 @@ NOW = datetime(2024, 4, 22, 14, 0, tzinfo=UTC)
 ARTICLE = Article(
     title="Lukashenka Meets With Jailed Opposition Leaders",
     text="Viktar Babaryka was among the prisoners.",
-    url="https://example.org/a/1", source="RFE/RL", feed="seeds",
+    url="https://example.org/a/1",
+    source="RFE/RL",
+    feed="seeds",
     published=datetime(2024, 4, 22, 13, 52, tzinfo=UTC),
 )
-BABARYKA = Match("babaryka", RuleKind.PERSON, "Viktar Babaryka", (
-    Evidence("Viktar Babaryka", "Viktar Babaryka was among the prisoners.", 50, 65,
-             "name", "full name"),
-))
+BABARYKA = Match(
+    "babaryka",
+    RuleKind.PERSON,
+    "Viktar Babaryka",
+    (
+        Evidence(
+            "Viktar Babaryka",
+            "Viktar Babaryka was among the prisoners.",
+            50,
+            65,
+            "name",
+            "full name",
+        ),
+    ),
+)
 
 
 @pytest.fixture
@@ -114,8 +127,14 @@ def test_a_permanently_failed_delivery_is_dead_and_listed(store: Store) -> None:
 
 
 def test_feed_state_round_trip_and_reset_when_the_configured_url_changes(store: Store) -> None:
-    state = FeedState(url="https://new.example.org/feed", etag='"abc"', failures=2,
-                      last_error="HTTP 500", next_check=NOW, last_success=NOW)
+    state = FeedState(
+        url="https://new.example.org/feed",
+        etag='"abc"',
+        failures=2,
+        last_error="HTTP 500",
+        next_check=NOW,
+        last_success=NOW,
+    )
     store.save_feed_state("rfe", state, "https://old.example.org/feed")
     assert store.feed_state("rfe", "https://old.example.org/feed") == state
     store.save_feed_state("rfe", replace(state, failures=0), "https://old.example.org/feed")
