@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -81,13 +82,27 @@ class Article:
 
     @property
     def key(self) -> str:
-        """Stable identity: guid, else URL, else a hash of title and text."""
-        basis = self.guid or self.url or f"{self.title}\n{self.text}"
+        """Stable identity: canonical URL, else guid, else a hash of title and text.
+
+        The URL comes first so the same story in two feeds (with their own guids) is one.
+        """
+        basis = self.url or self.guid or f"{self.title}\n{self.text}"
         return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
 
     @property
     def content_hash(self) -> str:
         return hashlib.sha256(self.full_text.encode("utf-8")).hexdigest()[:32]
+
+    @property
+    def fingerprint(self) -> str | None:
+        """Identifies the same story republished elsewhere: a hash of the body's words.
+
+        None for short bodies (under 40 words), where equal text is no proof of one story.
+        """
+        words = re.findall(r"\w+", self.text.casefold())
+        if len(words) < 40:
+            return None
+        return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()[:32]
 
     @property
     def full_text(self) -> str:
@@ -191,6 +206,7 @@ class Alert:
     match: Match
     tags: tuple[str, ...] = ()
     priority: Priority = Priority.NORMAL
+    sources: tuple[str, ...] = ()  # "source url" of every feed the story was seen in
 
 
 @dataclass(frozen=True)

@@ -75,8 +75,20 @@ articles = sa.Table(
     sa.Column("language", sa.Text),
     sa.Column("feed", sa.Text, nullable=False),
     sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("fingerprint", sa.String(64), index=True),  # body text, for cross-feed dedup
     sa.Column("first_seen", UTCDateTime, nullable=False, index=True),
     sa.Column("last_seen", UTCDateTime, nullable=False),
+)
+
+# Every feed a story was seen in; the digest lists them all under one alert.
+article_sources = sa.Table(
+    "article_sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("feed", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
 )
 
 matches = sa.Table(
@@ -131,7 +143,7 @@ deliveries = sa.Table(
 
 
 def _v1(conn: Connection) -> None:
-    for table in (feeds, articles, matches, digests, digest_items, deliveries):
+    for table in (feeds, articles, article_sources, matches, digests, digest_items, deliveries):
         table.create(conn, checkfirst=True)
 
 

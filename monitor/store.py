@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -112,19 +112,19 @@ class Store:
     # --- articles and matches ------------------------------------------------------------
 
     def save_article(self, article: Article, now: datetime) -> Saved:
-        """Insert a new article, or update one whose text changed; report which."""
-        key, digest = article.key, article.content_hash
+        """Insert a new article, or update one whose text changed; report which.
+
+        The same story reached through another feed (same canonical URL, or the same body
+        text) is not a new article: it only gains a source, so it alerts once.
+        """
         with self.engine.begin() as conn:
-            row = conn.execute(
-                sa.select(T.articles.c.id, T.articles.c.content_hash).where(T.articles.c.key == key)
-            ).first()
+            row = _find_story(conn, article)
             if row is None:
-                new_id = conn.execute(
-                    sa.insert(T.articles), _article_row(article, now)
-                ).inserted_primary_key
-                assert new_id is not None
-                return Saved(int(new_id[0]), new=True, changed=True)
-            if row.content_hash == digest:
+                article_id = _insert_id(conn, T.articles, _article_row(article, now))
+                _add_source(conn, article_id, article)
+                return Saved(article_id, new=True, changed=True)
+            _add_source(conn, row.id, article)
+            if row.key != article.key or row.content_hash == article.content_hash:
                 return Saved(row.id, new=False, changed=False)
             values = _article_row(article, now)
             del values["first_seen"]
@@ -183,7 +183,7 @@ class Store:
         if rule_ids is not None:
             query = query.where(T.matches.c.rule_id.in_(sorted(rule_ids)))
         with self.engine.connect() as conn:
-            return [_alert(row) for row in conn.execute(query)]
+            return [_with_sources(conn, _alert(row)) for row in conn.execute(query)]
 
     def create_digest(
         self, digest: Digest, targets: Sequence[tuple[str, str]], now: datetime
@@ -252,7 +252,7 @@ class Store:
             .where(T.digest_items.c.digest_id == row.digest_id)
             .order_by(T.matches.c.id)
         )
-        alerts = tuple(_alert(r) for r in conn.execute(alerts_query))
+        alerts = tuple(_with_sources(conn, _alert(r)) for r in conn.execute(alerts_query))
         digest = Digest(row.route, row.subject, row.text, row.html, row.digest_created, alerts)
         return Delivery(row.id, row.route, row.channel, row.target, digest, row.attempts)
 
@@ -300,8 +300,39 @@ def _insert_id(conn: Connection, table: sa.Table, values: dict[str, Any]) -> int
     return int(key[0])
 
 
+def _find_story(conn: Connection, article: Article) -> Any:
+    """The stored article this one is: same key, else (another feed) the same body text."""
+    columns = (T.articles.c.id, T.articles.c.key, T.articles.c.content_hash)
+    row = conn.execute(sa.select(*columns).where(T.articles.c.key == article.key)).first()
+    if row is None and (fingerprint := article.fingerprint):
+        query = sa.select(*columns).where(T.articles.c.fingerprint == fingerprint).limit(1)
+        row = conn.execute(query).first()
+    return row
+
+
+def _add_source(conn: Connection, article_id: int, article: Article) -> None:
+    known = conn.execute(
+        sa.select(T.article_sources.c.article_id).where(
+            T.article_sources.c.article_id == article_id,
+            T.article_sources.c.feed == article.feed,
+            T.article_sources.c.url == (article.url or ""),
+        )
+    ).first()
+    if known is None:
+        conn.execute(
+            sa.insert(T.article_sources),
+            {
+                "article_id": article_id,
+                "feed": article.feed,
+                "source": article.source,
+                "url": article.url or "",
+            },
+        )
+
+
 def _article_row(article: Article, now: datetime) -> dict[str, Any]:
     return {
+        "fingerprint": article.fingerprint,
         "key": article.key,
         "url": article.url,
         "guid": article.guid,
@@ -349,6 +380,18 @@ def _alert_select() -> sa.Select[Any]:
         T.matches.c.evidence,
         *(column.label(f"a_{column.name}") for column in T.articles.c),
     ).join(T.articles, T.articles.c.id == T.matches.c.article_id)
+
+
+def _with_sources(conn: Connection, alert: Alert) -> Alert:
+    """Every feed the story was seen in: 'source (url)' lines, first seen first."""
+    query = (
+        sa.select(T.article_sources.c.source, T.article_sources.c.url)
+        .join(T.matches, T.matches.c.article_id == T.article_sources.c.article_id)
+        .where(T.matches.c.id == alert.match_id)
+        .order_by(T.article_sources.c.id)
+    )
+    sources = tuple(f"{row.source} {row.url}".strip() for row in conn.execute(query))
+    return replace(alert, sources=sources)
 
 
 def _alert(row: Any) -> Alert:

@@ -172,3 +172,34 @@ def test_an_unreachable_database_is_a_clear_error_without_the_password() -> None
         Store.open("postgresql://user:s3cret@127.0.0.1:1/none")
     assert "cannot open database" in str(info.value)
     assert "s3cret" not in str(info.value)
+
+
+LONG_TEXT = " ".join(f"word{i}" for i in range(60))
+
+
+def test_the_same_url_from_two_feeds_is_one_story_with_two_sources(store: Store) -> None:
+    first = store.save_article(replace(ARTICLE, guid="rss-1", feed="rss", source="RFE/RL"), NOW)
+    second = store.save_article(
+        replace(ARTICLE, guid="atom-9", feed="atom", source="Belarus news"), NOW
+    )
+    assert (second.new, second.changed, second.article_id) == (False, False, first.article_id)
+    store.add_matches(first.article_id, [BABARYKA], NOW)
+    [alert] = store.pending_alerts("daily", None)
+    assert alert.sources == (f"RFE/RL {ARTICLE.url}", f"Belarus news {ARTICLE.url}")
+
+
+def test_near_identical_text_under_another_url_is_the_same_story(store: Store) -> None:
+    original = replace(ARTICLE, text=LONG_TEXT, url="https://a.example/1")
+    reprint = replace(ARTICLE, text=LONG_TEXT.upper() + "!", url="https://b.example/9", feed="b")
+    first = store.save_article(original, NOW)
+    second = store.save_article(reprint, NOW)
+    assert (second.new, second.article_id) == (False, first.article_id)
+    assert store.count("articles") == 1
+
+
+def test_short_equal_texts_are_not_merged(store: Store) -> None:
+    store.save_article(replace(ARTICLE, text="Breaking news.", url="https://a.example/1"), NOW)
+    other = store.save_article(
+        replace(ARTICLE, text="Breaking news.", url="https://b.example/2"), NOW
+    )
+    assert other.new
