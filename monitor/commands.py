@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from monitor.config import CONFIG_ENV, Config, load_config, parse_duration
-from monitor.digest import render_digest
 from monitor.errors import ConfigError, MonitorError, ParseError, RuleError
 from monitor.fetch import Fetcher
 from monitor.match import Matcher, compile_rules
@@ -215,9 +214,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
             print("\n".join(summary.lines()[3:]))
             return 1 if summary.failed else 0
         alerts = pipeline.pending(route)
-        digest = render_digest(
-            route.name, alerts, pipeline.clock(), timezone=route.timezone, footer=pipeline.footer()
-        )
+        digest = pipeline.render(route, alerts)
     if args.output:
         args.output.write_text(digest.html, encoding="utf-8")
         print(f"{len(alerts)} alert(s); HTML written to {args.output}")

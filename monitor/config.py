@@ -156,6 +156,7 @@ class Config(_Model):
     database_url: str | None = None  # default: sqlite:///<data_dir>/monitor.db
     outbox_dir: Path | None = None  # default: <data_dir>/outbox
     rules: tuple[Path, ...] = Field(default_factory=_default_rules)
+    templates_dir: Path | None = None  # files here override the default digest templates
     user_agent: str = "monitor/0.1 (+news monitoring for human-rights work)"
     feeds: tuple[FeedConfig, ...] = Field(default_factory=_default_feeds)
     smtp: SmtpConfig | None = None

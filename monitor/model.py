@@ -198,6 +198,14 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A publisher a story was seen at, and its link there."""
+
+    name: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Alert:
     """A stored match awaiting delivery: the unit a digest is made of."""
 
@@ -206,7 +214,7 @@ class Alert:
     match: Match
     tags: tuple[str, ...] = ()
     priority: Priority = Priority.NORMAL
-    sources: tuple[str, ...] = ()  # "source url" of every feed the story was seen in
+    sources: tuple[Source, ...] = ()  # every feed the story was seen in, first seen first
 
 
 @dataclass(frozen=True)

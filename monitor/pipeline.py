@@ -27,6 +27,7 @@ from monitor.model import (
     Alert,
     Article,
     Delivery,
+    Digest,
     Document,
     FeedState,
     FetchResult,
@@ -272,10 +273,19 @@ class Pipeline:
                 alerts = [a for a in alerts if a.priority is Priority.HIGH]
             if not alerts:
                 return []
-            digest = render_digest(
-                route.name, alerts, self.clock(), timezone=route.timezone, footer=self.footer()
+            return self.store.create_digest(
+                self.render(route, alerts), self.targets(route), self.clock()
             )
-            return self.store.create_digest(digest, self.targets(route), self.clock())
+
+    def render(self, route: RouteConfig, alerts: Sequence[Alert]) -> Digest:
+        return render_digest(
+            route.name,
+            alerts,
+            self.clock(),
+            timezone=route.timezone,
+            footer=self.footer(),
+            templates_dir=self.config.templates_dir,
+        )
 
     def _with_rule_info(self, alert: Alert) -> Alert:
         rule = self.rules.by_id().get(alert.match.rule_id)

@@ -29,6 +29,7 @@ from monitor.model import (
     FeedState,
     Match,
     RuleKind,
+    Source,
 )
 
 T = schema  # short alias for the table definitions
@@ -383,14 +384,16 @@ def _alert_select() -> sa.Select[Any]:
 
 
 def _with_sources(conn: Connection, alert: Alert) -> Alert:
-    """Every feed the story was seen in: 'source (url)' lines, first seen first."""
+    """Every feed the story was seen in, first seen first."""
     query = (
         sa.select(T.article_sources.c.source, T.article_sources.c.url)
         .join(T.matches, T.matches.c.article_id == T.article_sources.c.article_id)
         .where(T.matches.c.id == alert.match_id)
         .order_by(T.article_sources.c.id)
     )
-    sources = tuple(f"{row.source} {row.url}".strip() for row in conn.execute(query))
+    sources = tuple(
+        Source(row.source or "", row.url or None) for row in conn.execute(query)
+    )
     return replace(alert, sources=sources)
 
 

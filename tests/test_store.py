@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from monitor import schema
 from monitor.errors import StoreError
-from monitor.model import Article, Digest, Evidence, FeedState, Match, RuleKind
+from monitor.model import Article, Digest, Evidence, FeedState, Match, RuleKind, Source
 from monitor.store import Store
 
 NOW = datetime(2024, 4, 22, 14, 0, tzinfo=UTC)
@@ -185,7 +185,7 @@ def test_the_same_url_from_two_feeds_is_one_story_with_two_sources(store: Store)
     assert (second.new, second.changed, second.article_id) == (False, False, first.article_id)
     store.add_matches(first.article_id, [BABARYKA], NOW)
     [alert] = store.pending_alerts("daily", None)
-    assert alert.sources == (f"RFE/RL {ARTICLE.url}", f"Belarus news {ARTICLE.url}")
+    assert alert.sources == (Source("RFE/RL", ARTICLE.url), Source("Belarus news", ARTICLE.url))
 
 
 def test_near_identical_text_under_another_url_is_the_same_story(store: Store) -> None:

@@ -1,0 +1,98 @@
+"""Email channel: a ``Delivery`` in, one message sent over SMTP to ``delivery.target`` out.
+
+Security is ``starttls``, ``tls`` (implicit, usually port 465) or ``none``; certificates are
+verified against the system trust store (or the file named by ``SSL_CERT_FILE``). Failures are
+classified: 5xx and refused recipients are permanent, 4xx and network trouble temporary.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import parseaddr
+
+from monitor.config import Config, SmtpConfig
+from monitor.deliver.message import build_message
+from monitor.errors import DeliveryError
+from monitor.model import Delivery
+
+log = logging.getLogger(__name__)
+
+
+def send_email(delivery: Delivery, config: Config) -> str:
+    """Send the digest to one recipient; return e.g. 'sent to a@x via smtp.x:587'."""
+    smtp = config.smtp
+    if smtp is None:
+        raise DeliveryError("email: the config has no [smtp] section", permanent=True)
+    if not _plausible_address(delivery.target):
+        raise DeliveryError(f"email: {delivery.target!r} is not an email address", permanent=True)
+    msg = build_message(delivery, sender=smtp.sender, to=delivery.target)
+    _transmit(smtp, msg, delivery.target)
+    log.info("digest mailed", extra={"channel": "email", "route": delivery.route})
+    return f"sent to {delivery.target} via {smtp.host}:{smtp.port}"
+
+
+def _transmit(smtp: SmtpConfig, msg: EmailMessage, recipient: str) -> None:
+    where = f"email to {recipient} via {smtp.host}:{smtp.port}"
+    try:
+        with _connect(smtp) as client:
+            _login(client, smtp)
+            client.send_message(msg, from_addr=parseaddr(smtp.sender)[1], to_addrs=[recipient])
+    except (smtplib.SMTPException, OSError) as exc:
+        raise classify(exc, where) from exc
+
+
+def classify(exc: smtplib.SMTPException | OSError, where: str) -> DeliveryError:
+    """5xx and refused mailboxes are permanent; 4xx and network trouble are worth a retry."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        replies = exc.recipients.values()
+        codes = ", ".join(f"{code} {_text(text)}" for code, text in replies)
+        permanent = all(500 <= code < 600 for code, _ in replies)  # 4xx: mailbox busy
+        return DeliveryError(f"{where}: recipient refused: {codes}", permanent=permanent)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        permanent = 500 <= exc.smtp_code < 600
+        reply = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+        return DeliveryError(f"{where}: {reply}", permanent=permanent)
+    if isinstance(exc, smtplib.SMTPNotSupportedError | ssl.SSLCertVerificationError):
+        return DeliveryError(f"{where}: {exc} (check [smtp] security)", permanent=True)
+    return DeliveryError(f"{where}: {str(exc) or type(exc).__name__}", permanent=False)
+
+
+def _plausible_address(address: str) -> bool:
+    """One bare address: an '@', no spaces or line breaks (they would corrupt SMTP commands)."""
+    return "@" in address and not any(char.isspace() or ord(char) < 32 for char in address)
+
+
+def _connect(smtp: SmtpConfig) -> smtplib.SMTP:
+    timeout = smtp.timeout.total_seconds()
+    if smtp.security == "tls":
+        return smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=timeout, context=_tls())
+    client = smtplib.SMTP(smtp.host, smtp.port, timeout=timeout)
+    try:
+        if smtp.security == "starttls":
+            client.starttls(context=_tls())
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+def _login(client: smtplib.SMTP, smtp: SmtpConfig) -> None:
+    if not smtp.username:
+        return
+    password = smtp.password()
+    if password is None:
+        where = f"${smtp.password_env}" if smtp.password_env else "smtp.password_env"
+        raise DeliveryError(f"email: smtp.username is set but {where} is not set", permanent=True)
+    # The password goes to the server only: never into a message, a log line or an error.
+    client.login(smtp.username, password.get_secret_value())
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
+
+
+def _tls() -> ssl.SSLContext:
+    return ssl.create_default_context()

@@ -1,0 +1,61 @@
+"""Outbox channel: a ``Delivery`` in, an ``.eml`` and an ``.html`` file in a folder out.
+
+For people without a mail server, and as the default: open the ``.html`` in a browser or
+the ``.eml`` in a mail client. Files are written atomically and named per delivery, so a
+retry overwrites its own files and a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from monitor.config import Config
+from monitor.deliver.message import DEFAULT_SENDER, build_message, created_utc, route_slug
+from monitor.errors import DeliveryError
+from monitor.model import Delivery
+
+log = logging.getLogger(__name__)
+# Retrying cannot fix these: the folder is not ours to write.
+_PERMANENT = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST}
+
+
+def send_outbox(delivery: Delivery, config: Config) -> str:
+    """Write ``<UTC time>-<route>-<id>.eml`` and ``.html`` into the target folder."""
+    if not delivery.target.strip():
+        raise DeliveryError("outbox: no folder given", permanent=True)
+    folder = Path(delivery.target)
+    sender = config.smtp.sender if config.smtp else DEFAULT_SENDER
+    eml = build_message(delivery, sender=sender).as_bytes()
+    stem = outbox_stem(delivery)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / f"{stem}.html", delivery.digest.html.encode("utf-8"))
+        write_atomic(folder / f"{stem}.eml", eml)
+    except OSError as exc:
+        permanent = exc.errno in _PERMANENT
+        raise DeliveryError(f"outbox {folder}: {exc.strerror or exc}", permanent=permanent) from exc
+    log.info("digest written", extra={"channel": "outbox", "path": str(folder / stem)})
+    return f"wrote {folder / stem}.eml"
+
+
+def outbox_stem(delivery: Delivery) -> str:
+    stamp = created_utc(delivery).strftime("%Y%m%dT%H%M%SZ")
+    return f"{stamp}-{route_slug(delivery.route)}-{delivery.id}"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a hidden temp file in the same folder, fsync, then rename over ``path``."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,166 @@
+"""The Fetcher: one httpx.Client for HTTP(S), plain reads for local sources, and a
+concurrent fetch_many that stays under a global and a per-host connection limit.
+
+In: URLs with their previous FeedState. Out: FetchResults (never exceptions).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Generator, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from types import TracebackType
+from urllib.parse import urlsplit
+
+import httpx
+
+from monitor.fetch.local import fetch_local, is_local
+from monitor.fetch.remote import FetchLimits, fetch_url
+from monitor.model import FeedState, FetchResult, FetchStatus
+
+log = logging.getLogger(__name__)
+
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
+)
+Request = tuple[str, FeedState | None]
+
+
+class Fetcher:
+    """Fetch feeds over HTTP(S) or from local files; close() when done (or use `with`)."""
+
+    def __init__(
+        self,
+        user_agent: str,
+        *,
+        max_bytes: int = 10 * 1024 * 1024,
+        connect_timeout: float = 10,
+        read_timeout: float = 30,
+        total_timeout: float = 60,
+        max_connections: int = 20,
+        per_host: int = 2,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if max_connections < 1 or per_host < 1:
+            raise ValueError("max_connections and per_host must be at least 1")
+        self.limits = FetchLimits(max_bytes, connect_timeout, read_timeout, total_timeout)
+        self.max_connections = max_connections
+        self.per_host = per_host
+        self._client = httpx.Client(
+            headers={
+                "User-Agent": user_agent,
+                "Accept": ACCEPT,
+                "Accept-Encoding": "gzip, deflate, br",
+            },
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+            follow_redirects=False,  # followed by hand, to see which hops were permanent
+            transport=transport,
+        )
+
+    def fetch(self, url: str, state: FeedState | None = None) -> FetchResult:
+        """Fetch one source. Failures come back as FetchStatus.ERROR, never as exceptions."""
+        try:
+            result = self._fetch(url, state)
+        except (ValueError, httpx.InvalidURL) as exc:  # urlsplit and httpx reject bad URLs
+            result = FetchResult(url, FetchStatus.ERROR, error=f"invalid URL: {exc}")
+        _log(result)
+        return result
+
+    def _fetch(self, url: str, state: FeedState | None) -> FetchResult:
+        if is_local(url):
+            return fetch_local(url, state, self.limits.max_bytes)
+        if urlsplit(url).scheme.lower() in ("http", "https"):
+            return fetch_url(self._client, url, state, self.limits)
+        return FetchResult(url, FetchStatus.ERROR, error=f"unsupported URL scheme in {url!r}")
+
+    def fetch_many(
+        self, requests: Iterable[Request]
+    ) -> Generator[tuple[str, FetchResult], None, None]:
+        """Fetch concurrently and yield (url, result) as each completes.
+
+        At most `max_connections` fetches run at once and at most `per_host` against one
+        host name. A fetch only starts when its host has room, so a long queue for one
+        slow host never ties up threads that other hosts could use. Closing the generator
+        (e.g. on shutdown) starts nothing new and waits only for fetches already running.
+        """
+        slots = _Slots(requests, self.max_connections, self.per_host)
+        active: dict[Future[FetchResult], tuple[str, str]] = {}
+        with ThreadPoolExecutor(self.max_connections, thread_name_prefix="fetch") as pool:
+            try:
+                while True:
+                    for host, (url, state) in slots.take():
+                        active[pool.submit(self.fetch, url, state)] = (host, url)
+                    if not active:
+                        return
+                    done, _ = wait(active, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        host, url = active.pop(future)
+                        slots.release(host)
+                        yield url, future.result()
+            finally:
+                for future in active:
+                    future.cancel()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def host_key(url: str) -> str:
+    """The politeness key: the host name, lower case (ports share it); '' for local files."""
+    try:
+        return "" if is_local(url) else (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return url  # fetch() reports the bad URL; here it only needs a queue of its own
+
+
+class _Slots:
+    """Queued requests per host, and which may start now under both limits (no I/O)."""
+
+    def __init__(self, requests: Iterable[Request], total: int, per_host: int) -> None:
+        self._queues: dict[str, deque[Request]] = {}
+        for url, state in requests:
+            self._queues.setdefault(host_key(url), deque()).append((url, state))
+        self._running = dict.fromkeys(self._queues, 0)
+        self._busy = 0
+        self._total, self._per_host = total, per_host
+
+    def take(self) -> list[tuple[str, Request]]:
+        """Requests to start now, one host after another (round robin) while room is left."""
+        taken: list[tuple[str, Request]] = []
+        while self._busy < self._total and (hosts := self._ready_hosts()):
+            for host in hosts[: self._total - self._busy]:
+                taken.append((host, self._queues[host].popleft()))
+                self._running[host] += 1
+                self._busy += 1
+                if not self._queues[host]:
+                    del self._queues[host]
+        return taken
+
+    def release(self, host: str) -> None:
+        self._running[host] -= 1
+        self._busy -= 1
+
+    def _ready_hosts(self) -> list[str]:
+        return [h for h in self._queues if self._running[h] < self._per_host]
+
+
+def _log(result: FetchResult) -> None:
+    if result.status is FetchStatus.ERROR:
+        log.warning("fetch failed feed=%s error=%s", result.url, result.error)
+    else:
+        log.debug("fetched feed=%s status=%s", result.url, result.status.value)

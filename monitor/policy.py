@@ -1,0 +1,62 @@
+"""When to poll a feed next: pure math over a FetchResult, the feed's interval and its
+failure count. In: values, `now` and a random.Random. Out: datetimes and timedeltas.
+
+    success / not modified:  delay = max(interval, min(max(max_age, retry_after), MAX_HINT))
+    error / gone:            delay = max(backoff(interval, failures), min(retry_after, MAX_HINT))
+    backoff(interval, n)     = min(interval * 2**(n-1), max(MAX_BACKOFF, interval))
+    next_check               = now + delay + jitter,  jitter uniform in [0, JITTER * delay)
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from monitor.model import FetchResult, FetchStatus
+
+MAX_BACKOFF = timedelta(hours=6)
+# Servers may stretch the interval (Cache-Control, Retry-After) but not past a day: a feed
+# served with a year-long max-age, or a hostile Retry-After, must not go silent.
+MAX_HINT = timedelta(days=1)
+JITTER = 0.1
+
+
+def next_check(
+    result: FetchResult,
+    interval: timedelta,
+    failures: int,
+    now: datetime,
+    rng: random.Random,
+) -> datetime:
+    """The time of the next poll: now + delay(...) + jitter(...); never before now + interval
+    on success, never before the server's Retry-After (up to MAX_HINT) on error."""
+    wait = delay(result, interval, failures)
+    return now + wait + jitter(wait, rng)
+
+
+def delay(result: FetchResult, interval: timedelta, failures: int) -> timedelta:
+    """The wait before the next poll, without jitter (formulas in the module docstring).
+
+    `failures` counts consecutive failures including this one (1 on the first error).
+    """
+    if result.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED):
+        hint = max(result.max_age or timedelta(0), result.retry_after or timedelta(0))
+        return max(interval, min(hint, MAX_HINT))
+    floor = min(result.retry_after or timedelta(0), MAX_HINT)
+    return max(backoff(interval, failures), floor)
+
+
+def backoff(interval: timedelta, failures: int, cap: timedelta = MAX_BACKOFF) -> timedelta:
+    """interval * 2**(failures-1), capped at `cap` (or at the interval if that is longer,
+    so a failing feed is never polled more often than a healthy one)."""
+    limit = max(cap, interval)
+    exponent = max(failures, 1) - 1
+    # Compare in seconds before multiplying: 2**exponent overflows timedelta for long streaks.
+    if exponent >= 64 or interval.total_seconds() * (1 << exponent) >= limit.total_seconds():
+        return limit
+    return interval * (1 << exponent)
+
+
+def jitter(wait: timedelta, rng: random.Random, fraction: float = JITTER) -> timedelta:
+    """A random extra in [0, fraction * wait), so feeds polled together drift apart."""
+    return wait * (fraction * rng.random())

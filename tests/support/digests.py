@@ -1,0 +1,97 @@
+"""Fixed sample alerts and digests for digest and delivery tests: nothing in, values out.
+
+Hostile on purpose: a title with ``<script>``, one with CR/LF and a fake header, a
+``javascript:`` link, two scripts (Latin and Cyrillic), a syndicated copy of one story.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from monitor.digest import Footer, render_digest
+from monitor.model import Alert, Article, Delivery, Digest, Evidence, Match, Priority, RuleKind
+
+NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
+MINSK = timezone(timedelta(hours=3))
+INJECTED_TITLE = "Kalesnikava seen in court\r\nBcc: attacker@example.org"
+FOOTER = Footer(
+    failing_feeds=("nashaniva: HTTP 503 since 2026-11-25 22:00 UTC",),
+    rule_errors=("rules/belarus.yaml:14: people[3].aka: expected a list of names",),
+    dead_deliveries=("email to ed@example.org: 550 mailbox unavailable",),
+)
+
+
+def _alert(
+    match_id: int, article: Article, rule: tuple[str, RuleKind, str], hit: str, snippet: str,
+    why: tuple[str, str] = ("", ""), priority: Priority = Priority.NORMAL,
+) -> Alert:  # fmt: skip
+    start = article.full_text.find(hit)
+    evidence = Evidence(hit, snippet, start, start + len(hit), *why)
+    return Alert(match_id, article, Match(rule[0], rule[1], rule[2], (evidence,)), (), priority)
+
+
+BABARYKA = ("babaryka", RuleKind.PERSON, "Viktar Babaryka")
+TSIKHANOUSKI = ("tsikhanouski", RuleKind.PERSON, "Syarhey Tsikhanouski")
+KALESNIKAVA = ("kalesnikava", RuleKind.PERSON, "Maria Kalesnikava")
+PROTEST = ("minsk-protest", RuleKind.EVENT, "Protest in Minsk")
+
+_HOSPITAL = "Viktar Babaryka was moved to the prison hospital in Navapolatsk, his lawyer said."
+
+
+def sample_alerts() -> tuple[Alert, ...]:
+    rferl = Article(
+        title="Babaryka moved to prison hospital",
+        text=_HOSPITAL,
+        url="https://www.rferl.example/a/babaryka-hospital/1.html",
+        source="RFE/RL",
+        published=datetime(2026, 11, 25, 18, 40, tzinfo=UTC),
+        feed="rferl",
+    )
+    copy = Article(
+        title="Babaryka  moved to prison hospital",
+        text=_HOSPITAL,
+        url="https://nashaniva.example/410001",
+        source="Nasha Niva",
+        published=datetime(2026, 11, 25, 19, 5, tzinfo=UTC),
+        feed="nashaniva",
+    )
+    interview = Article(
+        title="Ціханоўскі: першае інтэрв'ю пасля вызвалення",
+        text="Сяргей Ціханоўскі расказаў пра ўмовы ў калоніі.",
+        url="https://belsat.example/news/tsikhanouski-interview",
+        source="Belsat",
+        published=datetime(2026, 11, 26, 8, 15, tzinfo=MINSK),
+        language="be",
+        feed="belsat",
+    )
+    protest = Article(
+        title='<script>alert("x")</script> Protest & "solidarity" march in Minsk',
+        text="Dozens gathered near Kastryčnickaja square; police detained at least 12 people.",
+        url="javascript:alert(1)",
+        source="Zerkalo <b>live</b>",
+        feed="zerkalo",
+    )
+    court = Article(
+        title=INJECTED_TITLE,
+        text="Maria Kalesnikava appeared in court in Homiel on Tuesday.",
+        url="https://zerkalo.example/news/kalesnikava-court",
+        source="Zerkalo",
+        published=datetime(2026, 11, 25, 9, 0),  # naive: taken as UTC
+        feed="zerkalo",
+    )
+    return (
+        _alert(1, rferl, BABARYKA, "Babaryka", _HOSPITAL, ("Babaryka", "surname + 'prison'")),
+        _alert(2, copy, BABARYKA, "Babaryka", _HOSPITAL, ("Babaryka", "surname + 'prison'")),
+        _alert(3, interview, TSIKHANOUSKI, "Ціханоўскі",
+               "Сяргей Ціханоўскі расказаў пра ўмовы ў калоніі.", ("Ціханоўскі", "be form")),
+        _alert(4, protest, PROTEST, "detained", protest.text, ("detained", "within 20 of 'Minsk'")),
+        _alert(5, court, KALESNIKAVA, "Kalesnikava", court.text, priority=Priority.HIGH),
+    )  # fmt: skip
+
+
+def sample_digest(route: str = "belarus") -> Digest:
+    return render_digest(route, sample_alerts(), NOW, timezone="Europe/Minsk", footer=FOOTER)
+
+
+def sample_delivery(channel: str, target: str, delivery_id: int = 42) -> Delivery:
+    return Delivery(delivery_id, "belarus", channel, target, sample_digest())

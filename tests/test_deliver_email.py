@@ -1,0 +1,163 @@
+"""Email channel against real aiosmtpd servers on 127.0.0.1: plain, STARTTLS with AUTH,
+implicit TLS; what arrives, and how each kind of failure is classified."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from monitor.config import Config, SmtpConfig
+from monitor.deliver import send
+from monitor.errors import DeliveryError
+from tests.support import smtp as support
+from tests.support.digests import sample_delivery
+from tests.support.smtp import PASSWORD, USERNAME, SmtpServer, free_port
+
+# Fixtures from tests/support/smtp.py, bound here so pytest finds them.
+tls_files = support.tls_files
+smtp_server = support.smtp_server
+smtp_starttls_server = support.smtp_starttls_server
+smtp_tls_server = support.smtp_tls_server
+
+SENDER = "Monitor <monitor@example.org>"
+TO = "editor@example.org"
+
+
+def _config(server: SmtpServer, security: str = "none", **extra: object) -> Config:
+    smtp = {"host": server.host, "port": server.port, "security": security, "from": SENDER}
+    smtp |= {"timeout": timedelta(seconds=5), "password_env": "TEST_SMTP_PASSWORD"} | extra
+    return Config(smtp=SmtpConfig.model_validate(smtp))
+
+
+def _send(
+    server: SmtpServer, security: str = "none", delivery_id: int = 42, **extra: object
+) -> str:
+    return send(sample_delivery("email", TO, delivery_id), _config(server, security, **extra))
+
+
+@pytest.fixture
+def trust_test_ca(monkeypatch: pytest.MonkeyPatch, tls_files: support.TlsFiles) -> None:
+    """The servers' certificate is self-signed: make it the only one OpenSSL trusts."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_files.cert))
+
+
+def test_plain_smtp_delivers_one_message_to_the_target(smtp_server: SmtpServer) -> None:
+    assert _send(smtp_server) == f"sent to {TO} via 127.0.0.1:{smtp_server.port}"
+    [received] = smtp_server.messages
+    assert (received.mail_from, received.rcpt_tos) == ("monitor@example.org", (TO,))
+    assert not received.tls and received.login is None
+    message = received.message
+    assert (message["From"], message["To"]) == (SENDER, TO)
+    assert message["Subject"].startswith("monitor: 4 new mentions — Maria Kalesnikava")
+    assert message["Date"] == "Thu, 26 Nov 2026 06:00:00 +0000"
+    assert message["List-Id"] == '"monitor: belarus" <belarus.monitor.local>'
+    parts = [part.get_content_type() for part in message.iter_parts()]
+    assert parts == ["text/plain", "text/html"]
+
+
+def test_message_id_is_stable_per_delivery(smtp_server: SmtpServer) -> None:
+    _send(smtp_server)
+    _send(smtp_server)  # a retry of the same delivery
+    _send(smtp_server, delivery_id=43)
+    ids = [received.message["Message-ID"] for received in smtp_server.messages]
+    assert ids[0] == ids[1] == "<20261126060000.42.belarus@example.org>"
+    assert ids[2] == "<20261126060000.43.belarus@example.org>"
+
+
+def test_a_title_with_crlf_cannot_inject_a_header(smtp_server: SmtpServer) -> None:
+    _send(smtp_server)
+    [received] = smtp_server.messages
+    assert received.message["Bcc"] is None
+    assert received.rcpt_tos == (TO,)
+    headers = received.raw.split(b"\r\n\r\n")[0]
+    assert b"attacker@example.org" not in headers
+
+
+def test_starttls_with_auth(
+    smtp_starttls_server: SmtpServer, trust_test_ca: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_SMTP_PASSWORD", PASSWORD)
+    _send(smtp_starttls_server, "starttls", username=USERNAME)
+    [received] = smtp_starttls_server.messages
+    assert received.tls and received.login == USERNAME
+
+
+def test_wrong_password_is_permanent_and_not_repeated(
+    smtp_starttls_server: SmtpServer, trust_test_ca: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_SMTP_PASSWORD", "wrong-horse-battery")
+    with pytest.raises(DeliveryError, match=r": 535 ") as caught:
+        _send(smtp_starttls_server, "starttls", username=USERNAME)
+    assert caught.value.permanent and "wrong-horse-battery" not in str(caught.value)
+    assert smtp_starttls_server.messages == []
+
+
+def test_username_without_password_is_permanent(smtp_server: SmtpServer) -> None:
+    with pytest.raises(DeliveryError, match=r"\$TEST_SMTP_PASSWORD is not set") as caught:
+        _send(smtp_server, username=USERNAME)
+    assert caught.value.permanent
+
+
+def test_implicit_tls(smtp_tls_server: SmtpServer, trust_test_ca: None) -> None:
+    _send(smtp_tls_server, "tls")
+    [received] = smtp_tls_server.messages
+    assert received.tls
+
+
+def test_untrusted_certificate_is_permanent(
+    smtp_tls_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    with pytest.raises(DeliveryError, match=r"certificate verify failed") as caught:
+        _send(smtp_tls_server, "tls")
+    assert caught.value.permanent
+
+
+def test_starttls_against_a_server_without_it_is_permanent(smtp_server: SmtpServer) -> None:
+    with pytest.raises(DeliveryError, match=r"STARTTLS extension not supported") as caught:
+        _send(smtp_server, "starttls")
+    assert caught.value.permanent
+
+
+@pytest.mark.parametrize(
+    ("reply", "permanent"), [("550 5.1.1 no such user", True), ("450 4.2.1 mailbox busy", False)]
+)
+def test_refused_recipient(smtp_server: SmtpServer, reply: str, permanent: bool) -> None:
+    smtp_server.rcpt_replies[TO] = reply
+    with pytest.raises(DeliveryError, match=f"recipient refused: {reply}") as caught:
+        _send(smtp_server)
+    assert caught.value.permanent is permanent
+
+
+@pytest.mark.parametrize(
+    ("reply", "permanent"), [("554 5.7.1 rejected as spam", True), ("451 4.3.0 try later", False)]
+)
+def test_rejected_message(smtp_server: SmtpServer, reply: str, permanent: bool) -> None:
+    smtp_server.data_replies.append(reply)
+    with pytest.raises(
+        DeliveryError, match=f"{TO} via 127.0.0.1:{smtp_server.port}: {reply}$"
+    ) as caught:
+        _send(smtp_server)
+    assert caught.value.permanent is permanent
+
+
+def test_nobody_listening_is_temporary() -> None:
+    closed = SmtpServer("127.0.0.1", free_port())
+    with pytest.raises(DeliveryError, match=r"Connection refused") as caught:
+        _send(closed)
+    assert not caught.value.permanent
+
+
+def test_no_smtp_section_is_permanent() -> None:
+    with pytest.raises(DeliveryError, match=r"no \[smtp\] section") as caught:
+        send(sample_delivery("email", TO), Config())
+    assert caught.value.permanent
+
+
+@pytest.mark.parametrize("target", ["editor@example.org\r\nRCPT TO:<x@evil.example>", "editor", ""])
+def test_a_malformed_recipient_is_permanent(smtp_server: SmtpServer, target: str) -> None:
+    delivery = sample_delivery("email", target)
+    with pytest.raises(DeliveryError, match=r"is not an email address") as caught:
+        send(delivery, _config(smtp_server))
+    assert caught.value.permanent and smtp_server.messages == []

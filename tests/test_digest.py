@@ -1,0 +1,166 @@
+"""Digest rendering: fixed alerts in, subject/text/HTML checked against golden files and
+against what a reader must see (escaping, highlighting, local times, grouping, footer)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from monitor.digest import Footer, render_digest, shorten
+from monitor.errors import ConfigError
+from monitor.model import Alert, Article, Evidence, Match, RuleKind
+from tests.support.digests import FOOTER, NOW, sample_alerts, sample_digest
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize(
+    ("part", "golden"),
+    [("subject", "subject.txt"), ("text", "digest.txt"), ("html", "digest.html")],
+)
+def test_default_templates_match_golden_files(part: str, golden: str) -> None:
+    """Regenerate with UPDATE_GOLDEN=1 after a deliberate template change, then review."""
+    rendered = getattr(sample_digest(), part)
+    path = GOLDEN / golden
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_text(rendered, encoding="utf-8")
+    assert rendered == path.read_text(encoding="utf-8")
+
+
+def test_html_escapes_article_text() -> None:
+    html = sample_digest().html
+    assert "<script>" not in html and "<b>live</b>" not in html
+    assert (
+        "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Protest &amp; &#34;solidarity&#34;" in html
+    )
+
+
+def test_only_http_links_are_clickable() -> None:
+    html = sample_digest().html
+    assert "javascript:" not in html
+    assert '<a href="https://www.rferl.example/a/babaryka-hospital/1.html"' in html
+
+
+def test_subject_is_one_line_without_injected_header() -> None:
+    subject = sample_digest().subject
+    assert subject.startswith("monitor: 4 new mentions — Maria Kalesnikava, ")
+    assert not any(char in subject for char in "\r\n\x00")
+    text = sample_digest().text
+    assert "Kalesnikava seen in court Bcc: attacker@example.org" in text
+    assert "\r" not in text
+
+
+def test_long_subject_is_cut_after_a_whole_name() -> None:
+    names = [f"Political Prisoner Number {i}" for i in range(20)]
+    alerts = [_alert(i, name) for i, name in enumerate(names)]
+    subject = render_digest("r", alerts, NOW).subject
+    assert len(subject) <= 150
+    assert subject.endswith(", …")
+    shown = subject.removesuffix(", …").split(" — ")[1].split(", ")
+    assert len(shown) >= 3 and shown == sorted(names)[: len(shown)]
+
+
+def test_hit_is_highlighted_in_both_parts() -> None:
+    digest = sample_digest()
+    assert '<mark style="background:#ffe066;color:#000000;">Ціханоўскі</mark>' in digest.html
+    assert "Сяргей «Ціханоўскі» расказаў" in digest.text
+
+
+def test_times_are_shown_in_the_route_time_zone() -> None:
+    digest = sample_digest()
+    assert "RFE/RL, Nasha Niva · 2026-11-25 21:40 +03" in digest.text  # 18:40 UTC
+    assert "Zerkalo · 2026-11-25 12:00 +03" in digest.text  # naive 09:00 taken as UTC
+    utc = render_digest("r", sample_alerts(), NOW, timezone="UTC").text
+    assert "RFE/RL, Nasha Niva · 2026-11-25 18:40 UTC" in utc
+
+
+def test_groups_by_rule_high_priority_first_and_merges_syndicated_copies() -> None:
+    text = sample_digest().text
+    headings = [line for line in text.splitlines() if line.startswith("== ")]
+    assert headings == [
+        "== Maria Kalesnikava (person, high priority) ==",
+        "== Protest in Minsk (event) ==",
+        "== Syarhey Tsikhanouski (person) ==",
+        "== Viktar Babaryka (person) ==",
+    ]
+    assert text.count("* Babaryka moved to prison hospital") == 1
+
+
+def test_why_it_matched_is_shown_when_known() -> None:
+    text = sample_digest().text
+    assert "why: Babaryka — surname + 'prison'" in text
+    kalesnikava = text.split("== Maria Kalesnikava")[1].split("==")[1]
+    assert "why:" not in kalesnikava
+
+
+def test_footer_lists_problems_and_is_absent_without_them() -> None:
+    with_footer = sample_digest()
+    for item in (*FOOTER.failing_feeds, *FOOTER.rule_errors, *FOOTER.dead_deliveries):
+        assert item in with_footer.text and item in with_footer.html
+    plain = render_digest("r", sample_alerts(), NOW)
+    assert "Failing feeds" not in plain.text and "Failing feeds" not in plain.html
+
+
+def test_digest_keeps_alerts_route_and_time() -> None:
+    alerts = sample_alerts()
+    digest = render_digest("belarus", alerts, NOW)
+    assert (digest.route, digest.created, digest.alerts) == ("belarus", NOW, alerts)
+
+
+def test_no_alerts_but_problems_still_renders() -> None:
+    digest = render_digest("r", [], NOW, footer=Footer(failing_feeds=("x: HTTP 500",)))
+    assert digest.subject == "monitor: no new mentions (1 failing feed)"
+    assert "x: HTTP 500" in digest.text
+
+
+def test_long_snippet_is_clipped_around_the_hit() -> None:
+    snippet = "word " * 100 + "Babaryka" + " word" * 100
+    digest = render_digest("r", [_alert(1, "Viktar Babaryka", snippet=snippet)], NOW)
+    quoted = next(line for line in digest.text.splitlines() if "«Babaryka»" in line)
+    assert quoted.strip().startswith('"…word') and quoted.strip().endswith('word…"')
+    assert len(quoted) < 400
+
+
+def test_user_template_overrides_one_default(tmp_path: Path) -> None:
+    (tmp_path / "subject.txt.j2").write_text("[{{ route }}] {{ names | join(' / ') }}")
+    digest = render_digest("r", sample_alerts(), NOW, templates_dir=tmp_path)
+    assert digest.subject.startswith("[r] Maria Kalesnikava / Protest in Minsk")
+    assert digest.text == render_digest("r", sample_alerts(), NOW).text
+
+
+def test_user_template_runs_in_a_sandbox(tmp_path: Path) -> None:
+    (tmp_path / "digest.txt.j2").write_text("{{ route.__class__.__mro__[1].__subclasses__() }}")
+    with pytest.raises(ConfigError, match=r"^template digest\.txt\.j2: .*unsafe"):
+        render_digest("r", sample_alerts(), NOW, templates_dir=tmp_path)
+
+
+def test_unknown_variable_in_user_template_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "digest.html.j2").write_text("{{ stories }}")
+    with pytest.raises(ConfigError, match=r"^template digest\.html\.j2: 'stories' is undefined$"):
+        render_digest("r", sample_alerts(), NOW, templates_dir=tmp_path)
+
+
+def test_syntax_error_in_user_template_names_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "digest.txt.j2").write_text("ok\n{% for x in %}\n")
+    with pytest.raises(ConfigError, match=r"digest\.txt\.j2:2: "):
+        render_digest("r", sample_alerts(), NOW, templates_dir=tmp_path)
+
+
+def test_missing_templates_dir_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"templates_dir: .*nope is not a folder$"):
+        render_digest("r", sample_alerts(), NOW, templates_dir=tmp_path / "nope")
+
+
+def test_shorten_prefers_name_boundaries() -> None:
+    assert shorten("short", 10) == "short"
+    assert shorten("monitor: 2 — Alpha Beta, Gamma Delta", 30) == "monitor: 2 — Alpha Beta, …"
+
+
+def _alert(match_id: int, name: str, snippet: str = "") -> Alert:
+    article = Article(title=f"News about {name}", text=snippet or f"{name} is in prison.")
+    hit = name.split()[-1]
+    evidence = Evidence(hit, snippet or article.text, 0, len(hit))
+    match = Match(name.lower().replace(" ", "-"), RuleKind.PERSON, name, (evidence,))
+    return Alert(match_id, article, match)
