@@ -20,14 +20,13 @@ log = logging.getLogger("monitor")
 
 EXAMPLES = """\
 commands (each has --help):
-  run            poll feeds, match, deliver digests      monitor run --once
-  check          match article files, store nothing      monitor check --rules rules/ a.txt
-  rules check    validate rule files                     monitor rules check rules/
-  replay         re-match stored articles with the current rules
-                                                         monitor replay --since 30d
-  feeds          show each feed's health                 monitor feeds
-  outbox         list pending and dead deliveries        monitor outbox
-  digest         preview or send a route's digest now    monitor digest preview digest
+  run            poll, match and deliver            monitor run --once
+  check          match files, store nothing         monitor check --rules rules/ a.txt
+  rules check    validate rule files                monitor rules check rules/
+  replay         re-match stored articles           monitor replay --since 30d
+  feeds          each feed's health                 monitor feeds
+  outbox         pending and dead deliveries        monitor outbox
+  digest         preview or send a digest now       monitor digest preview digest
 
 With no config file, monitor polls seeds/, matches rules/, stores in var/monitor.db and
 writes digests to var/outbox/. See README.md for the config file.

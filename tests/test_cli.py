@@ -1,0 +1,180 @@
+"""The command line as users and scripts meet it: real processes, exit codes, stdout/stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, RULES, SAMPLE, SEEDS
+
+COMMANDS = ("run", "check", "rules check", "replay", "feeds", "outbox", "digest")
+
+
+def monitor(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
+            ) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    environment.pop("MONITOR_CONFIG", None)
+    return subprocess.run([sys.executable, "-m", "monitor", *args], cwd=cwd, env=environment,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """A folder like a fresh checkout: seeds/ and rules/, nothing else."""
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    shutil.copytree(RULES, tmp_path / "rules")
+    return tmp_path
+
+
+def test_help_lists_every_command_with_an_example() -> None:
+    result = monitor("--help")
+    assert result.returncode == 0
+    for command in COMMANDS:
+        line = next(line for line in result.stdout.splitlines() if line.startswith(f"  {command} "))
+        assert "monitor " in line, f"no example for {command}"
+
+
+def test_check_json_contract_on_the_sample_article() -> None:
+    result = monitor("check", "--rules", str(RULES), "--json", str(SAMPLE))
+    assert result.returncode == 0, result.stderr
+    [line] = result.stdout.splitlines()
+    record = json.loads(line)
+    assert record["file"] == str(SAMPLE)
+    assert record["title"] == "Lukashenka Meets With Jailed Belarusian Opposition Leaders"
+    by_rule = {m["rule"]: m for m in record["matches"]}
+    assert {
+        "babaryka",
+        "vlasova",
+        "shkliarov",
+        "tsikhanouski",
+        "tsikhanouskaya",
+        "latushka",
+    } <= set(by_rule)
+    babaryka = by_rule["babaryka"]
+    assert (babaryka["kind"], babaryka["name"]) == ("person", "Viktar Babaryka")
+    text = "Lukashenka Meets With Jailed Belarusian Opposition Leaders"
+    for evidence in babaryka["evidence"]:
+        assert set(evidence) == {"text", "snippet", "start", "end"}
+        assert evidence["text"] in evidence["snippet"]
+        assert evidence["end"] - evidence["start"] == len(evidence["text"])
+    assert record["title"] == text
+
+
+def test_check_a_feed_gives_one_line_per_entry() -> None:
+    result = monitor("check", "--rules", str(RULES), "--json",
+                     str(SEEDS / "belarus-cp1251.rss.xml"))  # fmt: skip
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 0 and len(records) >= 2
+    assert any(m["rule"] == "tsikhanouski" for r in records for m in r["matches"])
+
+
+def test_check_without_matches_still_exits_zero(tmp_path: Path) -> None:
+    article = tmp_path / "weather.txt"
+    article.write_text("Sunny in Minsk\n\nThe weather will be warm all week.\n", encoding="utf-8")
+    result = monitor("check", "--rules", str(RULES), "--json", str(article))
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["matches"] == []
+
+
+def test_check_explain_says_why(tmp_path: Path) -> None:
+    result = monitor("check", "--rules", str(RULES), "--explain", str(SAMPLE))
+    assert result.returncode == 0
+    assert "babaryka" in result.stdout and "Viktar Babaryka" in result.stdout
+
+
+def test_check_with_bad_rules_exits_2_naming_file_and_line(tmp_path: Path) -> None:
+    rules = tmp_path / "bad.yaml"
+    rules.write_text("people:\n  - name: X Y\n    aka: 5: 6\n", encoding="utf-8")
+    result = monitor("check", "--rules", str(rules), "--json", str(SAMPLE))
+    assert result.returncode == 2
+    assert f"{rules}:3" in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_check_unreadable_input_exits_2_and_goes_on(tmp_path: Path) -> None:
+    result = monitor("check", "--rules", str(RULES), "--json", str(tmp_path / "missing.txt"),
+                     str(SAMPLE))  # fmt: skip
+    assert result.returncode == 2
+    assert "missing.txt" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stdout.splitlines()) == 1  # the readable file was still checked
+
+
+def test_rules_check(tmp_path: Path) -> None:
+    good = monitor("rules", "check", str(RULES))
+    assert good.returncode == 0 and "ok:" in good.stdout
+    (tmp_path / "r.yaml").write_text("people:\n  - name: A B\n    akka: [C]\n", encoding="utf-8")
+    bad = monitor("rules", "check", str(tmp_path))
+    assert bad.returncode == 2
+    assert f"{tmp_path / 'r.yaml'}:3: people[0].akka: unknown key (did you mean 'aka'?)" in (
+        bad.stderr
+    )
+
+
+def test_a_bad_config_exits_2_naming_the_key(tmp_path: Path) -> None:
+    config = tmp_path / "monitor.toml"
+    config.write_text('[[feeds]]\nname = "x"\nurl = "seeds"\ninterval = "often"\n', "utf-8")
+    result = monitor("--config", str(config), "run", "--once", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "feeds[0].interval: expected a duration" in result.stderr
+
+
+def test_run_once_on_defaults_then_nothing_new(workdir: Path) -> None:
+    first = monitor("run", "--once", cwd=workdir)
+    assert first.returncode == 0, first.stderr
+    assert "digests delivered: 1" in first.stdout
+    [eml] = (workdir / "var" / "outbox").glob("*.eml")
+    assert (workdir / "var" / "outbox" / eml.with_suffix(".html").name).exists()
+    text = eml.read_bytes().decode("utf-8", "replace")
+    assert "multipart/alternative" in text
+    assert (workdir / "var" / "monitor.db").exists()
+
+    second = monitor("run", "--once", cwd=workdir)
+    assert second.returncode == 0
+    assert "new articles: 0" in second.stdout and "digests delivered: 0" in second.stdout
+    assert len(list((workdir / "var" / "outbox").glob("*.eml"))) == 1
+
+    feeds = monitor("feeds", cwd=workdir)
+    assert feeds.returncode == 0 and feeds.stdout.startswith("seeds: ok")
+    outbox = monitor("outbox", cwd=workdir)
+    assert "nothing owed" in outbox.stdout
+
+
+def test_replay_and_digest_preview(workdir: Path) -> None:
+    monitor("run", "--once", cwd=workdir)
+    (workdir / "rules" / "more.yaml").write_text("people:\n  - name: Alyaksandr Lukashenka\n",
+                                                 encoding="utf-8")  # fmt: skip
+    replay = monitor("replay", "--since", "3650d", cwd=workdir)
+    assert replay.returncode == 0 and "new match(es)" in replay.stdout
+    assert " 0 new match" not in replay.stdout
+    preview = monitor("digest", "preview", "digest", cwd=workdir)
+    assert preview.returncode == 0 and "Alyaksandr Lukashenka" in preview.stdout
+    unknown = monitor("digest", "preview", "nope", cwd=workdir)
+    assert unknown.returncode == 2 and "no route named 'nope'" in unknown.stderr
+
+
+def test_the_daemon_stops_cleanly_on_sigterm(workdir: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("MONITOR_CONFIG", None)
+    process = subprocess.Popen([sys.executable, "-m", "monitor", "run"], cwd=workdir, env=env,
+                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert process.stderr is not None
+    log = ""
+    deadline = time.monotonic() + 60
+    while "feed=seeds" not in log and "Added job" not in log and time.monotonic() < deadline:
+        line = process.stderr.readline()
+        log += line
+        if "monitor running" in line:
+            break
+    time.sleep(0.5)
+    process.send_signal(signal.SIGTERM)
+    rest = process.communicate(timeout=30)[1]
+    assert process.returncode == 0, log + rest
+    assert "monitor running" in log and "monitor stopped" in rest

@@ -1,0 +1,290 @@
+"""End to end, with real parts: a loopback feed server, aiosmtpd, a webhook sink, the store.
+
+feed server -> Pipeline.run_once -> an email arrives naming the sample article's people,
+a signed webhook arrives -> a second run sends nothing. Then the failure paths: SMTP down
+then up, a broken rule edit, urgent alerts, feeds that move or vanish.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from standardwebhooks.webhooks import Webhook
+
+from monitor.config import Config, config_from_dict
+from monitor.fetch import Fetcher
+from monitor.pipeline import Pipeline, RunSummary
+from monitor.store import Store
+from tests.conftest import RULES, SEEDS
+from tests.support import feedserver, sink, smtp
+from tests.support.feedserver import FeedServer, Reply
+from tests.support.sink import WebhookSink
+from tests.support.smtp import SmtpServer
+
+feed_server = feedserver.feed_server
+smtp_server = smtp.smtp_server
+webhook_sink = sink.webhook_sink
+
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+SAMPLE_PEOPLE = ("Viktar Babaryka", "Lilia Vlasova", "Vitali Shkliarov", "Paval Latushka")
+
+
+class Clock:
+    """Time that only moves when a test moves it."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2024, 4, 23, 6, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def settings(
+    tmp_path: Path,
+    server: FeedServer,
+    mail: SmtpServer | None,
+    hook: WebhookSink | None,
+    rules: Path = RULES,
+) -> dict[str, Any]:
+    server.serve_folder(SEEDS, "/seeds/")
+    route: dict[str, Any] = {"name": "desk", "outbox": True, "schedule": "daily 07:00"}
+    data: dict[str, Any] = {
+        "data_dir": str(tmp_path / "var"),
+        "rules": [str(rules)],
+        "feeds": [
+            {"name": "rferl", "url": server.url("/seeds/rfe-belarus.rss.xml")},
+            {"name": "atom", "url": server.url("/seeds/belarus-news.atom.xml")},
+            {"name": "nn", "url": server.url("/seeds/nasha-niva-ru.rss.xml"), "language": "ru"},
+        ],
+        "routes": [route],
+    }
+    if mail:
+        data["smtp"] = {
+            "host": mail.host,
+            "port": mail.port,
+            "security": "none",
+            "from": "Monitor <monitor@example.org>",
+            "password_env": None,
+        }
+        route["email"] = ["desk@example.org", "casework@example.org"]
+    if hook:
+        data["webhooks"] = {"ngo": {"url": hook.url, "secret_env": "TEST_WEBHOOK_SECRET"}}
+        route["webhooks"] = ["ngo"]
+    return data
+
+
+@pytest.fixture
+def make_pipeline(tmp_path: Path, clock: Clock) -> Iterator[Any]:
+    opened: list[Pipeline] = []
+
+    def make(config: Config) -> Pipeline:
+        pipeline = Pipeline(config, Store.open(config.db_url), Fetcher("monitor-test"), clock)
+        opened.append(pipeline)
+        return pipeline
+
+    yield make
+    for pipeline in opened:
+        pipeline.fetcher.close()
+        pipeline.store.close()
+
+
+def bodies(mail: SmtpServer) -> list[str]:
+    return [str(r.message.get_body(("plain",)).get_content()) for r in mail.messages]  # type: ignore[union-attr]
+
+
+def test_feeds_to_email_and_webhook_then_nothing_twice(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    smtp_server: SmtpServer,
+    webhook_sink: WebhookSink,
+    make_pipeline: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TEST_WEBHOOK_SECRET", SECRET)
+    config = config_from_dict(settings(tmp_path, feed_server, smtp_server, webhook_sink))
+    pipeline = make_pipeline(config)
+
+    summary = pipeline.run_once()
+
+    assert summary.feeds_read == 3 and not summary.feeds_failed
+    assert summary.new_articles > 5 and summary.matches > 5
+    assert sorted(r.rcpt_tos[0] for r in smtp_server.messages) == [
+        "casework@example.org",
+        "desk@example.org",
+    ]
+    text = bodies(smtp_server)[0]
+    for person in SAMPLE_PEOPLE:
+        assert person in text
+    assert "Lukashenka Meets With Jailed Belarusian Opposition Leaders" in text
+    [request] = webhook_sink.requests
+    payload = Webhook(SECRET).verify(request.body, request.headers)
+    assert {a["rule"]["id"] for a in payload["alerts"]} >= {"babaryka", "vlasova"}
+    assert list((tmp_path / "var" / "outbox").glob("*.eml"))
+
+    again = pipeline.run_once()
+    assert (again.new_articles, again.matches, again.sent) == (0, 0, [])
+    assert len(smtp_server.messages) == 2 and len(webhook_sink.requests) == 1
+    # The second poll was conditional: the server answered 304, nothing was parsed again.
+    assert feed_server.hits("/seeds/rfe-belarus.rss.xml")[-1].headers.get("if-none-match")
+
+
+def test_smtp_down_then_up_delivers_everything_exactly_once(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
+) -> None:
+    with smtp.run_smtp() as mail:
+        data = settings(tmp_path, feed_server, mail, None)
+    # The server is gone now: the same host and port refuse connections.
+    pipeline = make_pipeline(config_from_dict(data))
+    first = pipeline.run_once()
+    assert len(first.failed) == 2 and all("retry at" in line for line in first.failed)
+    assert len(pipeline.store.deliveries(["pending"])) == 2
+
+    with smtp.run_smtp() as mail:
+        data["smtp"]["port"] = mail.port
+        pipeline.config = config_from_dict(data)
+        clock.advance(timedelta(minutes=1))
+        pipeline.run_once()  # not due yet: the retry waits out its back-off
+        assert mail.messages == []
+        clock.advance(timedelta(minutes=5))
+        pipeline.run_once()
+        pipeline.run_once()
+        assert sorted(r.rcpt_tos[0] for r in mail.messages) == [
+            "casework@example.org",
+            "desk@example.org",
+        ]
+        assert "Viktar Babaryka" in bodies(mail)[0]
+    assert pipeline.store.deliveries(["pending", "dead"]) == []
+
+
+def test_a_webhook_that_fails_then_recovers_gets_one_digest(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    webhook_sink: WebhookSink,
+    make_pipeline: Any,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TEST_WEBHOOK_SECRET", SECRET)
+    webhook_sink.responses.extend([500])
+    pipeline = make_pipeline(config_from_dict(settings(tmp_path, feed_server, None, webhook_sink)))
+    assert len(pipeline.run_once().failed) == 1
+    clock.advance(timedelta(hours=1))
+    pipeline.run_once()
+    first, second = webhook_sink.requests
+    assert first.headers["webhook-id"] == second.headers["webhook-id"]  # receivers can dedup
+    assert pipeline.store.deliveries(["pending", "dead"]) == []
+
+
+def test_a_broken_rule_edit_keeps_the_last_good_rules_and_is_reported(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "watch.yaml").write_text("people:\n  - name: Lilia Vlasova\n", encoding="utf-8")
+    pipeline = make_pipeline(config_from_dict(settings(tmp_path, feed_server, None, None, rules)))
+    (rules / "watch.yaml").write_text("people:\n  - nam: Viktar Babaryka\n", encoding="utf-8")
+
+    assert pipeline.reload_rules() is False
+    assert [rule.id for rule in pipeline.rules.all()] == ["lilia-vlasova"]
+    pipeline.run_once()
+    html = next((tmp_path / "var" / "outbox").glob("*.html")).read_text(encoding="utf-8")
+    assert "Lilia Vlasova" in html
+    assert "watch.yaml:2: people[0].nam: unknown key (did you mean &#39;name&#39;?)" in html
+
+
+def test_a_new_rule_retro_matches_recent_articles_once(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "watch.yaml").write_text("people:\n  - name: Lilia Vlasova\n", encoding="utf-8")
+    pipeline = make_pipeline(config_from_dict(settings(tmp_path, feed_server, None, None, rules)))
+    pipeline.run_once()
+    outbox = tmp_path / "var" / "outbox"
+    assert len(list(outbox.glob("*.eml"))) == 1
+
+    (rules / "more.yaml").write_text("people:\n  - name: Viktar Babaryka\n", encoding="utf-8")
+    clock.advance(timedelta(minutes=1))
+    assert pipeline.reload_rules() is True
+    pipeline.run_once()
+    newest = sorted(outbox.glob("*.html"))[-1].read_text(encoding="utf-8")
+    assert "Viktar Babaryka" in newest and "Lilia Vlasova" not in newest
+    pipeline.run_once()
+    assert len(list(outbox.glob("*.eml"))) == 2
+
+
+def test_high_priority_alerts_go_at_once_and_never_again_in_the_digest(
+    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer, make_pipeline: Any
+) -> None:
+    pipeline = make_pipeline(config_from_dict(settings(tmp_path, feed_server, smtp_server, None)))
+    pipeline.poll(pipeline.config.feeds, summary := RunSummary())
+    pipeline.send_urgent()
+    urgent = bodies(smtp_server)
+    assert urgent and all("== Syarhey Tsikhanouski (" in body for body in urgent)
+    assert all("== Viktar Babaryka (" not in body for body in urgent)
+
+    pipeline.digest_job("desk")
+    digest = bodies(smtp_server)[len(urgent) :]
+    assert digest and "== Viktar Babaryka (" in digest[0]
+    assert "== Syarhey Tsikhanouski (" not in digest[0]  # already sent, never again
+    assert summary.feeds_read == 3
+
+
+def test_a_moved_feed_is_followed_and_a_gone_feed_disabled(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
+) -> None:
+    data = settings(tmp_path, feed_server, None, None)
+    feed_server.routes["/old.xml"] = feedserver.redirect(301, "/seeds/rfe-belarus.rss.xml")
+    feed_server.routes["/gone.xml"] = Reply(status=410)
+    data["feeds"] = [
+        {"name": "moved", "url": feed_server.url("/old.xml")},
+        {"name": "gone", "url": feed_server.url("/gone.xml")},
+    ]
+    pipeline = make_pipeline(config_from_dict(data))
+    summary = pipeline.run_once()
+    assert [line.split(":")[0] for line in summary.feeds_failed] == ["gone"]
+    moved = pipeline.store.feed_state("moved")
+    assert moved is not None and moved.url.endswith("/seeds/rfe-belarus.rss.xml")
+    gone = pipeline.store.feed_state("gone")
+    assert gone is not None and gone.disabled
+
+    clock.advance(timedelta(hours=1))
+    pipeline.run_once()
+    assert len(feed_server.hits("/gone.xml")) == 1  # never asked again
+    assert len(feed_server.hits("/old.xml")) == 1  # the new URL is used directly
+
+
+def test_a_failing_feed_is_logged_and_counted(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = settings(tmp_path, feed_server, None, None)
+    feed_server.routes["/broken.xml"] = Reply(status=500)
+    data["feeds"] = [{"name": "broken", "url": feed_server.url("/broken.xml")}]
+    pipeline = make_pipeline(config_from_dict(data))
+    pipeline.run_once()
+    pipeline.run_once()
+    state = pipeline.store.feed_state("broken")
+    assert state is not None and state.failures == 2 and "500" in (state.last_error or "")
+    assert "feed=broken" in caplog.text
+
+
+def test_webhook_payload_is_json_with_a_version(
+    tmp_path: Path, feed_server: FeedServer, webhook_sink: WebhookSink, make_pipeline: Any
+) -> None:
+    pipeline = make_pipeline(config_from_dict(settings(tmp_path, feed_server, None, webhook_sink)))
+    pipeline.run_once()
+    payload = json.loads(webhook_sink.requests[0].body)
+    assert payload["version"] == 1 and payload["route"] == "desk"
