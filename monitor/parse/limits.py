@@ -1,0 +1,21 @@
+"""The bounds that keep parsing cheap on hostile or huge input.
+
+In: nothing. Out: constants read by the parse modules (sizes in bytes or characters).
+"""
+
+# Bodies larger than this are cut before parsing (a cut feed still yields its first items).
+MAX_BODY_BYTES = 16 * 1024 * 1024
+# A gzip or zlib body never inflates past this (a 10 KB "zip bomb" can inflate to gigabytes).
+MAX_INFLATED_BYTES = 16 * 1024 * 1024
+# Entries read from one feed; the rest are ignored (feeds normally carry 10-100).
+MAX_ENTRIES = 1_000
+# Plain text kept per article, in characters; the text is cut at a paragraph end.
+MAX_TEXT_CHARS = 200_000
+# Markup handed to the HTML parser per entry or page, in characters.
+MAX_MARKUP_CHARS = 1_000_000
+# Markup per document that goes through BeautifulSoup (1.5-5 s per MB, by tag density);
+# past it, entries are converted by quicktext's string search instead.
+MAX_MARKUP_PER_DOCUMENT = 1_000_000
+# Internal DTD entities survive only if short and literal: expansion stays within ~20x.
+MAX_ENTITY_VALUE_CHARS = 64
+MAX_ENTITIES_KEPT = 256
