@@ -315,7 +315,7 @@ def _add_source(conn: Connection, article_id: int, article: Article) -> None:
     known = conn.execute(
         sa.select(T.article_sources.c.article_id).where(
             T.article_sources.c.article_id == article_id,
-            T.article_sources.c.feed == article.feed,
+            T.article_sources.c.source == article.source,
             T.article_sources.c.url == (article.url or ""),
         )
     ).first()
