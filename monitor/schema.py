@@ -142,8 +142,30 @@ deliveries = sa.Table(
 )
 
 
+# Endpoints that told us they are gone (HTTP 410): nothing more is sent there until the user
+# removes the row (`monitor outbox --enable CHANNEL TARGET`).
+disabled_endpoints = sa.Table(
+    "disabled_endpoints",
+    metadata,
+    sa.Column("channel", sa.String(32), nullable=False),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("since", UTCDateTime, nullable=False),
+    sa.PrimaryKeyConstraint("channel", "target"),
+)
+
+
 def _v1(conn: Connection) -> None:
-    for table in (feeds, articles, article_sources, matches, digests, digest_items, deliveries):
+    for table in (
+        feeds,
+        articles,
+        article_sources,
+        matches,
+        digests,
+        digest_items,
+        deliveries,
+        disabled_endpoints,
+    ):
         table.create(conn, checkfirst=True)
 
 

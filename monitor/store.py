@@ -288,6 +288,37 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
+    def disable_endpoint(self, channel: str, target: str, reason: str, now: datetime) -> None:
+        """Stop sending to an endpoint that said it is gone; kept until enabled again."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.delete(T.disabled_endpoints).where(
+                    T.disabled_endpoints.c.channel == channel,
+                    T.disabled_endpoints.c.target == target,
+                )
+            )
+            conn.execute(
+                sa.insert(T.disabled_endpoints),
+                {"channel": channel, "target": target, "reason": reason, "since": now},
+            )
+
+    def enable_endpoint(self, channel: str, target: str) -> bool:
+        """Undo disable_endpoint; True if it was disabled."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                sa.delete(T.disabled_endpoints).where(
+                    T.disabled_endpoints.c.channel == channel,
+                    T.disabled_endpoints.c.target == target,
+                )
+            )
+        return bool(result.rowcount)
+
+    def disabled_endpoints(self) -> dict[tuple[str, str], str]:
+        """(channel, target) -> why it was disabled."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(T.disabled_endpoints)).all()
+        return {(row.channel, row.target): row.reason for row in rows}
+
     def _update_delivery(self, delivery_id: int, **values: Any) -> None:
         with self.engine.begin() as conn:
             conn.execute(
@@ -391,9 +422,7 @@ def _with_sources(conn: Connection, alert: Alert) -> Alert:
         .where(T.matches.c.id == alert.match_id)
         .order_by(T.article_sources.c.id)
     )
-    sources = tuple(
-        Source(row.source or "", row.url or None) for row in conn.execute(query)
-    )
+    sources = tuple(Source(row.source or "", row.url or None) for row in conn.execute(query))
     return replace(alert, sources=sources)
 
 

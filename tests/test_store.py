@@ -203,3 +203,12 @@ def test_short_equal_texts_are_not_merged(store: Store) -> None:
         replace(ARTICLE, text="Breaking news.", url="https://b.example/2"), NOW
     )
     assert other.new
+
+
+def test_endpoints_can_be_disabled_and_enabled_again(store: Store) -> None:
+    store.disable_endpoint("webhook", "ngo", "HTTP 410 Gone", NOW)
+    store.disable_endpoint("webhook", "ngo", "HTTP 410 Gone again", NOW)
+    assert store.disabled_endpoints() == {("webhook", "ngo"): "HTTP 410 Gone again"}
+    assert store.enable_endpoint("webhook", "ngo") is True
+    assert store.enable_endpoint("webhook", "ngo") is False
+    assert store.disabled_endpoints() == {}
