@@ -56,12 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check(sub)
     _add_rules(sub)
     _add_replay(sub)
-    sub.add_parser(
+    feeds = sub.add_parser(
         "feeds",
         help="show each feed's health",
         description="Last success, failures in a row, last error and next check "
-        "of every configured feed.",
+        "of every configured feed; 'stale' when nothing new came for several times its "
+        "usual gap.",
+        epilog="example: monitor feeds --enable rferl-belarus",
     )
+    feeds.add_argument("--enable", metavar="NAME", help="poll again a feed disabled after HTTP 410")
     outbox = sub.add_parser(
         "outbox",
         help="list pending and dead deliveries",
@@ -69,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
         "attempt) and dead ones that will not be retried.",
     )
     outbox.add_argument("--all", action="store_true", help="include sent deliveries too")
+    outbox.add_argument(
+        "--enable",
+        nargs=2,
+        metavar=("CHANNEL", "TARGET"),
+        help="send again to an endpoint disabled after HTTP 410, e.g. --enable webhook ngo",
+    )
     _add_digest(sub)
     return parser
 

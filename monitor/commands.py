@@ -12,10 +12,12 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from monitor import health
 from monitor.config import CONFIG_ENV, Config, load_config, parse_duration
 from monitor.errors import ConfigError, MonitorError, ParseError, RuleError
 from monitor.fetch import Fetcher
@@ -169,30 +171,48 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 def cmd_feeds(args: argparse.Namespace) -> int:
     with open_pipeline(args) as pipeline:
-        states = pipeline.store.feed_states()
+        if args.enable:
+            return _enable_feed(pipeline, args.enable)
+        now = pipeline.clock()
         for feed in pipeline.config.feeds:
-            state = states.get(feed.name)
-            print(_feed_line(feed.name, feed.enabled, state))
+            state = pipeline.store.feed_state(feed.name, feed.url)
+            print(f"{feed.name}: {health.describe(state, feed.enabled, now)}")
+            if state is not None:
+                print(
+                    f"  url {state.url}; last success {_when(state.last_success)}; "
+                    f"next check {_when(state.next_check)}"
+                )
     return 0
 
 
-def _feed_line(name: str, enabled: bool, state: Any) -> str:
-    if state is None:
-        return f"{name}: never polled"
-    when = f"{state.last_success:%Y-%m-%d %H:%M}" if state.last_success else "never"
-    status = (
-        "disabled"
-        if state.disabled or not enabled
-        else (f"FAILING x{state.failures}: {state.last_error}" if state.failures else "ok")
-    )
-    nxt = f"{state.next_check:%Y-%m-%d %H:%M}" if state.next_check else "-"
-    return f"{name}: {status}; last success {when} UTC; next check {nxt} UTC; url {state.url}"
+def _enable_feed(pipeline: Pipeline, name: str) -> int:
+    feed = next((f for f in pipeline.config.feeds if f.name == name), None)
+    state = pipeline.store.feed_state(name)
+    if feed is None or state is None:
+        raise ConfigError(f"no polled feed named {name!r}")
+    pipeline.store.save_feed_state(name, replace(state, disabled=False, next_check=None), feed.url)
+    print(f"{name}: enabled again; polled on the next tick")
+    return 0
+
+
+def _when(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "never"
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
     statuses = ["pending", "dead", "sent"] if args.all else ["pending", "dead"]
     with open_pipeline(args) as pipeline:
+        if args.enable:
+            found = pipeline.store.enable_endpoint(*args.enable)
+            print(f"{' '.join(args.enable)}: {'enabled again' if found else 'was not disabled'}")
+            return 0
         rows = pipeline.store.deliveries(statuses)
+        disabled = pipeline.store.disabled_endpoints()
+    for (channel, target), reason in disabled.items():
+        print(
+            f"disabled endpoint: {channel} {target}: {reason} "
+            f"(monitor outbox --enable {channel} {target})"
+        )
     for row in rows:
         error = f" last error: {row['last_error']}" if row["last_error"] else ""
         print(

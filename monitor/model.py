@@ -45,6 +45,9 @@ class FeedState:
     last_success: datetime | None = None
     next_check: datetime | None = None
     disabled: bool = False
+    failing_since: datetime | None = None  # first failure of the current run of failures
+    last_new: datetime | None = None  # when the feed last brought a new article
+    usual_gap: timedelta | None = None  # running average of the gaps between new articles
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from monitor import health
 from monitor import rules as rules_mod
 from monitor.config import Config, FeedConfig, RouteConfig, load_config
 from monitor.deliver import send
@@ -171,10 +172,14 @@ class Pipeline:
     ) -> None:
         with self.lock:
             summary.feeds_read += 1
+            before = summary.new_articles
             if result.status is FetchStatus.OK:
                 for document in result.documents:
                     self._ingest_document(feed, document, summary)
-            self._record_feed(feed, state, result, summary)
+            new = self._feed_health(feed, state or FeedState(url=feed.url), result, summary)
+            if summary.new_articles > before:
+                new = health.saw_new_items(new, self.clock())
+            self.store.save_feed_state(feed.name, new, feed.url)
 
     def _ingest_document(self, feed: FeedConfig, document: Document, summary: RunSummary) -> None:
         try:
@@ -183,7 +188,30 @@ class Pipeline:
             log.warning("feed=%s document=%s: %s", feed.name, document.location, exc)
             return
         for article in articles:
+            if feed.full_text and article.url:
+                if self.store.has_article(article):
+                    continue  # its page text is stored; the feed's teaser must not replace it
+                article = self._full_text(feed, article)
             self._ingest_article(article, summary)
+
+    def _full_text(self, feed: FeedConfig, article: Article) -> Article:
+        """Replace a feed's teaser by the article page's main text, when the page has more."""
+        assert article.url is not None
+        result = self.fetcher.fetch(article.url)
+        if result.status is not FetchStatus.OK or not result.documents:
+            log.warning(
+                "feed=%s article=%s: page not fetched (%s); keeping the feed text",
+                feed.name,
+                article.url,
+                result.error or result.status.value,
+            )
+            return article
+        try:
+            [page, *_] = parse_document(result.documents[0], feed=feed.name, language=feed.language)
+        except (ParseError, ValueError) as exc:
+            log.warning("feed=%s article=%s: page not parsed: %s", feed.name, article.url, exc)
+            return article
+        return replace(article, text=page.text) if len(page.text) > len(article.text) else article
 
     def _ingest_article(self, article: Article, summary: RunSummary) -> None:
         saved = self.store.save_article(article, self.clock())
@@ -193,41 +221,28 @@ class Pipeline:
         matches = self.matcher.match(article.full_text, article.language)
         summary.matches += len(self.store.add_matches(saved.article_id, matches, self.clock()))
 
-    def _record_feed(
-        self, feed: FeedConfig, state: FeedState | None, result: FetchResult, summary: RunSummary
-    ) -> None:
+    def _feed_health(
+        self, feed: FeedConfig, old: FeedState, result: FetchResult, summary: RunSummary
+    ) -> FeedState:
+        """The feed's new state after a fetch; failures are logged, never dropped."""
         now = self.clock()
-        old = state or FeedState(url=feed.url)
         if result.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED):
-            new = replace(
-                old,
-                etag=result.etag or old.etag,
-                last_modified=result.last_modified or old.last_modified,
-                content_hash=result.content_hash or old.content_hash,
-                failures=0,
-                last_error=None,
-                last_success=now,
-            )
+            new = health.succeeded(old, result, now)
         else:
-            error = result.error or result.status.value
-            summary.feeds_failed.append(f"{feed.name}: {error}")
+            new = health.failed(old, result, now)
+            summary.feeds_failed.append(f"{feed.name}: {new.last_error}")
             log.warning(
                 "feed=%s url=%s failed (%d in a row): %s",
                 feed.name,
                 result.url,
-                old.failures + 1,
-                error,
-            )
-            new = replace(
-                old,
-                failures=old.failures + 1,
-                last_error=error,
-                disabled=result.status is FetchStatus.GONE,
+                new.failures,
+                new.last_error,
             )
             if new.disabled:
                 log.error(
-                    "feed=%s is gone (HTTP 410) and is now disabled; remove it from "
-                    "the config or re-enable it",
+                    "feed=%s is gone (HTTP 410) and is now disabled; remove it from the "
+                    "config or run `monitor feeds --enable %s`",
+                    feed.name,
                     feed.name,
                 )
         if result.moved_to:
@@ -235,10 +250,9 @@ class Pipeline:
                 "feed=%s moved permanently to %s; using the new URL", feed.name, result.moved_to
             )
             new = replace(new, url=result.moved_to)
-        new = replace(
+        return replace(
             new, next_check=next_check(result, feed.interval, new.failures, now, self.rng)
         )
-        self.store.save_feed_state(feed.name, new, feed.url)
 
     # --- digests and delivery ------------------------------------------------------------
 
@@ -298,19 +312,20 @@ class Pipeline:
         return targets
 
     def footer(self) -> Footer:
+        now = self.clock()
         failing = [
-            f"{name}: {s.last_error}"
-            for name, s in self.store.feed_states().items()
-            if s.failures
-            and s.last_success is not None
-            and self.clock() - s.last_success > timedelta(days=1)
+            f"{name}: {state.last_error} (failing since {state.failing_since:%Y-%m-%d %H:%M} UTC)"
+            for name, state in self.store.feed_states().items()
+            if health.failing_too_long(state, now)
         ]
         dead = [
             f"{row['channel']} {row['target']}: {row['last_error']}"
             for row in self.store.deliveries(["dead"])
         ]
         return Footer(
-            failing_feeds=tuple(failing), rule_errors=self.rule_errors, dead_deliveries=tuple(dead)
+            failing_feeds=tuple(failing),
+            rule_errors=self.rule_errors,
+            dead_deliveries=tuple(dead),
         )
 
     def relay(self, summary: RunSummary) -> None:
@@ -359,9 +374,19 @@ class Pipeline:
         self.relay(summary)
         return summary
 
-    def poll_feed_job(self, name: str) -> None:
-        feeds = [f for f in self.config.feeds if f.name == name]
-        self._guarded(f"feed={name}", lambda: self.poll(feeds, RunSummary()))
+    def due_feeds(self) -> list[FeedConfig]:
+        """Enabled feeds whose next check has come (or that were never polled)."""
+        now = self.clock()
+        due = []
+        for feed in self.config.feeds:
+            state = self.store.feed_state(feed.name, feed.url)
+            if feed.enabled and (state is None or not state.next_check or state.next_check <= now):
+                due.append(feed)
+        return due
+
+    def poll_job(self) -> None:
+        """The scheduler's tick: poll what is due, then send urgent alerts at once."""
+        self._guarded("poll", lambda: self.poll(self.due_feeds(), RunSummary()))
         self._guarded("urgent", self.send_urgent)
 
     def send_urgent(self) -> None:

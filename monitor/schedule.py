@@ -1,6 +1,6 @@
 """The long-running daemon: APScheduler 3.x jobs around the pipeline.
 
-In: a Config and a Pipeline. Out: jobs that poll each feed at its interval, send each
+In: a Config and a Pipeline. Out: jobs that poll each feed when it is due, send each
 route's digest on its schedule, retry owed deliveries and reload changed rule files; the
 process stops cleanly on SIGTERM, SIGINT (Ctrl-C) and reloads the config on SIGHUP.
 """
@@ -32,6 +32,7 @@ _WEEKLY = re.compile(r"^weekly\s+(mon|tue|wed|thu|fri|sat|sun)\s+(\d{1,2}):(\d{2
 # wake-ups are coalesced into one run rather than replayed.
 MISFIRE_GRACE = 600
 HOUSEKEEPING = timedelta(seconds=30)
+TICK = timedelta(seconds=30)
 
 
 def parse_schedule(text: str, timezone: str) -> CronTrigger:
@@ -77,20 +78,15 @@ def build_scheduler(pipeline: Pipeline) -> BlockingScheduler:
 
 
 def add_jobs(scheduler: BlockingScheduler, pipeline: Pipeline) -> None:
-    for feed in pipeline.config.feeds:
-        if not feed.enabled:
-            continue
-        seconds = feed.interval.total_seconds()
-        # Jitter spreads feeds that share an interval, so they do not all fire together.
-        trigger = IntervalTrigger(seconds=seconds, jitter=max(1, int(seconds * 0.1)))
-        scheduler.add_job(
-            pipeline.poll_feed_job,
-            trigger,
-            args=[feed.name],
-            id=f"feed:{feed.name}",
-            name=f"poll {feed.name}",
-            next_run_time=pipeline.clock(),
-        )
+    # One polling tick picks the feeds whose next check has come: each feed's next check
+    # already folds in its interval, TTL, Cache-Control, Retry-After, back-off and jitter.
+    scheduler.add_job(
+        pipeline.poll_job,
+        IntervalTrigger(seconds=TICK.total_seconds()),
+        id="poll",
+        name="poll due feeds",
+        next_run_time=pipeline.clock(),
+    )
     for route in pipeline.config.routes:
         scheduler.add_job(
             pipeline.digest_job,

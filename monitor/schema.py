@@ -57,6 +57,9 @@ feeds = sa.Table(
     sa.Column("last_success", UTCDateTime),
     sa.Column("next_check", UTCDateTime),
     sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("failing_since", UTCDateTime),
+    sa.Column("last_new", UTCDateTime),
+    sa.Column("usual_gap", sa.Float),  # seconds
 )
 
 articles = sa.Table(

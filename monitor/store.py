@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,9 @@ class Store:
             last_success=row.last_success,
             next_check=row.next_check,
             disabled=row.disabled,
+            failing_since=row.failing_since,
+            last_new=row.last_new,
+            usual_gap=timedelta(seconds=row.usual_gap) if row.usual_gap is not None else None,
         )
 
     def save_feed_state(self, name: str, state: FeedState, config_url: str) -> None:
@@ -99,6 +102,9 @@ class Store:
             "last_success": state.last_success,
             "next_check": state.next_check,
             "disabled": state.disabled,
+            "failing_since": state.failing_since,
+            "last_new": state.last_new,
+            "usual_gap": state.usual_gap.total_seconds() if state.usual_gap else None,
         }
         with self.engine.begin() as conn:
             updated = conn.execute(sa.update(T.feeds).where(T.feeds.c.name == name), values)
@@ -131,6 +137,10 @@ class Store:
             del values["first_seen"]
             conn.execute(sa.update(T.articles).where(T.articles.c.id == row.id), values)
             return Saved(row.id, new=False, changed=True)
+
+    def has_article(self, article: Article) -> bool:
+        with self.engine.connect() as conn:
+            return _find_story(conn, article) is not None
 
     def add_matches(self, article_id: int, matches: Iterable[Match], now: datetime) -> list[int]:
         """Record matches an article did not have before; return the new match ids."""

@@ -288,3 +288,77 @@ def test_webhook_payload_is_json_with_a_version(
     pipeline.run_once()
     payload = json.loads(webhook_sink.requests[0].body)
     assert payload["version"] == 1 and payload["route"] == "desk"
+
+
+def test_the_tick_polls_only_feeds_that_are_due(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
+) -> None:
+    data = settings(tmp_path, feed_server, None, None)
+    data["feeds"][0]["interval"] = "1h"
+    data["feeds"][1]["interval"] = "4h"
+    data["feeds"][2]["interval"] = "4h"
+    pipeline = make_pipeline(config_from_dict(data))
+    pipeline.poll_job()
+    assert [len(feed_server.hits(p)) for p in FEED_PATHS] == [1, 1, 1]
+    clock.advance(timedelta(minutes=30))
+    pipeline.poll_job()
+    assert [len(feed_server.hits(p)) for p in FEED_PATHS] == [1, 1, 1]  # nothing due yet
+    clock.advance(timedelta(hours=1))  # past 1 h plus at most 10% jitter
+    pipeline.poll_job()
+    assert [len(feed_server.hits(p)) for p in FEED_PATHS] == [2, 1, 1]
+
+
+FEED_PATHS = ("/seeds/rfe-belarus.rss.xml", "/seeds/belarus-news.atom.xml",
+              "/seeds/nasha-niva-ru.rss.xml")  # fmt: skip
+
+
+def test_a_feed_failing_for_over_a_day_is_named_in_the_digest_footer(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
+) -> None:
+    data = settings(tmp_path, feed_server, None, None)
+    feed_server.routes["/down.xml"] = Reply(status=503)
+    data["feeds"].append({"name": "down", "url": feed_server.url("/down.xml")})
+    pipeline = make_pipeline(config_from_dict(data))
+    pipeline.run_once()
+    first = sorted((tmp_path / "var" / "outbox").glob("*.html"))[-1].read_text("utf-8")
+    assert "down: HTTP 503" not in first  # a fresh failure is not yet news
+    clock.advance(timedelta(days=1, hours=1))
+    feed_server.routes["/seeds/rfe-belarus.rss.xml"] = Reply(
+        body=(SEEDS / "rfe-belarus.rss.xml").read_bytes().replace(
+            b"</channel>", NEW_ITEM.encode() + b"</channel>"))  # fmt: skip
+    pipeline.run_once()
+    latest = sorted((tmp_path / "var" / "outbox").glob("*.html"))[-1].read_text("utf-8")
+    assert "down: HTTP 503" in latest
+
+
+NEW_ITEM = """<item><title>Babaryka transferred</title>
+<link>https://www.rferl.org/a/babaryka-transferred/1.html</link>
+<description>Viktar Babaryka was transferred to another colony.</description></item>"""
+
+
+def test_full_text_feeds_read_the_article_page(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any
+) -> None:
+    page = feed_server.url("/story.html")
+    feed_server.routes["/teasers.xml"] = Reply(
+        body=f"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Teasers</title>
+<item><title>Court hearing today</title><link>{page}</link>
+<description>A hearing took place.</description></item></channel></rss>""".encode()
+    )
+    feed_server.routes["/story.html"] = Reply(
+        body=b"<html><head><title>Court hearing today</title></head><body><nav>Menu</nav>"
+        b"<article><h1>Court hearing today</h1><p>A hearing took place in Minsk.</p>"
+        b"<p>Lilia Vlasova, a lawyer, attended the hearing with her family.</p></article>"
+        b"</body></html>",
+        headers={"content-type": "text/html; charset=utf-8"},
+    )
+    data = settings(tmp_path, feed_server, None, None)
+    data["feeds"] = [{"name": "teasers", "url": feed_server.url("/teasers.xml"),
+                      "full_text": True}]  # fmt: skip
+    pipeline = make_pipeline(config_from_dict(data))
+    assert pipeline.run_once().matches == 1
+    [alert] = pipeline.store.pending_alerts("other", None)
+    assert alert.match.rule_id == "vlasova" and "Menu" not in alert.article.text
+    pipeline.run_once()
+    assert len(feed_server.hits("/story.html")) == 1  # a known article's page is not refetched
