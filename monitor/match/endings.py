@@ -1,0 +1,141 @@
+"""Case endings of East-Slavic, Polish, German and English surnames, and the gender they show.
+
+In: a surname or an article word in `translit` spelling. Out: the surname's stems with
+their paradigm (`stems_of`), or every (stem, ending) split of a word (`splits`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Gender(enum.Enum):
+    MASC = "masc."
+    FEM = "fem."
+    EITHER = "either gender"
+
+    def agrees(self, other: Gender | None) -> bool:
+        return other is None or Gender.EITHER in (self, other) or self is other
+
+
+@dataclass(frozen=True)
+class Form:
+    """What an ending tells: the gender and the grammatical case (for --explain)."""
+
+    gender: Gender
+    case: str
+
+
+Paradigm = dict[str, Form]
+M, F, E = Gender.MASC, Gender.FEM, Gender.EITHER
+
+
+def _table(gender: Gender, case: str, endings: str) -> Paradigm:
+    return {ending: Form(gender, case) for ending in endings.split()}
+
+
+# Adjectival surnames: Ціханоўскі, Тихановский, Cichanouski, Tsikhanouskaya, Тихановской.
+# The stem keeps "sk"/"ck". Ukrainian fem. dative -ській reads as masc. -ский: a known gap.
+ADJECTIVAL: Paradigm = {
+    **_table(M, "nominative", "i ij iy ii yj yi y yy"),
+    **_table(M, "genitive", "ogo ovo ago aga iego"),
+    **_table(M, "dative", "omu amu iemu"),
+    **_table(M, "instrumental", "im ym"),
+    **_table(M, "prepositional", "om"),
+    **_table(F, "nominative", "aja aya aia a"),
+    **_table(F, "oblique case", "oj oi oy aj ai oji iej ej oju"),
+    **_table(F, "accusative", "uju uyu uiu u"),
+    **_table(E, "plural", "ie ija iye ikh ich imi ymi is"),
+}
+
+# Possessive surnames: Шкляров/Шкляроў/Szklarow, Власова/Vlasava. "Власова" is both his
+# genitive and her nominative, so it shows no gender.
+POSSESSIVE: Paradigm = {
+    **_table(M, "nominative", "_"),
+    **_table(E, "genitive (masc.) or nominative (fem.)", "a"),
+    **_table(E, "dative (masc.) or accusative (fem.)", "u"),
+    **_table(M, "instrumental", "ym im em"),
+    **_table(M, "locative", "e ie"),
+    **_table(M, "dative", "owi ovi"),
+    **_table(F, "oblique case", "oj oi oy aj ai ej oju oji"),
+    **_table(E, "plural", "y ykh ikh ych ymi ye"),
+    **_table(E, "genitive (de) or plural (en)", "s"),
+}
+
+# Surnames in -a/-o that decline like nouns: Бабарыка, Лукашэнкі, Babarykę, Łukaszenki.
+# They do not show gender (a woman's surname has the same forms).
+NOUN_A: Paradigm = {
+    **_table(E, "nominative", "a o"),
+    **_table(E, "genitive", "i y"),
+    **_table(E, "dative or locative", "e"),
+    **_table(E, "accusative or dative", "u"),
+    **_table(E, "dative", "ovi owi"),
+    **_table(E, "instrumental", "oj oi aj ai oju om am"),
+    **_table(E, "genitive (de)", "os as"),
+}
+
+# Consonant-final surnames (Losik, Statkevich, Каваль): inflected forms are his; a woman's
+# surname stays undeclined.
+CONSONANT: Paradigm = {
+    **_table(E, "nominative", "_"),
+    **_table(M, "genitive", "a ja"),
+    **_table(M, "dative", "u ju owi ovi"),
+    **_table(M, "instrumental", "om am em jom iem"),
+    **_table(M, "locative", "e ie"),
+    **_table(E, "plural", "y i ykh ikh ich"),
+    **_table(E, "genitive (de) or plural (en)", "s"),
+}
+
+for _paradigm in (ADJECTIVAL, POSSESSIVE, NOUN_A, CONSONANT):
+    if "_" in _paradigm:
+        _paradigm[""] = _paradigm.pop("_")
+
+# Polish k -> c before -e: Babaryce, Łukaszence.
+_K_ALTERNATION: Paradigm = {"e": Form(E, "dative or locative")}
+
+ALL_ENDINGS: tuple[str, ...] = tuple(
+    sorted({e for p in (ADJECTIVAL, POSSESSIVE, NOUN_A, CONSONANT) for e in p if e})
+)
+
+_ADJ_NOM = ("ij", "iy", "ii", "yj", "yi", "yy", "i", "y", "aja", "aya", "aia", "a")
+_POSS_MASC = ("ov", "ev", "ow", "ew", "ou", "av", "aw", "in", "yn")
+_POSS_FEM = ("ova", "eva", "owa", "ewa", "ava", "awa", "ina", "yna")
+MIN_STEM = 2
+
+
+@dataclass(frozen=True)
+class Stem:
+    """One stem of a rule's surname with the endings it takes."""
+
+    stem: str  # translit spelling, e.g. "tsikhanousk"
+    paradigm: Paradigm
+    gender: Gender | None  # what the written form of the rule shows, if anything
+
+
+def stems_of(surname: str) -> list[Stem]:
+    """Translit surname -> its stems: 'babaryka' -> [babaryk (+a, -i, -ę...), babaryc (+e)]."""
+    for ending in _ADJ_NOM:
+        stem = surname[: -len(ending)]
+        if surname.endswith(ending) and stem.endswith(("sk", "ck", "zk")):
+            return [Stem(stem, ADJECTIVAL, ADJECTIVAL[ending].gender)]
+    if surname.endswith(_POSS_FEM):
+        return [Stem(surname[:-1], POSSESSIVE, F)]
+    if surname.endswith(_POSS_MASC):
+        return [Stem(surname, POSSESSIVE, M)]
+    if surname.endswith(("a", "o")) and len(surname) > MIN_STEM + 1:
+        stem = surname[:-1]
+        stems = [Stem(stem, NOUN_A, None)]
+        if stem.endswith("k"):
+            stems.append(Stem(stem[:-1] + "c", _K_ALTERNATION, None))
+        return stems
+    return [Stem(surname, CONSONANT, None)]
+
+
+def splits(word: str) -> list[tuple[str, str]]:
+    """Every (stem, ending) reading of a translit word, the bare word first."""
+    out = [(word, "")]
+    for ending in ALL_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
+            out.append((word[: -len(ending)], ending))
+    return out

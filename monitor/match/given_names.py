@@ -1,0 +1,135 @@
+"""Equivalent given names across Belarusian, Russian, Ukrainian, Polish, German and English.
+
+In: a word in `translit` spelling. Out: the canonical given names it may be
+(`given_names_of`), with their gender (`gender_of`). Case forms (Сергея, Віктару,
+Siarhieja) are found by dropping an ending.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from monitor.match.endings import Gender
+from monitor.match.fold import given_key, translit
+
+# canonical: forms in any script. The first form is the canonical spelling.
+_MALE = """
+aleksandr: Alexander Aleksandr Alexandr Aliaksandr Alyaksandr Aleksander Oleksandr
+    Alaksandar Александр Аляксандр Олександр Sasha Саша
+aleksei: Aleksei Alexei Alexey Aleksey Aliaksei Alyaksey Aleksiej Oleksii Oleksiy Алексей
+    Аляксей Олексій
+ales: Ales Aleś Алесь
+anatoli: Anatoli Anatoly Anatoliy Anatol Anatolii Анатолий Анатоль Анатолій
+andrei: Andrei Andrey Andrej Andrzej Andrii Andriy Andreas Andrew Андрей Андрэй Андрій
+anton: Anton Антон
+artem: Artem Artyom Artsiom Artsem Артем Артём Арцём Артем
+boris: Boris Barys Borys Борис Барыс
+dmitri: Dmitri Dmitry Dmitriy Dzmitry Dzmitri Dmytro Dymitr Дмитрий Дзмітрый Дмитро
+eduard: Eduard Edward Edvard Эдуард Эдуард Едуард
+evgeni: Evgeni Evgeny Yevgeny Yevgeni Yauhen Jauhen Yevhen Eugeniusz Eugene Евгений Яўген
+    Євген
+fyodor: Fyodor Fedor Fiodar Fedir Teodor Федор Фёдор Фёдар Федір
+gennadi: Gennadi Gennady Henadz Hienadz Гена Геннадий Генадзь
+grigori: Grigori Grigory Ryhor Hryhoriy Grzegorz Григорий Рыгор Григорій
+igor: Igor Ihar Ihor Игорь Ігар Ігор
+ivan: Ivan Iwan Иван Іван
+kirill: Kirill Kiryl Kyrylo Cyryl Кирилл Кірыл Кирило
+konstantin: Konstantin Kanstantsin Kostiantyn Konstanty Константин Канстанцін Костянтин
+leonid: Leonid Leanid Leonid Леонид Леанід Леонід
+maksim: Maksim Maxim Maksym Maksimilian Максим Максім
+mikhail: Mikhail Mikhal Mikhas Mykhailo Michał Michael Михаил Міхаіл Міхась Михайло
+nikolai: Nikolai Nikolay Mikalai Mikalaj Mikola Mykola Mikołaj Nicholas Николай Мікалай
+    Мікола Микола
+oleg: Oleg Aleh Oleh Олег Алег
+pavel: Pavel Paval Pavlo Paweł Paul Павел Павал Павло
+pyotr: Pyotr Petr Piotr Piatro Petro Peter Пётр Петр Пятро Петро
+roman: Roman Raman Роман Раман
+sergei: Sergei Sergey Sergej Siarhei Syarhey Siarhiej Siergiej Serhii Serhiy Sergiy
+    Сергей Сяргей Сергій
+stanislav: Stanislav Stanislau Stanisław Станислав Станіслаў Станіслав
+stepan: Stepan Sciapan Stsiapan Stefan Степан Сцяпан
+valentin: Valentin Valiantsin Walenty Валентин Валянцін
+valeri: Valeri Valery Valeriy Valer Waleriy Валерий Валерый Валер Валерій
+viktor: Viktor Viktar Victor Wiktor Віктар Виктор Віктор
+vitali: Vitali Vitaly Vitaliy Vitalii Vital Witalij Виталий Віталь Віталій
+vladimir: Vladimir Uladzimir Uladzimer Volodymyr Włodzimierz Владимир Уладзімір Володимир
+vladislav: Vladislav Uladzislau Vladyslav Władysław Владислав Уладзіслаў
+yuri: Yuri Yury Yurii Yuriy Jury Jurij Jerzy Юрий Юрый Юрій
+"""
+
+_FEMALE = """
+aleksandra: Aleksandra Alexandra Aliaksandra Александра Аляксандра Олександра
+alla: Alla Алла
+anna: Anna Hanna Ganna Ганна Анна
+daria: Daria Darya Daryia Dariya Дарья Дар'я Дарʼя
+ekaterina: Ekaterina Yekaterina Katsiaryna Katerina Kateryna Katarzyna Екатерина Кацярына
+    Катерина
+elena: Elena Yelena Alena Alyona Olena Helena Елена Алена Алёна Олена
+irina: Irina Iryna Ирина Ірына Ірина
+julia: Julia Yulia Yuliya Iuliia Юлия Юлія
+kseniya: Kseniya Ksenia Ksenija Kseniia Ксения Ксенія
+lilia: Lilia Liliya Lilija Лилия Лілія
+lyudmila: Lyudmila Ludmila Liudmila Ludmiła Людмила Людміла
+maria: Maria Maryia Mariya Marya Мария Марыя Марія
+marina: Marina Maryna Marynа Марина Марына
+natalia: Natalia Natallia Natalya Nataliya Наталья Наталля Наталія
+nina: Nina Нина Ніна
+olga: Olga Volha Olha Olia Ольга Вольга
+polina: Polina Palina Поліна Палина Полина
+svetlana: Svetlana Sviatlana Svyatlana Sviatłana Swiatłana Swietłana Swetlana Swjatlana Светлана
+    Святлана Світлана
+tatiana: Tatiana Tatsiana Tatyana Tetiana Tatsyana Тацяна Татьяна Тетяна
+valentina: Valentina Valiantsina Валентина Валянціна
+veronika: Veronika Veranika Weronika Вероника Вераніка
+viktoria: Viktoria Viktoryia Viktoriya Wiktoria Виктория Вікторыя Вікторія
+"""
+
+
+def _parse(block: str, gender: Gender) -> dict[str, tuple[Gender, tuple[str, ...]]]:
+    table: dict[str, tuple[Gender, tuple[str, ...]]] = {}
+    for entry in block.replace("\n    ", " ").strip().splitlines():
+        canonical, forms = entry.split(":")
+        table[canonical.strip()] = (gender, tuple(forms.split()))
+    return table
+
+
+GIVEN_NAMES = {**_parse(_MALE, Gender.MASC), **_parse(_FEMALE, Gender.FEM)}
+
+
+def _index() -> dict[str, frozenset[str]]:
+    index: dict[str, set[str]] = {}
+    for canonical, (_, forms) in GIVEN_NAMES.items():
+        for form in forms:
+            index.setdefault(given_key(translit(form)), set()).add(canonical)
+    return {key: frozenset(names) for key, names in index.items()}
+
+
+KEY_INDEX = _index()
+
+# Endings a given name takes in running text beyond a final vowel (Сергеем, Віктарам).
+_GIVEN_ENDINGS = ("om", "em", "am", "im", "ym", "ej", "oj", "aj", "owi", "ovi", "iem", "jom", "ju")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def keys_of(word: str) -> frozenset[str]:
+    """Every key a translit word may carry as a given name, inflected or not."""
+    keys = {given_key(word)}
+    keys.update(given_key(word[: -len(e)]) for e in _GIVEN_ENDINGS if word.endswith(e))
+    return frozenset(keys)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def given_names_of(word: str) -> frozenset[str]:
+    """'Сяргея' -> {'sergei'}; 'Аляксандра' -> {'aleksandr', 'aleksandra'}; 'bank' -> {}."""
+    names: set[str] = set()
+    for key in keys_of(translit(word)):
+        names |= KEY_INDEX.get(key, frozenset())
+    return frozenset(names)
+
+
+def forms_of(canonical: str) -> tuple[str, ...]:
+    return GIVEN_NAMES[canonical][1]
+
+
+def gender_of(canonical: str) -> Gender:
+    return GIVEN_NAMES[canonical][0]

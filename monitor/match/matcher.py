@@ -1,0 +1,128 @@
+"""The compiled matcher: every rule of a RuleSet, one pass over each article.
+
+In: a `RuleSet` (once), then `Article.full_text` strings. Out: `Match`es in rule order, each
+with its `Evidence`, and `explain` lines saying which variant of which rule hit and why.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from monitor.match.events import event_verdicts
+from monitor.match.fold import fold_text
+from monitor.match.people import Candidate, PersonIndex
+from monitor.match.terms import Role, Term, TermHit, TermIndex, make_term
+from monitor.match.text import NAME_RE, snippet
+from monitor.match.verify import Place, Verdict, judge
+from monitor.model import EventRule, Evidence, Match, Rule, RuleSet
+
+log = logging.getLogger(__name__)
+_CACHE_LIMIT = 200_000  # distinct article words remembered; cleared when full
+
+
+@dataclass(frozen=True)
+class _Hit:
+    rule: int
+    verdict: Verdict
+
+
+def compile_rules(ruleset: RuleSet) -> Matcher:
+    """Compile every rule once; the Matcher is then reused for any number of articles."""
+    return Matcher(ruleset)
+
+
+class Matcher:
+    """All rules of a RuleSet in one surname index and one term automaton."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.rules: tuple[Rule, ...] = ruleset.all()
+        self._people = PersonIndex.build(ruleset.people)
+        self._terms = TermIndex(list(_terms_of(self.rules)))
+        self._cache = _WordCache(self._people)
+        log.debug("compiled rules=%d stems=%d", len(self.rules), len(self._people.entries))
+
+    def match(self, text: str, language: str | None = None) -> tuple[Match, ...]:
+        """Every rule the text matches, in rule order, one Match per rule."""
+        evidence: dict[int, list[Evidence]] = {}
+        for hit in self._hits(text, language):
+            if hit.verdict.counts:
+                evidence.setdefault(hit.rule, []).append(_evidence(text, hit.verdict))
+        return tuple(self._match(i, evidence[i]) for i in sorted(evidence))
+
+    def explain(self, text: str, language: str | None = None) -> list[str]:
+        """Human lines: for each hit, which variant of which rule, and why it counts or not."""
+        lines = []
+        for hit in sorted(self._hits(text, language), key=lambda h: (h.rule, h.verdict.start)):
+            rule, v = self.rules[hit.rule], hit.verdict
+            verb = "counts" if v.counts else "does not count"
+            lines.append(
+                f"{rule.id}: {text[v.start : v.end]!r} at {v.start}-{v.end}, "
+                f"{v.variant}; {verb}: {v.reason}"
+            )
+        return lines
+
+    def _match(self, rule_index: int, evidence: list[Evidence]) -> Match:
+        rule = self.rules[rule_index]
+        unique = {(e.start, e.end): e for e in sorted(evidence, key=lambda e: (e.start, e.end))}
+        return Match(rule.id, rule.kind, rule.name, tuple(unique.values()))
+
+    def _hits(self, text: str, language: str | None) -> Iterator[_Hit]:
+        # Folding keeps one character per character, so term offsets are text offsets.
+        term_hits = self._terms.scan(fold_text(text))
+        context = _context_by_rule(term_hits)
+        # Only capitalised words are looked up, each by a few dict lookups (cached per word).
+        for found in NAME_RE.finditer(text):
+            for cand in self._cache[found.group()]:
+                place = Place(text, found.start(), found.end(), language)
+                person = self._people.people[cand.person]
+                rule_index = cand.person  # people come first in RuleSet.all()
+                yield _Hit(rule_index, judge(person, cand, place, context.get(rule_index)))
+        for rule_index, verdict in event_verdicts(self.rules, term_hits, text):
+            yield _Hit(rule_index, verdict)
+
+
+class _WordCache(dict[str, tuple[Candidate, ...]]):
+    """Article word -> its readings; news repeats its words, so most lookups are hits."""
+
+    def __init__(self, people: PersonIndex) -> None:
+        super().__init__()
+        self._people = people
+
+    def __missing__(self, word: str) -> tuple[Candidate, ...]:
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        found = self[word] = self._people.read(word)
+        return found
+
+
+def _terms_of(rules: tuple[Rule, ...]) -> Iterator[Term]:
+    for index, rule in enumerate(rules):
+        groups: tuple[tuple[Role, tuple[str, ...]], ...]
+        if isinstance(rule, EventRule):
+            groups = ((Role.ANY, rule.any), (Role.NEAR, rule.near), (Role.NOT, rule.exclude))
+        else:
+            groups = ((Role.CONTEXT, rule.context),)
+        for role, written in groups:
+            yield from (t for w in written if (t := make_term(role, index, w)) is not None)
+
+
+def _context_by_rule(hits: list[TermHit]) -> dict[int, str]:
+    """The first context term found for each person rule."""
+    found: dict[int, str] = {}
+    for hit in hits:
+        if hit.term.role is Role.CONTEXT:
+            found.setdefault(hit.term.rule, hit.term.written)
+    return found
+
+
+def _evidence(text: str, verdict: Verdict) -> Evidence:
+    return Evidence(
+        text=text[verdict.start : verdict.end],
+        snippet=snippet(text, verdict.start, verdict.end),
+        start=verdict.start,
+        end=verdict.end,
+        variant=verdict.variant,
+        reason=verdict.reason,
+    )
