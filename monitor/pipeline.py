@@ -19,7 +19,7 @@ from pathlib import Path
 from monitor import health
 from monitor import rules as rules_mod
 from monitor.config import Config, FeedConfig, RouteConfig, load_config
-from monitor.deliver import send
+from monitor.deliver import EndpointGoneError, send
 from monitor.digest import Footer, render_digest
 from monitor.errors import ConfigError, DeliveryError, MonitorError, ParseError, RuleError
 from monitor.fetch import Fetcher
@@ -36,7 +36,7 @@ from monitor.model import (
     Priority,
     RuleSet,
 )
-from monitor.parse import parse_document
+from monitor.parse import feed_ttl, parse_document
 from monitor.policy import next_check
 from monitor.store import Store
 
@@ -176,6 +176,7 @@ class Pipeline:
             if result.status is FetchStatus.OK:
                 for document in result.documents:
                     self._ingest_document(feed, document, summary)
+                result = _with_feed_ttl(result)
             new = self._feed_health(feed, state or FeedState(url=feed.url), result, summary)
             if summary.new_articles > before:
                 new = health.saw_new_items(new, self.clock())
@@ -297,6 +298,7 @@ class Pipeline:
             alerts,
             self.clock(),
             timezone=route.timezone,
+            language=route.language,
             footer=self.footer(),
             templates_dir=self.config.templates_dir,
         )
@@ -307,8 +309,12 @@ class Pipeline:
 
     def targets(self, route: RouteConfig) -> list[tuple[str, str]]:
         targets = [("outbox", str(self.config.outbox))] if route.outbox else []
-        targets += [("email", address) for address in route.email]
+        if route.email_mode == "bcc" and route.email:
+            targets.append(("email-bcc", ", ".join(route.email)))
+        else:
+            targets += [("email", address) for address in route.email]
         targets += [("webhook", name) for name in route.webhooks]
+        targets += [("apprise", url) for url in route.apprise]
         return targets
 
     def footer(self) -> Footer:
@@ -332,6 +338,7 @@ class Pipeline:
         """Send every owed delivery that is due; a failure stays owed and is retried."""
         for delivery in self.store.due_deliveries(self.clock()):
             try:
+                self._check_enabled(delivery)
                 done = send(delivery, self.config)
             except DeliveryError as exc:
                 self._failed(delivery, exc, summary)
@@ -342,8 +349,19 @@ class Pipeline:
                     "route=%s channel=%s delivered: %s", delivery.route, delivery.channel, done
                 )
 
+    def _check_enabled(self, delivery: Delivery) -> None:
+        """An endpoint that answered 410 gets nothing until `monitor outbox --enable`."""
+        if (delivery.channel, delivery.target) in self.store.disabled_endpoints():
+            again = f"monitor outbox --enable {delivery.channel} {delivery.target}"
+            raise DeliveryError(
+                f"endpoint disabled after HTTP 410, not sent (to send again: {again})",
+                permanent=True,
+            )
+
     def _failed(self, delivery: Delivery, exc: DeliveryError, summary: RunSummary) -> None:
         now = self.clock()
+        if isinstance(exc, EndpointGoneError):
+            self.store.disable_endpoint(delivery.channel, delivery.target, str(exc), now)
         retry_at = None if exc.permanent else self._retry_at(delivery, now)
         self.store.mark_failed(delivery.id, str(exc), retry_at)
         verdict = f"retry at {retry_at:%Y-%m-%d %H:%M} UTC" if retry_at else "dead, not retried"
@@ -414,6 +432,14 @@ class Pipeline:
             log.error("%s: %s", what, exc)
         except Exception:
             log.exception("%s: unexpected error; will retry on the next run", what)
+
+
+def _with_feed_ttl(result: FetchResult) -> FetchResult:
+    """Fold an RSS <ttl> into the result's max-age: the larger hint wins."""
+    ttls = [ttl for doc in result.documents if (ttl := feed_ttl(doc))]
+    if not ttls:
+        return result
+    return replace(result, max_age=max([*ttls, result.max_age or timedelta(0)]))
 
 
 def _file_hash(path: str | None) -> str:

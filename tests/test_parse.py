@@ -463,3 +463,14 @@ def test_undeclared_cp1251_plain_text_starting_with_cyrillic() -> None:
 def test_canonical_url(url: str, expected: str) -> None:
     assert canonical_url(url) == expected
     assert canonical_url(expected) == expected
+
+
+def test_feed_ttl_is_read_from_the_channel() -> None:
+    from datetime import timedelta
+
+    from monitor.parse import feed_ttl
+
+    rss = b"<rss><channel><title>t</title><ttl> 90 </ttl><item/></channel></rss>"
+    assert feed_ttl(Document("x", rss)) == timedelta(minutes=90)
+    assert feed_ttl(Document("x", b"<rss><channel><ttl>0</ttl></channel></rss>")) is None
+    assert feed_ttl(Document("x", b"<rss><channel></channel></rss>")) is None

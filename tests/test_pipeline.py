@@ -362,3 +362,44 @@ def test_full_text_feeds_read_the_article_page(
     assert alert.match.rule_id == "vlasova" and "Menu" not in alert.article.text
     pipeline.run_once()
     assert len(feed_server.hits("/story.html")) == 1  # a known article's page is not refetched
+
+
+def test_a_feed_ttl_postpones_the_next_check(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
+) -> None:
+    feed_server.routes["/ttl.xml"] = Reply(
+        body=b"<rss version='2.0'><channel><title>t</title><ttl>120</ttl>"
+        b"<item><title>a</title><link>https://x.example/a</link></item></channel></rss>"
+    )
+    data = settings(tmp_path, feed_server, None, None)
+    data["feeds"] = [{"name": "ttl", "url": feed_server.url("/ttl.xml"), "interval": "15m"}]
+    pipeline = make_pipeline(config_from_dict(data))
+    pipeline.poll_job()
+    state = pipeline.store.feed_state("ttl")
+    assert state is not None and state.next_check is not None
+    assert state.next_check - clock.now >= timedelta(hours=2)
+
+
+def test_an_edited_article_alerts_only_for_new_matches(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any
+) -> None:
+    def feed(text: str) -> Reply:
+        return Reply(
+            body=f"""<rss version="2.0"><channel><title>Edits</title>
+<item><title>Court news</title><link>https://x.example/court</link>
+<description>{text}</description></item></channel></rss>""".encode()
+        )
+
+    data = settings(tmp_path, feed_server, None, None)
+    data["feeds"] = [{"name": "edits", "url": feed_server.url("/edits.xml")}]
+    pipeline = make_pipeline(config_from_dict(data))
+    feed_server.routes["/edits.xml"] = feed("Lilia Vlasova was in court.")
+    assert pipeline.run_once().matches == 1
+    feed_server.routes["/edits.xml"] = feed(
+        "Lilia Vlasova was in court. Viktar Babaryka was also named."
+    )
+    second = pipeline.run_once()
+    assert (second.new_articles, second.matches) == (0, 1)
+    newest = sorted((tmp_path / "var" / "outbox").glob("*.html"))[-1].read_text("utf-8")
+    # Group headings: Babaryka is new; Vlasova was already sent for this story.
+    assert ">Viktar Babaryka <span" in newest and ">Lilia Vlasova <span" not in newest

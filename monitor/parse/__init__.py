@@ -6,5 +6,6 @@ See limits.py for the bounds that keep hostile input cheap.
 
 from monitor.parse.document import parse_document
 from monitor.parse.identity import canonical_url
+from monitor.parse.ttl import feed_ttl
 
-__all__ = ["canonical_url", "parse_document"]
+__all__ = ["canonical_url", "feed_ttl", "parse_document"]
