@@ -68,6 +68,7 @@ def settings(
             {"name": "rferl", "url": server.url("/seeds/rfe-belarus.rss.xml")},
             {"name": "atom", "url": server.url("/seeds/belarus-news.atom.xml")},
             {"name": "nn", "url": server.url("/seeds/nasha-niva-ru.rss.xml"), "language": "ru"},
+            {"name": "cp1251", "url": server.url("/seeds/belarus-cp1251.rss.xml")},
         ],
         "routes": [route],
     }
@@ -119,7 +120,7 @@ def test_feeds_to_email_and_webhook_then_nothing_twice(
 
     summary = pipeline.run_once()
 
-    assert summary.feeds_read == 3 and not summary.feeds_failed
+    assert summary.feeds_read == 4 and not summary.feeds_failed
     assert summary.new_articles > 5 and summary.matches > 5
     assert sorted(r.rcpt_tos[0] for r in smtp_server.messages) == [
         "casework@example.org",
@@ -129,6 +130,7 @@ def test_feeds_to_email_and_webhook_then_nothing_twice(
     for person in SAMPLE_PEOPLE:
         assert person in text
     assert "Lukashenka Meets With Jailed Belarusian Opposition Leaders" in text
+    assert "Тихановского" in text  # from the windows-1251 feed, decoded right
     [request] = webhook_sink.requests
     payload = Webhook(SECRET).verify(request.body, request.headers)
     assert {a["rule"]["id"] for a in payload["alerts"]} >= {"babaryka", "vlasova"}
@@ -240,7 +242,7 @@ def test_high_priority_alerts_go_at_once_and_never_again_in_the_digest(
     digest = bodies(smtp_server)[len(urgent) :]
     assert digest and "== Viktar Babaryka (" in digest[0]
     assert "== Syarhey Tsikhanouski (" not in digest[0]  # already sent, never again
-    assert summary.feeds_read == 3
+    assert summary.feeds_read == 4
 
 
 def test_a_moved_feed_is_followed_and_a_gone_feed_disabled(
@@ -294,9 +296,9 @@ def test_the_tick_polls_only_feeds_that_are_due(
     tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
 ) -> None:
     data = settings(tmp_path, feed_server, None, None)
+    for feed in data["feeds"]:
+        feed["interval"] = "4h"
     data["feeds"][0]["interval"] = "1h"
-    data["feeds"][1]["interval"] = "4h"
-    data["feeds"][2]["interval"] = "4h"
     pipeline = make_pipeline(config_from_dict(data))
     pipeline.poll_job()
     assert [len(feed_server.hits(p)) for p in FEED_PATHS] == [1, 1, 1]
