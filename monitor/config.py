@@ -111,6 +111,17 @@ class RouteConfig(_Model):
     rules: tuple[str, ...] = ()  # rules by id
     schedule: str = "daily 07:00"
     timezone: str = "UTC"
+    email_mode: Literal["each", "bcc"] = "each"  # bcc: one message, recipients hidden
+    apprise: tuple[str, ...] = ()  # Apprise URLs; `${NAME}` parts come from the environment
+    language: Literal["en", "ru", "be"] = "en"  # of the digest's fixed texts
+
+    @field_validator("apprise")
+    @classmethod
+    def _apprise_usable(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from monitor.deliver.push import check_urls  # late: deliver imports config
+
+        check_urls(value)
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -1,14 +1,16 @@
 """Render a digest: alerts for one route in, a ``Digest`` (subject, text, HTML) out.
 
 Pure: no clock, no network. Templates are Jinja2, always rendered in a sandbox because a
-user's ``templates_dir`` may override any of the defaults in ``monitor/templates/``.
+user's ``templates_dir`` may override any of the defaults in ``monitor/templates/``. Their
+fixed words come from ``templates/texts.toml`` in the route's language (en, ru, be).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +25,7 @@ from monitor.model import Alert, Article, Digest, Evidence, Priority, Source
 
 DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATES = ("subject.txt.j2", "digest.txt.j2", "digest.html.j2")
+LANGUAGES = ("en", "ru", "be")
 SUBJECT_LIMIT = 150
 SNIPPET_CONTEXT = 160  # characters kept on each side of the hit
 MAX_SNIPPETS = 3  # per story: enough to see why, short enough to scan
@@ -38,6 +41,22 @@ class Footer:
     failing_feeds: tuple[str, ...] = ()
     rule_errors: tuple[str, ...] = ()
     dead_deliveries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Texts:
+    """The fixed words of one language: ``words[key]`` and ``plural(n, key)`` for templates."""
+
+    language: str
+    words: Mapping[str, str]
+    plurals: Mapping[str, tuple[str, ...]]
+
+    def plural(self, n: int, key: str) -> str:
+        """'4 new mentions', '4 новых упоминания': the form the number asks for."""
+        forms = self.plurals.get(key)
+        if forms is None:
+            raise jinja2.UndefinedError(f"no plural text {key!r} (known: {sorted(self.plurals)})")
+        return forms[plural_form(self.language, n)].format(n=n)
 
 
 @dataclass(frozen=True)
@@ -80,11 +99,16 @@ def render_digest(
     timezone: str = "UTC",
     footer: Footer | None = None,
     templates_dir: Path | None = None,
+    language: str = "en",
 ) -> Digest:
     """Render the subject, plain text and HTML of one route's digest."""
     zone = ZoneInfo(timezone)
     groups = group_alerts(alerts, zone)
+    words = texts(language)
     context = {
+        "language": language,
+        "t": words.words,
+        "plural": words.plural,
         "route": one_line(route),
         "created": local_time(now, zone),
         "timezone": timezone,
@@ -98,6 +122,31 @@ def render_digest(
     text = _render(env, "digest.txt.j2", context)
     html = _render(env, "digest.html.j2", context)
     return Digest(route, subject, text, html, now, tuple(alerts))
+
+
+def texts(language: str) -> Texts:
+    """The fixed words of ``language``; ConfigError for a language we have no words for."""
+    if language not in LANGUAGES:
+        raise ConfigError(f"language {language!r}: expected one of {', '.join(LANGUAGES)}")
+    table = _text_tables()[language]
+    words = {key: value for key, value in table.items() if isinstance(value, str)}
+    plurals = {key: tuple(value) for key, value in table.items() if isinstance(value, list)}
+    return Texts(language, words, plurals)
+
+
+@functools.cache
+def _text_tables() -> dict[str, dict[str, str | list[str]]]:
+    text = (DEFAULT_TEMPLATES / "texts.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def plural_form(language: str, n: int) -> int:
+    """Index of the plural form: en one/other; ru, be one/few/many (CLDR rules)."""
+    if language == "en":
+        return 0 if n == 1 else 1
+    if n % 10 == 1 and n % 100 != 11:
+        return 0
+    return 1 if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else 2
 
 
 def group_alerts(alerts: Iterable[Alert], zone: ZoneInfo) -> tuple[Group, ...]:

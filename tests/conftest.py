@@ -19,6 +19,15 @@ SEEDS = ROOT / "seeds"
 RULES = ROOT / "rules"
 SAMPLE = SEEDS / "000_67381386b628dac9.txt"
 PG_ENV = "MONITOR_TEST_POSTGRES_URL"
+# The people of the sample article, as ids of the bundled rules.
+SAMPLE_PEOPLE_IDS = {
+    "babaryka",
+    "vlasova",
+    "shkliarov",
+    "tsikhanouski",
+    "tsikhanouskaya",
+    "latushka",
+}
 
 
 def _postgres_or_skip() -> str:

@@ -161,3 +161,55 @@ def test_a_malformed_recipient_is_permanent(smtp_server: SmtpServer, target: str
     with pytest.raises(DeliveryError, match=r"is not an email address") as caught:
         send(delivery, _config(smtp_server))
     assert caught.value.permanent and smtp_server.messages == []
+
+
+# --- email_mode = "bcc": one message, every recipient in the envelope, none in a header ----
+
+BCC = ("desk@example.org", "casework@example.org", "lawyer@example.net")
+
+
+def _send_bcc(server: SmtpServer, recipients: tuple[str, ...] = BCC) -> str:
+    delivery = sample_delivery("email-bcc", ", ".join(recipients))
+    return send(delivery, _config(server))
+
+
+def test_bcc_sends_one_message_to_every_recipient(smtp_server: SmtpServer) -> None:
+    done = _send_bcc(smtp_server)
+    assert done == f"sent to 3 of 3 recipients (Bcc) via 127.0.0.1:{smtp_server.port}"
+    [received] = smtp_server.messages
+    assert received.rcpt_tos == BCC
+    assert received.message["To"] == "undisclosed-recipients:;"
+    assert received.message["From"] == SENDER
+
+
+def test_bcc_names_no_recipient_in_any_header(smtp_server: SmtpServer) -> None:
+    _send_bcc(smtp_server)
+    [received] = smtp_server.messages
+    headers = received.raw.split(b"\r\n\r\n")[0].decode("ascii")
+    assert not [address for address in BCC if address in headers]
+    assert received.message["Bcc"] is None and received.message["Cc"] is None
+
+
+def test_bcc_with_one_refused_recipient_reports_it_and_delivers_the_rest(
+    smtp_server: SmtpServer,
+) -> None:
+    smtp_server.rcpt_replies["lawyer@example.net"] = "550 5.1.1 no such user"
+    done = _send_bcc(smtp_server)
+    assert done.endswith("; refused: lawyer@example.net (550 5.1.1 no such user)")
+    assert done.startswith("sent to 2 of 3 recipients (Bcc)")
+    [received] = smtp_server.messages
+    assert received.rcpt_tos == BCC[:2]
+
+
+def test_bcc_with_every_recipient_refused_is_permanent(smtp_server: SmtpServer) -> None:
+    for address in BCC:
+        smtp_server.rcpt_replies[address] = "550 5.1.1 no such user"
+    with pytest.raises(DeliveryError, match=r"3 recipients \(Bcc\).*recipient refused") as caught:
+        _send_bcc(smtp_server)
+    assert caught.value.permanent and smtp_server.messages == []
+
+
+def test_bcc_with_a_malformed_address_sends_nothing(smtp_server: SmtpServer) -> None:
+    with pytest.raises(DeliveryError, match=r"'desk' is not an email address") as caught:
+        _send_bcc(smtp_server, ("casework@example.org", "desk"))
+    assert caught.value.permanent and smtp_server.messages == []

@@ -19,7 +19,7 @@ def _send(folder: Path, delivery_id: int = 42) -> str:
 
 
 def test_registry_names_every_channel() -> None:
-    assert set(CHANNELS) == {"outbox", "email", "webhook"}
+    assert set(CHANNELS) == {"outbox", "email", "email-bcc", "webhook", "apprise"}
 
 
 def test_unknown_channel_is_a_permanent_failure(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.digest import Footer, render_digest, shorten
+from monitor.config import config_from_dict
+from monitor.digest import LANGUAGES, Footer, render_digest, shorten, texts
 from monitor.errors import ConfigError
 from monitor.model import Alert, Article, Evidence, Match, RuleKind
 from tests.support.digests import FOOTER, NOW, sample_alerts, sample_digest
@@ -164,3 +165,77 @@ def _alert(match_id: int, name: str, snippet: str = "") -> Alert:
     evidence = Evidence(hit, snippet or article.text, 0, len(hit))
     match = Match(name.lower().replace(" ", "-"), RuleKind.PERSON, name, (evidence,))
     return Alert(match_id, article, match)
+
+
+# --- language of the fixed texts -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["ru", "be"])
+@pytest.mark.parametrize(("part", "golden"), [("subject", "subject"), ("text", "digest")])
+def test_translated_digests_match_golden_files(language: str, part: str, golden: str) -> None:
+    """Regenerate with UPDATE_GOLDEN=1 after a deliberate change, then have a native reader
+    review the diff."""
+    rendered = getattr(sample_digest(language=language), part)
+    path = GOLDEN / f"{golden}.{language}.txt"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_text(rendered, encoding="utf-8")
+    assert rendered == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("language", "phrases"),
+    [
+        ("ru", ["4 новых упоминания · рассылка belarus", "человек", "событие",
+                "высокий приоритет", "почему: ", "Источники с ошибками",
+                "Ошибки в файлах правил", "Не доставлено (попытки прекращены)"]),
+        ("be", ["4 новыя згадкі · рассылка belarus", "асоба", "падзея", "высокі прыярытэт",
+                "чаму: ", "Крыніцы з памылкамі", "Памылкі ў файлах правіл",
+                "Не дастаўлена (спробы спынены)"]),
+    ],
+)  # fmt: skip
+def test_translated_html_has_every_fixed_text(language: str, phrases: list[str]) -> None:
+    html = sample_digest(language=language).html
+    assert f'<html lang="{language}">' in html
+    assert [phrase for phrase in phrases if phrase not in html] == []
+    for english in ("new mention", "high priority", "why:", "Failing feeds", "Undelivered"):
+        assert english not in html
+
+
+@pytest.mark.parametrize(
+    ("count", "ru", "be"),
+    [(1, "1 новое упоминание", "1 новая згадка"), (2, "2 новых упоминания", "2 новыя згадкі"),
+     (5, "5 новых упоминаний", "5 новых згадак"), (11, "11 новых упоминаний", "11 новых згадак"),
+     (12, "12 новых упоминаний", "12 новых згадак"), (21, "21 новое упоминание", "21 новая згадка"),
+     (24, "24 новых упоминания", "24 новыя згадкі"),
+     (111, "111 новых упоминаний", "111 новых згадак")],
+)  # fmt: skip
+def test_plural_forms_follow_the_number(count: int, ru: str, be: str) -> None:
+    assert texts("ru").plural(count, "new_mentions") == ru
+    assert texts("be").plural(count, "new_mentions") == be
+    english = "1 new mention" if count == 1 else f"{count} new mentions"
+    assert texts("en").plural(count, "new_mentions") == english
+
+
+def test_every_language_has_every_text() -> None:
+    english = texts("en")
+    for language in LANGUAGES:
+        words = texts(language)
+        assert set(words.words) == set(english.words), language
+        assert set(words.plurals) == set(english.plurals), language
+        assert all(len(forms) == (2 if language == "en" else 3) for forms in words.plurals.values())
+
+
+def test_empty_digest_subject_is_translated() -> None:
+    assert render_digest("r", [], NOW, language="be").subject == "monitor: новых згадак няма"
+
+
+def test_unknown_language_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match=r"^language 'de': expected one of en, ru, be$"):
+        render_digest("r", sample_alerts(), NOW, language="de")
+
+
+def test_a_route_with_an_unknown_language_does_not_load() -> None:
+    with pytest.raises(
+        ConfigError, match=r"^c: routes\[0\]\.language: Input should be 'en', 'ru' or 'be'"
+    ):
+        config_from_dict({"routes": [{"name": "r", "language": "de"}]}, "c")

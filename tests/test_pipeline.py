@@ -190,12 +190,18 @@ def test_a_webhook_that_fails_then_recovers_gets_one_digest(
     assert pipeline.store.deliveries(["pending", "dead"]) == []
 
 
-def test_a_broken_rule_edit_keeps_the_last_good_rules_and_is_reported(
-    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
-) -> None:
+def watching_vlasova(tmp_path: Path) -> Path:
+    """A rules folder of the user's own, with one person in it."""
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "watch.yaml").write_text("people:\n  - name: Lilia Vlasova\n", encoding="utf-8")
+    return rules
+
+
+def test_a_broken_rule_edit_keeps_the_last_good_rules_and_is_reported(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
+) -> None:
+    rules = watching_vlasova(tmp_path)
     pipeline = make_pipeline(config_from_dict(settings(tmp_path, feed_server, None, None, rules)))
     (rules / "watch.yaml").write_text("people:\n  - nam: Viktar Babaryka\n", encoding="utf-8")
 
@@ -210,9 +216,7 @@ def test_a_broken_rule_edit_keeps_the_last_good_rules_and_is_reported(
 def test_a_new_rule_retro_matches_recent_articles_once(
     tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
 ) -> None:
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    (rules / "watch.yaml").write_text("people:\n  - name: Lilia Vlasova\n", encoding="utf-8")
+    rules = watching_vlasova(tmp_path)
     pipeline = make_pipeline(config_from_dict(settings(tmp_path, feed_server, None, None, rules)))
     pipeline.run_once()
     outbox = tmp_path / "var" / "outbox"

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from monitor.config import Config
-from monitor.deliver.mail import send_email
+from monitor.deliver.mail import send_email, send_email_bcc
 from monitor.deliver.outbox import send_outbox
-from monitor.deliver.webhook import send_webhook
+from monitor.deliver.push import send_push
+from monitor.deliver.webhook import EndpointGoneError, send_webhook
 from monitor.errors import DeliveryError
 from monitor.model import Delivery
 
@@ -19,11 +20,13 @@ Channel = Callable[[Delivery, Config], str]
 
 CHANNELS: dict[str, Channel] = {
     "outbox": send_outbox,
-    "email": send_email,
-    "webhook": send_webhook,
+    "email": send_email,  # target: one address
+    "email-bcc": send_email_bcc,  # target: "a@x, b@y", all in one message, hidden
+    "webhook": send_webhook,  # target: a [webhooks.NAME] name
+    "apprise": send_push,  # target: an Apprise URL, `${NAME}` parts unexpanded
 }
 
-__all__ = ["CHANNELS", "Channel", "send"]
+__all__ = ["CHANNELS", "Channel", "EndpointGoneError", "send"]
 
 
 def send(delivery: Delivery, config: Config) -> str:

@@ -1,4 +1,6 @@
-"""Email channel: a ``Delivery`` in, one message sent over SMTP to ``delivery.target`` out.
+"""Email channel: a ``Delivery`` in, one message sent over SMTP out: to the one address in
+``delivery.target`` (channel ``email``), or to every address of a comma-separated target in
+Bcc (channel ``email-bcc``: no recipient appears in any header).
 
 Security is ``starttls``, ``tls`` (implicit, usually port 465) or ``none``; certificates are
 verified against the system trust store (or the file named by ``SSL_CERT_FILE``). Failures are
@@ -21,27 +23,68 @@ from monitor.model import Delivery
 log = logging.getLogger(__name__)
 
 
+# RFC 5322 group syntax with no members: a valid To: that discloses nobody.
+UNDISCLOSED = "undisclosed-recipients:;"
+
+
 def send_email(delivery: Delivery, config: Config) -> str:
     """Send the digest to one recipient; return e.g. 'sent to a@x via smtp.x:587'."""
-    smtp = config.smtp
-    if smtp is None:
-        raise DeliveryError("email: the config has no [smtp] section", permanent=True)
-    if not _plausible_address(delivery.target):
-        raise DeliveryError(f"email: {delivery.target!r} is not an email address", permanent=True)
+    smtp = _smtp(config)
+    _check_address(delivery.target)
     msg = build_message(delivery, sender=smtp.sender, to=delivery.target)
-    _transmit(smtp, msg, delivery.target)
+    _transmit(smtp, msg, [delivery.target], delivery.target)
     log.info("digest mailed", extra={"channel": "email", "route": delivery.route})
     return f"sent to {delivery.target} via {smtp.host}:{smtp.port}"
 
 
-def _transmit(smtp: SmtpConfig, msg: EmailMessage, recipient: str) -> None:
-    where = f"email to {recipient} via {smtp.host}:{smtp.port}"
+def send_email_bcc(delivery: Delivery, config: Config) -> str:
+    """One message to every address of the target, each in Bcc; refusals are reported."""
+    smtp = _smtp(config)
+    recipients = split_recipients(delivery.target)
+    for address in recipients:
+        _check_address(address)
+    msg = build_message(delivery, sender=smtp.sender, to=UNDISCLOSED)
+    where = f"{len(recipients)} recipients (Bcc)"
+    refused = _transmit(smtp, msg, recipients, where)
+    log.info("digest mailed", extra={"channel": "email-bcc", "route": delivery.route})
+    done = f"sent to {len(recipients) - len(refused)} of {where} via {smtp.host}:{smtp.port}"
+    if refused:
+        # The others have it already: a retry would send them a duplicate, so report only.
+        log.warning("route=%s email-bcc refused: %s", delivery.route, ", ".join(refused))
+        return f"{done}; refused: {', '.join(refused)}"
+    return done
+
+
+def split_recipients(target: str) -> list[str]:
+    """'a@x, b@y' -> ['a@x', 'b@y'] (the target of an email-bcc delivery)."""
+    recipients = [part.strip() for part in target.split(",") if part.strip()]
+    if not recipients:
+        raise DeliveryError("email: no recipients", permanent=True)
+    return recipients
+
+
+def _smtp(config: Config) -> SmtpConfig:
+    if config.smtp is None:
+        raise DeliveryError("email: the config has no [smtp] section", permanent=True)
+    return config.smtp
+
+
+def _check_address(address: str) -> None:
+    if not _plausible_address(address):
+        raise DeliveryError(f"email: {address!r} is not an email address", permanent=True)
+
+
+def _transmit(smtp: SmtpConfig, msg: EmailMessage, recipients: list[str], who: str) -> list[str]:
+    """Send; return the refused recipients with the server's reply (only some may be)."""
+    where = f"email to {who} via {smtp.host}:{smtp.port}"
+    sender = parseaddr(smtp.sender)[1]
     try:
         with _connect(smtp) as client:
             _login(client, smtp)
-            client.send_message(msg, from_addr=parseaddr(smtp.sender)[1], to_addrs=[recipient])
+            refused = client.send_message(msg, from_addr=sender, to_addrs=recipients)
     except (smtplib.SMTPException, OSError) as exc:
         raise classify(exc, where) from exc
+    return [f"{address} ({code} {_text(text)})" for address, (code, text) in refused.items()]
 
 
 def classify(exc: smtplib.SMTPException | OSError, where: str) -> DeliveryError:

@@ -28,6 +28,13 @@ SECRET_PREFIX = "whsec_"
 _RETRYABLE = {408, 425, 429}
 
 
+class EndpointGoneError(DeliveryError):
+    """The endpoint answered HTTP 410: nothing more should go there until a person says so."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True)
+
+
 def send_webhook(delivery: Delivery, config: Config) -> str:
     """POST the digest to the webhook named by ``delivery.target``; return 'HTTP 200 from x'."""
     hook = config.webhooks.get(delivery.target)
@@ -99,7 +106,7 @@ def check_status(where: str, response: httpx.Response) -> None:
     if 200 <= status < 300:
         return
     if status == 410:
-        raise DeliveryError(f"{where}: HTTP 410, endpoint gone", permanent=True)
+        raise EndpointGoneError(f"{where}: HTTP 410, endpoint gone")
     if 300 <= status < 400:
         moved = response.headers.get("location", "?")
         raise DeliveryError(

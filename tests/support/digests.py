@@ -89,8 +89,10 @@ def sample_alerts() -> tuple[Alert, ...]:
     )  # fmt: skip
 
 
-def sample_digest(route: str = "belarus") -> Digest:
-    return render_digest(route, sample_alerts(), NOW, timezone="Europe/Minsk", footer=FOOTER)
+def sample_digest(route: str = "belarus", language: str = "en") -> Digest:
+    return render_digest(
+        route, sample_alerts(), NOW, timezone="Europe/Minsk", footer=FOOTER, language=language
+    )
 
 
 def sample_delivery(channel: str, target: str, delivery_id: int = 42) -> Delivery:
