@@ -16,12 +16,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor import health
+from monitor import health, routes
 from monitor import rules as rules_mod
 from monitor.config import Config, FeedConfig, RouteConfig, load_config
 from monitor.deliver import EndpointGoneError, send
 from monitor.digest import Footer, render_digest
-from monitor.errors import ConfigError, DeliveryError, MonitorError, ParseError, RuleError
+from monitor.errors import DeliveryError, MonitorError, ParseError, RuleError
 from monitor.fetch import Fetcher
 from monitor.match import Matcher, compile_rules
 from monitor.model import (
@@ -37,16 +37,11 @@ from monitor.model import (
     RuleSet,
 )
 from monitor.parse import feed_ttl, parse_document
-from monitor.policy import next_check
+from monitor.policy import delivery_retry_at, next_check
 from monitor.store import Store
 
 log = logging.getLogger(__name__)
 
-# A failed delivery is retried with exponential backoff (1 min doubling, capped at 6 h,
-# with jitter) for about three days; then it is dead and reported.
-RETRY_FIRST = timedelta(minutes=1)
-RETRY_CAP = timedelta(hours=6)
-RETRY_FOR = timedelta(days=3)
 # How far back a new or edited rule looks when the rule files change.
 RETRO_WINDOW = timedelta(days=30)
 
@@ -257,23 +252,12 @@ class Pipeline:
 
     # --- digests and delivery ------------------------------------------------------------
 
-    def route_rule_ids(self, route: RouteConfig) -> set[str] | None:
-        """The rules a route takes: by id and by tag; None (all) when it names neither."""
-        if not route.rules and not route.tags:
-            return None
-        tags = set(route.tags)
-        return {r.id for r in self.rules.all() if r.id in route.rules or tags & set(r.tags)}
-
     def route(self, name: str) -> RouteConfig:
-        for route in self.config.routes:
-            if route.name == name:
-                return route
-        known = ", ".join(r.name for r in self.config.routes)
-        raise ConfigError(f"no route named {name!r} (configured: {known})")
+        return routes.find_route(self.config, name)
 
     def pending(self, route: RouteConfig) -> list[Alert]:
         """Alerts the route has not yet carried, with their rule's tags and priority."""
-        alerts = self.store.pending_alerts(route.name, self.route_rule_ids(route))
+        alerts = self.store.pending_alerts(route.name, routes.rule_ids(route, self.rules))
         return [self._with_rule_info(alert) for alert in alerts]
 
     def make_digest(self, route: RouteConfig, *, urgent_only: bool = False) -> list[Delivery]:
@@ -289,7 +273,7 @@ class Pipeline:
             if not alerts:
                 return []
             return self.store.create_digest(
-                self.render(route, alerts), self.targets(route), self.clock()
+                self.render(route, alerts), routes.targets(route, self.config), self.clock()
             )
 
     def render(self, route: RouteConfig, alerts: Sequence[Alert]) -> Digest:
@@ -306,16 +290,6 @@ class Pipeline:
     def _with_rule_info(self, alert: Alert) -> Alert:
         rule = self.rules.by_id().get(alert.match.rule_id)
         return replace(alert, tags=rule.tags, priority=rule.priority) if rule else alert
-
-    def targets(self, route: RouteConfig) -> list[tuple[str, str]]:
-        targets = [("outbox", str(self.config.outbox))] if route.outbox else []
-        if route.email_mode == "bcc" and route.email:
-            targets.append(("email-bcc", ", ".join(route.email)))
-        else:
-            targets += [("email", address) for address in route.email]
-        targets += [("webhook", name) for name in route.webhooks]
-        targets += [("apprise", url) for url in route.apprise]
-        return targets
 
     def footer(self) -> Footer:
         now = self.clock()
@@ -362,7 +336,11 @@ class Pipeline:
         now = self.clock()
         if isinstance(exc, EndpointGoneError):
             self.store.disable_endpoint(delivery.channel, delivery.target, str(exc), now)
-        retry_at = None if exc.permanent else self._retry_at(delivery, now)
+        retry_at = (
+            None
+            if exc.permanent
+            else delivery_retry_at(delivery.attempts, delivery.digest.created, now, self.rng)
+        )
         self.store.mark_failed(delivery.id, str(exc), retry_at)
         verdict = f"retry at {retry_at:%Y-%m-%d %H:%M} UTC" if retry_at else "dead, not retried"
         summary.failed.append(f"{delivery.channel} {delivery.target}: {exc} ({verdict})")
@@ -374,12 +352,6 @@ class Pipeline:
             exc,
             verdict,
         )
-
-    def _retry_at(self, delivery: Delivery, now: datetime) -> datetime | None:
-        if now - delivery.digest.created > RETRY_FOR:
-            return None
-        delay: timedelta = min(RETRY_FIRST * 2 ** min(delivery.attempts, 20), RETRY_CAP)
-        return now + delay * (1 + self.rng.random() * 0.2)
 
     # --- entry points --------------------------------------------------------------------
 

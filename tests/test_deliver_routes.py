@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from monitor import routes
 from monitor.config import config_from_dict
 from monitor.fetch import Fetcher
 from monitor.pipeline import Pipeline
@@ -80,7 +81,9 @@ def test_bcc_route_sends_one_message_to_all_recipients_once(
     news: Path, smtp_server: SmtpServer, make_pipeline: Any
 ) -> None:
     pipeline = make_pipeline({"email": list(DESK), "email_mode": "bcc"}, smtp=_smtp(smtp_server))
-    assert pipeline.targets(pipeline.config.routes[0]) == [("email-bcc", ", ".join(DESK))]
+    assert routes.targets(pipeline.config.routes[0], pipeline.config) == [
+        ("email-bcc", ", ".join(DESK))
+    ]
     publish(news, "babaryka")
     summary = pipeline.run_once()
     assert summary.sent == [f"morning -> email-bcc: sent to 3 of 3 recipients (Bcc) via "
