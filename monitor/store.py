@@ -8,9 +8,8 @@ stays owed until a send succeeds, and never repeats: (route, match) is unique.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,18 +17,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from monitor import schema
+from monitor import rows, schema
 from monitor.errors import StoreError
 from monitor.model import (
     Alert,
     Article,
     Delivery,
     Digest,
-    Evidence,
     FeedState,
     Match,
-    RuleKind,
-    Source,
 )
 
 T = schema  # short alias for the table definitions
@@ -125,22 +121,22 @@ class Store:
         text) is not a new article: it only gains a source, so it alerts once.
         """
         with self.engine.begin() as conn:
-            row = _find_story(conn, article)
+            row = rows.find_story(conn, article)
             if row is None:
-                article_id = _insert_id(conn, T.articles, _article_row(article, now))
-                _add_source(conn, article_id, article)
+                article_id = rows.insert_id(conn, T.articles, rows.article_row(article, now))
+                rows.add_source(conn, article_id, article)
                 return Saved(article_id, new=True, changed=True)
-            _add_source(conn, row.id, article)
+            rows.add_source(conn, row.id, article)
             if row.key != article.key or row.content_hash == article.content_hash:
                 return Saved(row.id, new=False, changed=False)
-            values = _article_row(article, now)
+            values = rows.article_row(article, now)
             del values["first_seen"]
             conn.execute(sa.update(T.articles).where(T.articles.c.id == row.id), values)
             return Saved(row.id, new=False, changed=True)
 
     def has_article(self, article: Article) -> bool:
         with self.engine.connect() as conn:
-            return _find_story(conn, article) is not None
+            return rows.find_story(conn, article) is not None
 
     def add_matches(self, article_id: int, matches: Iterable[Match], now: datetime) -> list[int]:
         """Record matches an article did not have before; return the new match ids."""
@@ -161,7 +157,7 @@ class Store:
                         "rule_id": match.rule_id,
                         "kind": match.kind.value,
                         "name": match.name,
-                        "evidence": _evidence_json(match.evidence),
+                        "evidence": rows.evidence_json(match.evidence),
                         "created": now,
                     },
                 )
@@ -174,7 +170,7 @@ class Store:
         query = sa.select(T.articles).where(T.articles.c.first_seen >= since)
         with self.engine.connect() as conn:
             return [
-                (row.id, _article(row)) for row in conn.execute(query.order_by(T.articles.c.id))
+                (row.id, rows.article(row)) for row in conn.execute(query.order_by(T.articles.c.id))
             ]
 
     def count(self, table: str) -> int:
@@ -190,18 +186,18 @@ class Store:
     def pending_alerts(self, route: str, rule_ids: set[str] | None) -> list[Alert]:
         """Matches not yet put in a digest of this route (all rules when rule_ids is None)."""
         taken = sa.select(T.digest_items.c.match_id).where(T.digest_items.c.route == route)
-        query = _alert_select().where(T.matches.c.id.not_in(taken)).order_by(T.matches.c.id)
+        query = rows.alert_select().where(T.matches.c.id.not_in(taken)).order_by(T.matches.c.id)
         if rule_ids is not None:
             query = query.where(T.matches.c.rule_id.in_(sorted(rule_ids)))
         with self.engine.connect() as conn:
-            return [_with_sources(conn, _alert(row)) for row in conn.execute(query)]
+            return [rows.with_sources(conn, rows.alert(row)) for row in conn.execute(query)]
 
     def create_digest(
         self, digest: Digest, targets: Sequence[tuple[str, str]], now: datetime
     ) -> list[Delivery]:
         """Record a digest, claim its matches for the route and owe one delivery per target."""
         with self.engine.begin() as conn:
-            digest_id = _insert_id(
+            digest_id = rows.insert_id(
                 conn,
                 T.digests,
                 {
@@ -221,7 +217,7 @@ class Store:
             )
             deliveries = []
             for channel, target in targets:
-                delivery_id = _insert_id(
+                delivery_id = rows.insert_id(
                     conn,
                     T.deliveries,
                     {
@@ -253,17 +249,17 @@ class Store:
             .order_by(T.deliveries.c.id)
         )
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-            return [self._delivery(conn, row) for row in rows]
+            owed = conn.execute(query).all()
+            return [self._delivery(conn, row) for row in owed]
 
     def _delivery(self, conn: Connection, row: Any) -> Delivery:
         alerts_query = (
-            _alert_select()
+            rows.alert_select()
             .join(T.digest_items, T.digest_items.c.match_id == T.matches.c.id)
             .where(T.digest_items.c.digest_id == row.digest_id)
             .order_by(T.matches.c.id)
         )
-        alerts = tuple(_with_sources(conn, _alert(r)) for r in conn.execute(alerts_query))
+        alerts = tuple(rows.with_sources(conn, rows.alert(r)) for r in conn.execute(alerts_query))
         digest = Digest(row.route, row.subject, row.text, row.html, row.digest_created, alerts)
         return Delivery(row.id, row.route, row.channel, row.target, digest, row.attempts)
 
@@ -326,128 +322,14 @@ class Store:
     def disabled_endpoints(self) -> dict[tuple[str, str], str]:
         """(channel, target) -> why it was disabled."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(T.disabled_endpoints)).all()
-        return {(row.channel, row.target): row.reason for row in rows}
+            found = conn.execute(sa.select(T.disabled_endpoints)).all()
+        return {(row.channel, row.target): row.reason for row in found}
 
     def _update_delivery(self, delivery_id: int, **values: Any) -> None:
         with self.engine.begin() as conn:
             conn.execute(
                 sa.update(T.deliveries).where(T.deliveries.c.id == delivery_id).values(**values)
             )
-
-
-def _insert_id(conn: Connection, table: sa.Table, values: dict[str, Any]) -> int:
-    key = conn.execute(sa.insert(table), values).inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
-
-def _find_story(conn: Connection, article: Article) -> Any:
-    """The stored article this one is: same key, else (another feed) the same body text."""
-    columns = (T.articles.c.id, T.articles.c.key, T.articles.c.content_hash)
-    row = conn.execute(sa.select(*columns).where(T.articles.c.key == article.key)).first()
-    if row is None and (fingerprint := article.fingerprint):
-        query = sa.select(*columns).where(T.articles.c.fingerprint == fingerprint).limit(1)
-        row = conn.execute(query).first()
-    return row
-
-
-def _add_source(conn: Connection, article_id: int, article: Article) -> None:
-    known = conn.execute(
-        sa.select(T.article_sources.c.article_id).where(
-            T.article_sources.c.article_id == article_id,
-            T.article_sources.c.source == article.source,
-            T.article_sources.c.url == (article.url or ""),
-        )
-    ).first()
-    if known is None:
-        conn.execute(
-            sa.insert(T.article_sources),
-            {
-                "article_id": article_id,
-                "feed": article.feed,
-                "source": article.source,
-                "url": article.url or "",
-            },
-        )
-
-
-def _article_row(article: Article, now: datetime) -> dict[str, Any]:
-    return {
-        "fingerprint": article.fingerprint,
-        "key": article.key,
-        "url": article.url,
-        "guid": article.guid,
-        "title": article.title,
-        "text": article.text,
-        "source": article.source,
-        "author": article.author,
-        "published": article.published,
-        "updated": article.updated,
-        "language": article.language,
-        "feed": article.feed,
-        "content_hash": article.content_hash,
-        "first_seen": now,
-        "last_seen": now,
-    }
-
-
-def _article(row: Any) -> Article:
-    return _article_from(dict(row._mapping))
-
-
-def _article_from(fields: dict[str, Any]) -> Article:
-    names = (
-        "title",
-        "text",
-        "url",
-        "guid",
-        "source",
-        "author",
-        "published",
-        "updated",
-        "language",
-        "feed",
-    )
-    return Article(**{name: fields[name] for name in names})
-
-
-def _alert_select() -> sa.Select[Any]:
-    """Matches joined to their articles; article columns carry an `a_` prefix."""
-    return sa.select(
-        T.matches.c.id.label("match_id"),
-        T.matches.c.rule_id,
-        T.matches.c.kind,
-        T.matches.c.name.label("match_name"),
-        T.matches.c.evidence,
-        *(column.label(f"a_{column.name}") for column in T.articles.c),
-    ).join(T.articles, T.articles.c.id == T.matches.c.article_id)
-
-
-def _with_sources(conn: Connection, alert: Alert) -> Alert:
-    """Every feed the story was seen in, first seen first."""
-    query = (
-        sa.select(T.article_sources.c.source, T.article_sources.c.url)
-        .join(T.matches, T.matches.c.article_id == T.article_sources.c.article_id)
-        .where(T.matches.c.id == alert.match_id)
-        .order_by(T.article_sources.c.id)
-    )
-    sources = tuple(Source(row.source or "", row.url or None) for row in conn.execute(query))
-    return replace(alert, sources=sources)
-
-
-def _alert(row: Any) -> Alert:
-    match = Match(row.rule_id, RuleKind(row.kind), row.match_name, _evidence_from(row.evidence))
-    fields = {k[2:]: v for k, v in row._mapping.items() if k.startswith("a_")}
-    return Alert(match_id=row.match_id, article=_article_from(fields), match=match)
-
-
-def _evidence_json(evidence: Iterable[Evidence]) -> str:
-    return json.dumps([e.__dict__ for e in evidence], ensure_ascii=False)
-
-
-def _evidence_from(text: str) -> tuple[Evidence, ...]:
-    return tuple(Evidence(**item) for item in json.loads(text))
 
 
 def _redact(url: str) -> str:
