@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import shutil
@@ -153,21 +155,26 @@ def test_replay_and_digest_preview(workdir: Path) -> None:
     assert unknown.returncode == 2 and "no route named 'nope'" in unknown.stderr
 
 
-def test_the_daemon_stops_cleanly_on_sigterm(workdir: Path) -> None:
+def test_the_daemon_alerts_urgent_matches_and_stops_cleanly_on_sigterm(workdir: Path) -> None:
+    """`monitor run` polls at once; Tsikhanouski is `priority: high` in the bundled rules, so
+    his alert reaches the outbox without waiting for the daily digest."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("MONITOR_CONFIG", None)
-    process = subprocess.Popen([sys.executable, "-m", "monitor", "run"], cwd=workdir, env=env,
-                               stderr=subprocess.PIPE, text=True)  # fmt: skip
-    assert process.stderr is not None
-    log = ""
-    deadline = time.monotonic() + 60
-    while "feed=seeds" not in log and "Added job" not in log and time.monotonic() < deadline:
-        line = process.stderr.readline()
-        log += line
-        if "monitor running" in line:
-            break
-    time.sleep(0.5)
-    process.send_signal(signal.SIGTERM)
-    rest = process.communicate(timeout=30)[1]
-    assert process.returncode == 0, log + rest
-    assert "monitor running" in log and "monitor stopped" in rest
+    log_path = workdir / "daemon.log"
+    with log_path.open("w") as log_file:
+        process = subprocess.Popen([sys.executable, "-m", "monitor", "run"], cwd=workdir,
+                                   env=env, stderr=log_file)  # fmt: skip
+        outbox = workdir / "var" / "outbox"
+        deadline = time.monotonic() + 60
+        while not list(outbox.glob("*.eml")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    log = log_path.read_text()
+    assert process.returncode == 0, log
+    assert "monitor running" in log and "monitor stopped" in log
+    [eml] = outbox.glob("*.eml")
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "== Syarhey Tsikhanouski (" in text
+    assert "== Viktar Babaryka (" not in text  # normal priority: waits for the digest
