@@ -132,7 +132,9 @@ def run_daemon(pipeline: Pipeline) -> None:
 
     def on_stop(signum: int, frame: FrameType | None) -> None:
         log.info("signal %s: stopping after running jobs finish", signal.Signals(signum).name)
-        scheduler.shutdown(wait=False)
+        # Jobs run in worker threads, so waiting here lets a poll or a send in progress
+        # finish and commit before the store is closed.
+        scheduler.shutdown(wait=True)
 
     def on_hup(signum: int, frame: FrameType | None) -> None:
         reload(scheduler, pipeline)
