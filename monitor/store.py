@@ -52,7 +52,7 @@ class Store:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         try:
-            engine = sa.create_engine(url, **schema.engine_options(url))
+            engine = schema.create_engine(url)
             schema.migrate(engine)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(
