@@ -11,6 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 # --- fetch -------------------------------------------------------------------------------
 
@@ -70,7 +71,10 @@ class FetchResult:
 
 @dataclass(frozen=True)
 class Article:
-    """A clean article: plain text, no markup. `text` is the body without the title."""
+    """A clean article: plain text, no markup. `text` is the body without the title.
+
+    Derived values (key, hashes, full_text) are computed once per instance.
+    """
 
     title: str
     text: str
@@ -83,7 +87,7 @@ class Article:
     language: str | None = None
     feed: str = ""  # name of the configured feed it came from
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Stable identity: canonical URL, else guid, else a hash of title and text.
 
@@ -92,11 +96,11 @@ class Article:
         basis = self.url or self.guid or f"{self.title}\n{self.text}"
         return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         return hashlib.sha256(self.full_text.encode("utf-8")).hexdigest()[:32]
 
-    @property
+    @cached_property
     def fingerprint(self) -> str | None:
         """Identifies the same story republished elsewhere: a hash of the body's words.
 
@@ -107,7 +111,7 @@ class Article:
             return None
         return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()[:32]
 
-    @property
+    @cached_property
     def full_text(self) -> str:
         """What matchers read; Evidence offsets point into this string."""
         return f"{self.title}\n\n{self.text}" if self.text else self.title

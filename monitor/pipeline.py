@@ -38,7 +38,7 @@ from monitor.model import (
 )
 from monitor.parse import feed_ttl, parse_document
 from monitor.policy import delivery_retry_at, next_check
-from monitor.store import Store
+from monitor.store import Batch, Store
 
 log = logging.getLogger(__name__)
 
@@ -149,10 +149,11 @@ class Pipeline:
 
     def poll(self, feeds: Sequence[FeedConfig], summary: RunSummary) -> None:
         """Fetch feeds concurrently; ingest each result as it arrives."""
+        states = self.store.feed_states({feed.name: feed.url for feed in feeds})
         by_url: dict[str, tuple[FeedConfig, FeedState | None]] = {}
         for feed in feeds:
             # The stored URL differs from the configured one after a permanent redirect.
-            state = self.store.feed_state(feed.name, feed.url)
+            state = states.get(feed.name)
             if state is not None and state.disabled:
                 log.warning("feed=%s is disabled (%s); skipping", feed.name, state.last_error)
                 continue
@@ -183,16 +184,20 @@ class Pipeline:
         except ParseError as exc:
             log.warning("feed=%s document=%s: %s", feed.name, document.location, exc)
             return
-        for article in articles:
-            if feed.full_text and article.url:
-                if self.store.has_article(article):
-                    continue  # its page text is stored; the feed's teaser must not replace it
-                article = self._full_text(feed, article)
-            self._ingest_article(article, summary)
+        if feed.full_text:
+            # Pages are fetched before the transaction opens, so no lock waits on the network;
+            # a stored article keeps its page text, and the feed's teaser must not replace it.
+            articles = tuple(
+                self._full_text(feed, a) for a in articles if not self.store.has_article(a)
+            )
+        with self.store.batch() as batch:  # one transaction per document, not per article
+            for article in articles:
+                self._ingest_article(batch, article, summary)
 
     def _full_text(self, feed: FeedConfig, article: Article) -> Article:
         """Replace a feed's teaser by the article page's main text, when the page has more."""
-        assert article.url is not None
+        if not article.url:
+            return article
         result = self.fetcher.fetch(article.url)
         if result.status is not FetchStatus.OK or not result.documents:
             log.warning(
@@ -209,13 +214,13 @@ class Pipeline:
             return article
         return replace(article, text=page.text) if len(page.text) > len(article.text) else article
 
-    def _ingest_article(self, article: Article, summary: RunSummary) -> None:
-        saved = self.store.save_article(article, self.clock())
+    def _ingest_article(self, batch: Batch, article: Article, summary: RunSummary) -> None:
+        now = self.clock()
+        saved = batch.save_article(article, now)
         summary.new_articles += saved.new
-        if not saved.changed:
-            return
-        matches = self.matcher.match(article.full_text, article.language)
-        summary.matches += len(self.store.add_matches(saved.article_id, matches, self.clock()))
+        if saved.changed:
+            matches = self.matcher.match(article.full_text, article.language)
+            summary.matches += len(batch.add_matches(saved.article_id, matches, now))
 
     def _feed_health(
         self, feed: FeedConfig, old: FeedState, result: FetchResult, summary: RunSummary
@@ -367,9 +372,10 @@ class Pipeline:
     def due_feeds(self) -> list[FeedConfig]:
         """Enabled feeds whose next check has come (or that were never polled)."""
         now = self.clock()
+        states = self.store.feed_states({f.name: f.url for f in self.config.feeds})
         due = []
         for feed in self.config.feeds:
-            state = self.store.feed_state(feed.name, feed.url)
+            state = states.get(feed.name)
             if feed.enabled and (state is None or not state.next_check or state.next_check <= now):
                 due.append(feed)
         return due

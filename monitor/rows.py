@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from monitor import schema as T
-from monitor.model import Alert, Article, Evidence, Match, RuleKind, Source
+from monitor.model import Alert, Article, Evidence, FeedState, Match, RuleKind, Source
 
 
 def insert_id(conn: Connection, table: sa.Table, values: dict[str, Any]) -> int:
@@ -131,3 +131,50 @@ def evidence_json(evidence: Iterable[Evidence]) -> str:
 
 def evidence_from(text: str) -> tuple[Evidence, ...]:
     return tuple(Evidence(**item) for item in json.loads(text))
+
+
+def match_row(article_id: int, match: Match, now: datetime) -> dict[str, Any]:
+    return {
+        "article_id": article_id,
+        "rule_id": match.rule_id,
+        "kind": match.kind.value,
+        "name": match.name,
+        "evidence": evidence_json(match.evidence),
+        "created": now,
+    }
+
+
+def feed_state(row: Any) -> FeedState:
+    gap = timedelta(seconds=row.usual_gap) if row.usual_gap is not None else None
+    return FeedState(
+        url=row.url,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        content_hash=row.content_hash,
+        failures=row.failures,
+        last_error=row.last_error,
+        last_success=row.last_success,
+        next_check=row.next_check,
+        disabled=row.disabled,
+        failing_since=row.failing_since,
+        last_new=row.last_new,
+        usual_gap=gap,
+    )
+
+
+def feed_values(state: FeedState, config_url: str) -> dict[str, Any]:
+    return {
+        "config_url": config_url,
+        "url": state.url,
+        "etag": state.etag,
+        "last_modified": state.last_modified,
+        "content_hash": state.content_hash,
+        "failures": state.failures,
+        "last_error": state.last_error,
+        "last_success": state.last_success,
+        "next_check": state.next_check,
+        "disabled": state.disabled,
+        "failing_since": state.failing_since,
+        "last_new": state.last_new,
+        "usual_gap": state.usual_gap.total_seconds() if state.usual_gap else None,
+    }

@@ -92,6 +92,8 @@ article_sources = sa.Table(
     sa.Column("feed", sa.Text, nullable=False),
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("url", sa.Text, nullable=False),
+    # Serves both "is this source known" on every save and "list the sources" per alert.
+    sa.UniqueConstraint("article_id", "source", "url"),
 )
 
 matches = sa.Table(

@@ -8,9 +8,10 @@ stays owed until a send succeeds, and never repeats: (route, match) is unique.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,44 @@ class Saved:
     article_id: int
     new: bool
     changed: bool
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Article writes inside one open transaction (see Store.batch)."""
+
+    conn: Connection
+
+    def save_article(self, article: Article, now: datetime) -> Saved:
+        """Insert a new article, or update one whose text changed; report which.
+
+        The same story reached through another feed (same canonical URL, or the same body
+        text) is not a new article: it only gains a source, so it alerts once.
+        """
+        row = rows.find_story(self.conn, article)
+        if row is None:
+            article_id = rows.insert_id(self.conn, T.articles, rows.article_row(article, now))
+            rows.add_source(self.conn, article_id, article)
+            return Saved(article_id, new=True, changed=True)
+        rows.add_source(self.conn, row.id, article)
+        if row.key != article.key or row.content_hash == article.content_hash:
+            return Saved(row.id, new=False, changed=False)
+        values = rows.article_row(article, now)
+        del values["first_seen"]
+        self.conn.execute(sa.update(T.articles).where(T.articles.c.id == row.id), values)
+        return Saved(row.id, new=False, changed=True)
+
+    def add_matches(self, article_id: int, matches: Sequence[Match], now: datetime) -> list[int]:
+        """Record matches an article did not have before; return the new match ids."""
+        if not matches:
+            return []
+        query = sa.select(T.matches.c.rule_id).where(T.matches.c.article_id == article_id)
+        known = set(self.conn.execute(query).scalars())
+        return [
+            rows.insert_id(self.conn, T.matches, rows.match_row(article_id, match, now))
+            for match in matches
+            if match.rule_id not in known
+        ]
 
 
 class Store:
@@ -71,99 +110,45 @@ class Store:
             row = conn.execute(sa.select(T.feeds).where(T.feeds.c.name == name)).first()
         if row is None or (config_url is not None and row.config_url != config_url):
             return None
-        return FeedState(
-            url=row.url,
-            etag=row.etag,
-            last_modified=row.last_modified,
-            content_hash=row.content_hash,
-            failures=row.failures,
-            last_error=row.last_error,
-            last_success=row.last_success,
-            next_check=row.next_check,
-            disabled=row.disabled,
-            failing_since=row.failing_since,
-            last_new=row.last_new,
-            usual_gap=timedelta(seconds=row.usual_gap) if row.usual_gap is not None else None,
-        )
+        return rows.feed_state(row)
+
+    def feed_states(self, configured: dict[str, str] | None = None) -> dict[str, FeedState]:
+        """Every feed's state in one query; with `configured` (name -> URL in the config),
+        only feeds whose configured URL is unchanged."""
+        with self.engine.connect() as conn:
+            found = conn.execute(sa.select(T.feeds)).all()
+        return {
+            row.name: rows.feed_state(row)
+            for row in found
+            if configured is None or configured.get(row.name) == row.config_url
+        }
 
     def save_feed_state(self, name: str, state: FeedState, config_url: str) -> None:
-        values = {
-            "config_url": config_url,
-            "url": state.url,
-            "etag": state.etag,
-            "last_modified": state.last_modified,
-            "content_hash": state.content_hash,
-            "failures": state.failures,
-            "last_error": state.last_error,
-            "last_success": state.last_success,
-            "next_check": state.next_check,
-            "disabled": state.disabled,
-            "failing_since": state.failing_since,
-            "last_new": state.last_new,
-            "usual_gap": state.usual_gap.total_seconds() if state.usual_gap else None,
-        }
+        values = rows.feed_values(state, config_url)
         with self.engine.begin() as conn:
             updated = conn.execute(sa.update(T.feeds).where(T.feeds.c.name == name), values)
             if updated.rowcount == 0:
                 conn.execute(sa.insert(T.feeds), {"name": name, **values})
 
-    def feed_states(self) -> dict[str, FeedState]:
-        with self.engine.connect() as conn:
-            names = list(conn.execute(sa.select(T.feeds.c.name)).scalars())
-        return {name: state for name in names if (state := self.feed_state(name))}
-
     # --- articles and matches ------------------------------------------------------------
 
-    def save_article(self, article: Article, now: datetime) -> Saved:
-        """Insert a new article, or update one whose text changed; report which.
-
-        The same story reached through another feed (same canonical URL, or the same body
-        text) is not a new article: it only gains a source, so it alerts once.
-        """
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """One transaction for many articles (a feed's worth): all stored, or none."""
         with self.engine.begin() as conn:
-            row = rows.find_story(conn, article)
-            if row is None:
-                article_id = rows.insert_id(conn, T.articles, rows.article_row(article, now))
-                rows.add_source(conn, article_id, article)
-                return Saved(article_id, new=True, changed=True)
-            rows.add_source(conn, row.id, article)
-            if row.key != article.key or row.content_hash == article.content_hash:
-                return Saved(row.id, new=False, changed=False)
-            values = rows.article_row(article, now)
-            del values["first_seen"]
-            conn.execute(sa.update(T.articles).where(T.articles.c.id == row.id), values)
-            return Saved(row.id, new=False, changed=True)
+            yield Batch(conn)
+
+    def save_article(self, article: Article, now: datetime) -> Saved:
+        with self.batch() as batch:
+            return batch.save_article(article, now)
+
+    def add_matches(self, article_id: int, matches: Sequence[Match], now: datetime) -> list[int]:
+        with self.batch() as batch:
+            return batch.add_matches(article_id, matches, now)
 
     def has_article(self, article: Article) -> bool:
         with self.engine.connect() as conn:
             return rows.find_story(conn, article) is not None
-
-    def add_matches(self, article_id: int, matches: Iterable[Match], now: datetime) -> list[int]:
-        """Record matches an article did not have before; return the new match ids."""
-        added = []
-        with self.engine.begin() as conn:
-            known = set(
-                conn.execute(
-                    sa.select(T.matches.c.rule_id).where(T.matches.c.article_id == article_id)
-                ).scalars()
-            )
-            for match in matches:
-                if match.rule_id in known:
-                    continue
-                result = conn.execute(
-                    sa.insert(T.matches),
-                    {
-                        "article_id": article_id,
-                        "rule_id": match.rule_id,
-                        "kind": match.kind.value,
-                        "name": match.name,
-                        "evidence": rows.evidence_json(match.evidence),
-                        "created": now,
-                    },
-                )
-                assert result.inserted_primary_key is not None
-                added.append(int(result.inserted_primary_key[0]))
-        return added
 
     def articles_since(self, since: datetime) -> list[tuple[int, Article]]:
         """Articles first seen at or after `since`, for re-matching with new rules."""
