@@ -13,11 +13,10 @@ import pytest
 
 from monitor import routes
 from monitor.config import config_from_dict
-from monitor.fetch import Fetcher
 from monitor.pipeline import Pipeline
-from monitor.store import Store
 from tests.conftest import RULES
 from tests.support import sink, smtp
+from tests.support.pipelines import pipeline_factory
 from tests.support.sink import WebhookSink
 from tests.support.smtp import SmtpServer
 
@@ -50,8 +49,6 @@ def publish(folder: Path, story: str) -> None:
 
 @pytest.fixture
 def make_pipeline(tmp_path: Path, news: Path) -> Iterator[Any]:
-    opened: list[Pipeline] = []
-
     def make(route: dict[str, Any], **sections: Any) -> Pipeline:
         data = {
             "data_dir": str(tmp_path / "var"),
@@ -60,16 +57,10 @@ def make_pipeline(tmp_path: Path, news: Path) -> Iterator[Any]:
             "routes": [{"name": "morning", **route}],
             **sections,
         }
-        config = config_from_dict(data)
-        store = Store.open(config.db_url)
-        pipeline = Pipeline(config, store, Fetcher("monitor-test"), lambda: NOW)
-        opened.append(pipeline)
-        return pipeline
+        return open_one(config_from_dict(data))
 
-    yield make
-    for pipeline in opened:
-        pipeline.fetcher.close()
-        pipeline.store.close()
+    with pipeline_factory(lambda: NOW) as open_one:
+        yield make
 
 
 def _smtp(server: SmtpServer) -> dict[str, Any]:

@@ -16,13 +16,12 @@ from typing import Any
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from monitor.config import Config, config_from_dict
-from monitor.fetch import Fetcher
-from monitor.pipeline import Pipeline, RunSummary
-from monitor.store import Store
+from monitor.config import config_from_dict
+from monitor.pipeline import RunSummary
 from tests.conftest import RULES, SEEDS
 from tests.support import feedserver, sink, smtp
 from tests.support.feedserver import FeedServer, Reply
+from tests.support.pipelines import pipeline_factory
 from tests.support.sink import WebhookSink
 from tests.support.smtp import SmtpServer
 
@@ -88,18 +87,9 @@ def settings(
 
 
 @pytest.fixture
-def make_pipeline(tmp_path: Path, clock: Clock) -> Iterator[Any]:
-    opened: list[Pipeline] = []
-
-    def make(config: Config) -> Pipeline:
-        pipeline = Pipeline(config, Store.open(config.db_url), Fetcher("monitor-test"), clock)
-        opened.append(pipeline)
-        return pipeline
-
-    yield make
-    for pipeline in opened:
-        pipeline.fetcher.close()
-        pipeline.store.close()
+def make_pipeline(clock: Clock) -> Iterator[Any]:
+    with pipeline_factory(clock) as make:
+        yield make
 
 
 def bodies(mail: SmtpServer) -> list[str]:
