@@ -161,7 +161,12 @@ class Pipeline:
         requests = [(url, state) for url, (_, state) in by_url.items()]
         for url, result in self.fetcher.fetch_many(requests):
             feed, state = by_url[url]
-            self.ingest(feed, state, result, summary)
+            try:
+                self.ingest(feed, state, result, summary)
+            except Exception as exc:  # a bug on one feed must not starve the others
+                log.exception("feed=%s: unexpected error while ingesting", feed.name)
+                failed = replace(result, status=FetchStatus.ERROR, error=f"internal error: {exc}")
+                self.ingest(feed, state, failed, summary)
 
     def ingest(
         self, feed: FeedConfig, state: FeedState | None, result: FetchResult, summary: RunSummary

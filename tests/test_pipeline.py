@@ -399,3 +399,33 @@ def test_an_edited_article_alerts_only_for_new_matches(
     newest = sorted((tmp_path / "var" / "outbox").glob("*.html"))[-1].read_text("utf-8")
     # Group headings: Babaryka is new; Vlasova was already sent for this story.
     assert ">Viktar Babaryka <span" in newest and ">Lilia Vlasova <span" not in newest
+
+
+class ExplodingMatcher:
+    """Stands in for a matcher bug triggered by one article."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+
+    def match(self, text: str, language: str | None = None) -> Any:
+        if "BOOM" in text:
+            raise RuntimeError("matcher bug")
+        return self.real.match(text, language)
+
+
+def test_a_bug_on_one_feed_does_not_starve_the_others(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    feed_server.routes["/boom.xml"] = Reply(
+        body=b"<rss version='2.0'><channel><title>b</title><item><title>BOOM</title>"
+        b"<link>https://x.example/boom</link></item></channel></rss>"
+    )
+    data = settings(tmp_path, feed_server, None, None)
+    data["feeds"].insert(0, {"name": "boom", "url": feed_server.url("/boom.xml")})
+    pipeline = make_pipeline(config_from_dict(data))
+    pipeline.matcher = ExplodingMatcher(pipeline.matcher)
+    summary = pipeline.run_once()
+    assert summary.new_articles > 5  # the other feeds were stored and matched
+    state = pipeline.store.feed_state("boom")
+    assert state is not None and state.last_error == "internal error: matcher bug"
+    assert "feed=boom: unexpected error" in caplog.text
