@@ -114,6 +114,7 @@ class RouteConfig(_Model):
     email_mode: Literal["each", "bcc"] = "each"  # bcc: one message, recipients hidden
     apprise: tuple[str, ...] = ()  # Apprise URLs; `${NAME}` parts come from the environment
     language: Literal["en", "ru", "be"] = "en"  # of the digest's fixed texts
+    templates_dir: Path | None = None  # this route's own templates (else the global ones)
 
     @field_validator("apprise")
     @classmethod

@@ -294,7 +294,7 @@ class Pipeline:
             timezone=route.timezone,
             language=route.language,
             footer=self.footer(),
-            templates_dir=self.config.templates_dir,
+            templates_dir=route.templates_dir or self.config.templates_dir,
         )
 
     def _with_rule_info(self, alert: Alert) -> Alert:

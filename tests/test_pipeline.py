@@ -429,3 +429,18 @@ def test_a_bug_on_one_feed_does_not_starve_the_others(
     state = pipeline.store.feed_state("boom")
     assert state is not None and state.last_error == "internal error: matcher bug"
     assert "feed=boom: unexpected error" in caplog.text
+
+
+def test_a_route_can_have_its_own_templates(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any
+) -> None:
+    own = tmp_path / "partners"
+    own.mkdir()
+    (own / "subject.txt.j2").write_text("For partners: {{ count }} stories", encoding="utf-8")
+    data = settings(tmp_path, feed_server, None, None)
+    data["routes"][0]["templates_dir"] = str(own)
+    pipeline = make_pipeline(config_from_dict(data))
+    pipeline.poll(pipeline.config.feeds, RunSummary())
+    [delivery] = pipeline.make_digest(pipeline.config.routes[0])
+    assert delivery.digest.subject.startswith("For partners: ")
+    assert "Viktar Babaryka" in delivery.digest.text  # the other templates stay the defaults
