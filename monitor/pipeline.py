@@ -69,7 +69,7 @@ class RunSummary:
         ]
         out += [f"  {line}" for line in self.sent]
         out += [f"feed failed: {line}" for line in self.feeds_failed]
-        out += [f"delivery failed (will retry): {line}" for line in self.failed]
+        out += [f"delivery failed: {line}" for line in self.failed]
         return out
 
 
@@ -132,8 +132,7 @@ class Pipeline:
         config = load_config(self.config_path)
         with self.lock:
             self.config = config
-            self.rules_fingerprint = ""
-            self.reload_rules()
+            self.reload_rules()  # the fingerprint covers file names: new rule paths reload
 
     def replay(self, since: datetime) -> tuple[int, int]:
         """Re-match stored articles first seen since `since`; return (checked, new matches)."""
