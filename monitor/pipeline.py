@@ -160,6 +160,7 @@ class Pipeline:
         requests = [(url, state) for url, (_, state) in by_url.items()]
         for url, result in self.fetcher.fetch_many(requests):
             feed, state = by_url[url]
+            summary.feeds_read += 1
             try:
                 self.ingest(feed, state, result, summary)
             except Exception as exc:  # a bug on one feed must not starve the others
@@ -171,7 +172,6 @@ class Pipeline:
         self, feed: FeedConfig, state: FeedState | None, result: FetchResult, summary: RunSummary
     ) -> None:
         with self.lock:
-            summary.feeds_read += 1
             before = summary.new_articles
             if result.status is FetchStatus.OK:
                 for document in result.documents:
@@ -189,8 +189,9 @@ class Pipeline:
             log.warning("feed=%s document=%s: %s", feed.name, document.location, exc)
             return
         if feed.full_text:
-            # Pages are fetched before the transaction opens, so no lock waits on the network;
-            # a stored article keeps its page text, and the feed's teaser must not replace it.
+            # Pages are fetched before the transaction opens, so no database transaction waits
+            # on the network; a stored article keeps its page text, which the feed's teaser
+            # must not replace.
             articles = tuple(
                 self._full_text(feed, a) for a in articles if not self.store.has_article(a)
             )
