@@ -153,6 +153,16 @@ def test_replay_and_digest_preview(workdir: Path) -> None:
     assert preview.returncode == 0 and "Alyaksandr Lukashenka" in preview.stdout
     unknown = monitor("digest", "preview", "nope", cwd=workdir)
     assert unknown.returncode == 2 and "no route named 'nope'" in unknown.stderr
+    html = monitor("digest", "preview", "digest", "-o", str(workdir / "next.html"), cwd=workdir)
+    assert html.returncode == 0 and "Lukashenka" in (workdir / "next.html").read_text("utf-8")
+    assert len(list((workdir / "var" / "outbox").glob("*.eml"))) == 1  # previews send nothing
+
+    send = monitor("digest", "send", "digest", cwd=workdir)
+    assert send.returncode == 0, send.stderr
+    assert len(list((workdir / "var" / "outbox").glob("*.eml"))) == 2
+    again = monitor("digest", "send", "digest", cwd=workdir)
+    assert again.returncode == 0
+    assert len(list((workdir / "var" / "outbox").glob("*.eml"))) == 2  # nothing new to send
 
 
 def test_the_daemon_alerts_urgent_matches_and_stops_cleanly_on_sigterm(workdir: Path) -> None:
