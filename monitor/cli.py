@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import sqlalchemy.exc
+
 from monitor import __version__, commands
 from monitor.errors import MonitorError
 
@@ -186,12 +188,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MonitorError as exc:
         print(f"monitor: {exc}", file=sys.stderr)
         return 2
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        # The database went away or holds something this version cannot read: say so
+        # plainly; the details are in the log with -v.
+        log.debug("database error", exc_info=True)
+        print(f"monitor: database error: {getattr(exc, 'orig', None) or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 
 
 def _setup_logging(args: argparse.Namespace) -> None:
-    quiet = args.command in ("check", "rules")
+    quiet = args.command != "run"  # other commands print their results; logs are noise
     level = logging.DEBUG if args.verbose > 1 else logging.INFO
     if not args.verbose and quiet:
         level = logging.WARNING

@@ -174,6 +174,8 @@ def _v1(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+# Once a version has shipped, never edit its step: append a new one (e.g. _v2 adding a
+# column with op-free DDL), so every existing database reaches the same schema.
 MIGRATIONS: list[Callable[[Connection], None]] = [_v1]
 
 

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -188,3 +189,14 @@ def test_the_daemon_alerts_urgent_matches_and_stops_cleanly_on_sigterm(workdir: 
     text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "== Syarhey Tsikhanouski (" in text
     assert "== Viktar Babaryka (" not in text  # normal priority: waits for the digest
+
+
+def test_a_database_this_version_cannot_read_is_a_clear_error(workdir: Path) -> None:
+    (workdir / "var").mkdir()
+    with sqlite3.connect(workdir / "var" / "monitor.db") as db:
+        db.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied TEXT)")
+        db.execute("INSERT INTO schema_version VALUES (1, '2024-01-01 00:00:00')")
+        db.execute("CREATE TABLE feeds (id INTEGER PRIMARY KEY)")  # not the schema v1 makes
+    result = monitor("feeds", cwd=workdir)
+    assert result.returncode == 2
+    assert "monitor: database error:" in result.stderr and "Traceback" not in result.stderr
