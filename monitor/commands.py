@@ -50,7 +50,11 @@ def open_pipeline(args: argparse.Namespace) -> Iterator[Pipeline]:
     store = Store.open(config.db_url)
     fetcher = Fetcher(config.user_agent)
     try:
-        yield Pipeline(config, store, fetcher, config_path=path)
+        pipeline = Pipeline(config, store, fetcher, config_path=path)
+        try:
+            yield pipeline
+        finally:
+            pipeline.close()  # parse workers first: they may be mid-task
     finally:
         fetcher.close()
         store.close()

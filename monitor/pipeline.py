@@ -12,8 +12,10 @@ import logging
 import random
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from monitor import health, routes
@@ -37,6 +39,7 @@ from monitor.model import (
     RuleSet,
 )
 from monitor.parse import feed_ttl, parse_document
+from monitor.parsing import Parsed, ParsePool, parse_documents
 from monitor.policy import delivery_retry_at, next_check
 from monitor.store import Batch, Store
 
@@ -44,6 +47,10 @@ log = logging.getLogger(__name__)
 
 # How far back a new or edited rule looks when the rule files change.
 RETRO_WINDOW = timedelta(days=30)
+# Polls of fewer feeds parse in this process: starting workers would cost more than it saves.
+POOL_MIN_FEEDS = 8
+# Parsed feeds waiting to be stored, per worker: bounds memory, keeps the workers busy.
+PARSE_QUEUE = 4
 
 
 def utcnow() -> datetime:
@@ -96,7 +103,12 @@ class Pipeline:
         self.matcher: Matcher = compile_rules(self.rules)
         self.rules_fingerprint = ""
         self.rule_errors: tuple[str, ...] = ()
+        self.parse_pool = ParsePool()
         self.reload_rules(initial=True)
+
+    def close(self) -> None:
+        """Stop the parse workers (the store and fetcher belong to the caller)."""
+        self.parse_pool.close()
 
     # --- rules ---------------------------------------------------------------------------
 
@@ -147,7 +159,30 @@ class Pipeline:
     # --- polling -------------------------------------------------------------------------
 
     def poll(self, feeds: Sequence[FeedConfig], summary: RunSummary) -> None:
-        """Fetch feeds concurrently; ingest each result as it arrives."""
+        """Fetch feeds concurrently; parse them in worker processes (in this one for a few
+        feeds); store and match each feed here, in the order its parse finishes."""
+        by_url = self._to_fetch(feeds)
+        pool = self.parse_pool if len(by_url) >= POOL_MIN_FEEDS else None
+        if pool is not None:
+            pool.retry()
+        parsing: dict[Future[list[Parsed]], tuple[FeedConfig, FeedState | None, FetchResult]] = {}
+        requests = [(url, state) for url, (_, state) in by_url.items()]
+        for url, result in self.fetcher.fetch_many(requests):
+            feed, state = by_url[url]
+            summary.feeds_read += 1
+            if pool is None or result.status is not FetchStatus.OK:
+                self._ingest_safely(feed, state, result, summary)
+                continue
+            future = pool.submit(result.documents, feed.name, feed.language)
+            parsing[future] = (feed, state, result)
+            self._ingest_parsed(pool, parsing, summary, limit=PARSE_QUEUE * pool.workers)
+        if pool is not None:
+            self._ingest_parsed(pool, parsing, summary, limit=0)
+
+    def _to_fetch(
+        self, feeds: Sequence[FeedConfig]
+    ) -> dict[str, tuple[FeedConfig, FeedState | None]]:
+        """URL to fetch -> (feed, its state), skipping disabled feeds."""
         states = self.store.feed_states({feed.name: feed.url for feed in feeds})
         by_url: dict[str, tuple[FeedConfig, FeedState | None]] = {}
         for feed in feeds:
@@ -157,37 +192,73 @@ class Pipeline:
                 log.warning("feed=%s is disabled (%s); skipping", feed.name, state.last_error)
                 continue
             by_url[state.url if state else feed.url] = (feed, state)
-        requests = [(url, state) for url, (_, state) in by_url.items()]
-        for url, result in self.fetcher.fetch_many(requests):
-            feed, state = by_url[url]
-            summary.feeds_read += 1
-            try:
-                self.ingest(feed, state, result, summary)
-            except Exception as exc:  # a bug on one feed must not starve the others
-                log.exception("feed=%s: unexpected error while ingesting", feed.name)
-                failed = replace(result, status=FetchStatus.ERROR, error=f"internal error: {exc}")
-                self.ingest(feed, state, failed, summary)
+        return by_url
+
+    def _ingest_parsed(
+        self,
+        pool: ParsePool,
+        parsing: dict[Future[list[Parsed]], tuple[FeedConfig, FeedState | None, FetchResult]],
+        summary: RunSummary,
+        limit: int,
+    ) -> None:
+        """Ingest the finished parses; wait for more while over `limit` are in flight."""
+        while parsing:
+            timeout = None if len(parsing) > limit else 0
+            done, _ = wait(parsing, timeout=timeout, return_when=FIRST_COMPLETED)
+            if not done:
+                return
+            for future in done:
+                feed, state, result = parsing.pop(future)
+                outcome = partial(pool.result, future, result.documents, feed.name, feed.language)
+                self._ingest_safely(feed, state, result, summary, outcome)
+
+    def _ingest_safely(
+        self,
+        feed: FeedConfig,
+        state: FeedState | None,
+        result: FetchResult,
+        summary: RunSummary,
+        parsed: Callable[[], Sequence[Parsed]] | None = None,
+    ) -> None:
+        """ingest, where a bug (in parsing too) fails only this feed; `parsed` gives the
+        parse's outcome, or raises what the parse raised."""
+        try:
+            self.ingest(feed, state, result, summary, parsed() if parsed else None)
+        except Exception as exc:  # a bug on one feed must not starve the others
+            log.exception("feed=%s: unexpected error while ingesting", feed.name)
+            failed = replace(result, status=FetchStatus.ERROR, error=f"internal error: {exc}")
+            self.ingest(feed, state, failed, summary)
 
     def ingest(
-        self, feed: FeedConfig, state: FeedState | None, result: FetchResult, summary: RunSummary
+        self,
+        feed: FeedConfig,
+        state: FeedState | None,
+        result: FetchResult,
+        summary: RunSummary,
+        parsed: Sequence[Parsed] | None = None,
     ) -> None:
+        """Store a fetch's articles and the feed's new state; `parsed` (one entry per
+        document) when its documents were parsed already, else they are parsed here."""
         with self.lock:
             before = summary.new_articles
             if result.status is FetchStatus.OK:
-                for document in result.documents:
-                    self._ingest_document(feed, document, summary)
+                if parsed is None:
+                    parsed = parse_documents(result.documents, feed.name, feed.language)
+                for document, outcome in zip(result.documents, parsed, strict=True):
+                    self._ingest_document(feed, document, outcome, summary)
                 result = _with_feed_ttl(result)
             new = self._feed_health(feed, state or FeedState(url=feed.url), result, summary)
             if summary.new_articles > before:
                 new = health.saw_new_items(new, self.clock())
             self.store.save_feed_state(feed.name, new, feed.url)
 
-    def _ingest_document(self, feed: FeedConfig, document: Document, summary: RunSummary) -> None:
-        try:
-            articles = parse_document(document, feed=feed.name, language=feed.language)
-        except ParseError as exc:
-            log.warning("feed=%s document=%s: %s", feed.name, document.location, exc)
+    def _ingest_document(
+        self, feed: FeedConfig, document: Document, parsed: Parsed, summary: RunSummary
+    ) -> None:
+        if isinstance(parsed, ParseError):
+            log.warning("feed=%s document=%s: %s", feed.name, document.location, parsed)
             return
+        articles = parsed
         if feed.full_text:
             # Pages are fetched before the transaction opens, so no database transaction waits
             # on the network; a stored article keeps its page text, which the feed's teaser
@@ -196,8 +267,7 @@ class Pipeline:
                 self._full_text(feed, a) for a in articles if not self.store.has_article(a)
             )
         with self.store.batch() as batch:  # one transaction per document, not per article
-            for article in articles:
-                self._ingest_article(batch, article, summary)
+            self._ingest_articles(batch, articles, summary)
 
     def _full_text(self, feed: FeedConfig, article: Article) -> Article:
         """Replace a feed's teaser by the article page's main text, when the page has more."""
@@ -219,13 +289,19 @@ class Pipeline:
             return article
         return replace(article, text=page.text) if len(page.text) > len(article.text) else article
 
-    def _ingest_article(self, batch: Batch, article: Article, summary: RunSummary) -> None:
+    def _ingest_articles(
+        self, batch: Batch, articles: Sequence[Article], summary: RunSummary
+    ) -> None:
+        """Store a document's articles; match the new and changed ones; record new matches."""
         now = self.clock()
-        saved = batch.save_article(article, now)
-        summary.new_articles += saved.new
-        if saved.changed:
-            matches = self.matcher.match(article.full_text, article.language)
-            summary.matches += len(batch.add_matches(saved.article_id, matches, now))
+        saved = batch.save_articles(articles, now)
+        summary.new_articles += sum(s.new for s in saved)
+        found = [
+            (s.article_id, self.matcher.match(article.full_text, article.language))
+            for article, s in zip(articles, saved, strict=True)
+            if s.changed
+        ]
+        summary.matches += len(batch.add_matches_many(found, now))
 
     def _feed_health(
         self, feed: FeedConfig, old: FeedState, result: FetchResult, summary: RunSummary

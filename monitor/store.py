@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from monitor import rows, schema
+from monitor.batch import Batch, Saved
 from monitor.errors import StoreError
 from monitor.model import (
     Alert,
@@ -30,53 +30,7 @@ from monitor.model import (
 )
 
 T = schema  # short alias for the table definitions
-
-
-@dataclass(frozen=True)
-class Saved:
-    """What saving an article did: `changed` is False for an article seen before unchanged."""
-
-    article_id: int
-    new: bool
-    changed: bool
-
-
-@dataclass(frozen=True)
-class Batch:
-    """Article writes inside one open transaction (see Store.batch)."""
-
-    conn: Connection
-
-    def save_article(self, article: Article, now: datetime) -> Saved:
-        """Insert a new article, or update one whose text changed; report which.
-
-        The same story reached through another feed (same canonical URL, or the same body
-        text) is not a new article: it only gains a source, so it alerts once.
-        """
-        row = rows.find_story(self.conn, article)
-        if row is None:
-            article_id = rows.insert_id(self.conn, T.articles, rows.article_row(article, now))
-            rows.add_source(self.conn, article_id, article)
-            return Saved(article_id, new=True, changed=True)
-        rows.add_source(self.conn, row.id, article)
-        if row.key != article.key or row.content_hash == article.content_hash:
-            return Saved(row.id, new=False, changed=False)
-        values = rows.article_row(article, now)
-        del values["first_seen"]
-        self.conn.execute(sa.update(T.articles).where(T.articles.c.id == row.id), values)
-        return Saved(row.id, new=False, changed=True)
-
-    def add_matches(self, article_id: int, matches: Sequence[Match], now: datetime) -> list[int]:
-        """Record matches an article did not have before; return the new match ids."""
-        if not matches:
-            return []
-        query = sa.select(T.matches.c.rule_id).where(T.matches.c.article_id == article_id)
-        known = set(self.conn.execute(query).scalars())
-        return [
-            rows.insert_id(self.conn, T.matches, rows.match_row(article_id, match, now))
-            for match in matches
-            if match.rule_id not in known
-        ]
+__all__ = ["Batch", "Saved", "Store"]
 
 
 class Store:
@@ -141,6 +95,10 @@ class Store:
     def save_article(self, article: Article, now: datetime) -> Saved:
         with self.batch() as batch:
             return batch.save_article(article, now)
+
+    def save_articles(self, articles: Sequence[Article], now: datetime) -> list[Saved]:
+        with self.batch() as batch:
+            return batch.save_articles(articles, now)
 
     def add_matches(self, article_id: int, matches: Sequence[Match], now: datetime) -> list[int]:
         with self.batch() as batch:

@@ -8,6 +8,9 @@ then up, a broken rule edit, urgent alerts, feeds that move or vanish.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import signal
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +20,8 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from monitor.config import config_from_dict
+from monitor.model import Document
+from monitor.parsing import ParsePool
 from monitor.pipeline import RunSummary
 from tests.conftest import RULES, SEEDS
 from tests.support import feedserver, sink, smtp
@@ -444,3 +449,80 @@ def test_a_route_can_have_its_own_templates(
     [delivery] = pipeline.make_digest(pipeline.config.routes[0])
     assert delivery.digest.subject.startswith("For partners: ")
     assert "Viktar Babaryka" in delivery.digest.text  # the other templates stay the defaults
+
+
+def many_feeds(tmp_path: Path, server: FeedServer, copies: int) -> dict[str, Any]:
+    """The four seed feeds, each served under `copies` folders: the same stories, many feeds."""
+    data = settings(tmp_path, server, None, None)
+    seeds = data["feeds"]
+    data["feeds"] = []
+    for copy in range(copies):
+        server.serve_folder(SEEDS, f"/copy{copy}/")
+        for feed in seeds:
+            url = feed["url"].replace("/seeds/", f"/copy{copy}/")
+            data["feeds"].append({**feed, "name": f"{feed['name']}-{copy}", "url": url})
+    return data
+
+
+def test_many_feeds_are_parsed_in_worker_processes_with_the_same_outcome(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any
+) -> None:
+    alone = make_pipeline(config_from_dict(many_feeds(tmp_path / "alone", feed_server, 1)))
+    in_process = RunSummary()
+    alone.poll(alone.config.feeds, in_process)
+    assert not multiprocessing.active_children()  # four feeds: no workers started
+
+    pooled = make_pipeline(config_from_dict(many_feeds(tmp_path / "pooled", feed_server, 3)))
+    summary = RunSummary()
+    pooled.poll(pooled.config.feeds, summary)
+    workers = multiprocessing.active_children()
+    pooled.close()
+
+    assert summary.feeds_read == 12 and not summary.feeds_failed
+    # The copies are the same stories: stored and matched once, as with one copy.
+    assert (summary.new_articles, summary.matches) == (in_process.new_articles, in_process.matches)
+    assert pooled.store.count("articles") == alone.store.count("articles")
+    states = pooled.store.feed_states()
+    assert len(states) == 12 and all(state.last_success for state in states.values())
+    assert len(workers) == os.cpu_count()
+    assert not any(worker.is_alive() for worker in workers)
+
+
+def test_a_dead_parse_worker_leaves_the_parsing_to_this_process(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    body = (SEEDS / "rfe-belarus.rss.xml").read_bytes()
+    documents = [Document("rfe-belarus.rss.xml", body, "application/rss+xml")]
+    pool = ParsePool(workers=1)
+    try:
+        [first] = pool.result(pool.submit(documents, "rferl", None), documents, "rferl", None)
+        for worker in multiprocessing.active_children():
+            os.kill(worker.pid or 0, signal.SIGKILL)
+            worker.join()
+        [again] = pool.result(pool.submit(documents, "rferl", None), documents, "rferl", None)
+    finally:
+        pool.close()
+    assert isinstance(first, tuple) and len(first) == 4
+    assert again == first
+    assert "a parse worker died" in caplog.text
+
+
+def test_a_bug_on_one_feed_parsed_by_a_worker_does_not_starve_the_others(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any
+) -> None:
+    feed_server.routes["/boom.xml"] = Reply(
+        body=b"<rss version='2.0'><channel><title>b</title><item><title>BOOM</title>"
+        b"<link>https://x.example/boom</link></item></channel></rss>"
+    )
+    data = many_feeds(tmp_path, feed_server, 2)
+    data["feeds"].append({"name": "boom", "url": feed_server.url("/boom.xml")})
+    pipeline = make_pipeline(config_from_dict(data))
+    pipeline.matcher = ExplodingMatcher(pipeline.matcher)
+    summary = RunSummary()
+    try:
+        pipeline.poll(pipeline.config.feeds, summary)
+    finally:
+        pipeline.close()
+    assert summary.feeds_read == 9 and summary.new_articles > 5
+    state = pipeline.store.feed_state("boom")
+    assert state is not None and state.last_error == "internal error: matcher bug"

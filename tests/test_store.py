@@ -212,3 +212,73 @@ def test_endpoints_can_be_disabled_and_enabled_again(store: Store) -> None:
     assert store.enable_endpoint("webhook", "ngo") is True
     assert store.enable_endpoint("webhook", "ngo") is False
     assert store.disabled_endpoints() == {}
+
+
+def test_a_document_saved_at_once_is_one_story_per_url_or_body(store: Store) -> None:
+    """Repeats, reprints and edits inside one document behave as if saved one by one."""
+    wire = replace(ARTICLE, text=LONG_TEXT, url="https://a.example/1")
+    repeat = replace(wire, guid="again")
+    reprint = replace(wire, text=LONG_TEXT.upper(), url="https://b.example/9", source="Wire")
+    edited = replace(wire, text=LONG_TEXT + " Updated.")
+    other = replace(ARTICLE, url="https://a.example/2")
+    saved = store.save_articles([wire, repeat, reprint, edited, other], NOW)
+    story = saved[0].article_id
+    assert [(s.article_id == story, s.new, s.changed) for s in saved] == [
+        (True, True, True),
+        (True, False, False),
+        (True, False, False),
+        (True, False, True),
+        (False, True, True),
+    ]
+    assert store.count("articles") == 2
+    assert [a.text for _, a in store.articles_since(NOW)] == [edited.text, other.text]
+    store.add_matches(story, [BABARYKA], NOW)
+    [alert] = store.pending_alerts("daily", None)
+    assert alert.sources == (Source("RFE/RL", wire.url), Source("Wire", reprint.url))
+
+
+def test_a_document_saved_at_once_finds_stored_stories(store: Store) -> None:
+    stored = store.save_article(replace(ARTICLE, text=LONG_TEXT), NOW)
+    reprint = replace(ARTICLE, text=LONG_TEXT + "!", url="https://b.example/9", source="Wire")
+    edited = replace(ARTICLE, text=ARTICLE.text + " Updated.")
+    saved = store.save_articles([reprint, edited, replace(edited, guid="again")], NOW)
+    assert [(s.article_id, s.new, s.changed) for s in saved] == [
+        (stored.article_id, False, False),
+        (stored.article_id, False, True),
+        (stored.article_id, False, False),
+    ]
+    assert [a.text for _, a in store.articles_since(NOW)] == [edited.text]
+
+
+def test_a_document_larger_than_one_query_chunk_is_stored_once(store: Store) -> None:
+    many = [replace(ARTICLE, url=f"https://a.example/{i}") for i in range(1200)]
+    first = store.save_articles(many, NOW)
+    again = store.save_articles(many, NOW)
+    assert sum(s.new for s in first) == 1200
+    assert [s.article_id for s in again] == [s.article_id for s in first]
+    assert not any(s.new or s.changed for s in again)
+    assert store.count("articles") == 1200
+    assert store.count("article_sources") == 1200
+
+
+def test_matches_of_many_articles_are_recorded_once(store: Store) -> None:
+    [one, two] = store.save_articles([ARTICLE, replace(ARTICLE, url="https://a.example/2")], NOW)
+    store.add_matches(one.article_id, [BABARYKA], NOW)
+    other_rule = replace(BABARYKA, rule_id="vlasova", name="Valiantsin Stefanovic")
+    with store.batch() as batch:
+        new = batch.add_matches_many(
+            [
+                (one.article_id, [BABARYKA, other_rule]),
+                (two.article_id, [BABARYKA]),
+                (two.article_id, [BABARYKA]),
+            ],
+            NOW,
+        )
+    assert len(new) == 2
+    assert store.count("matches") == 3
+    found = {(a.article.url, a.match.rule_id) for a in store.pending_alerts("daily", None)}
+    assert found == {
+        (ARTICLE.url, "babaryka"),
+        (ARTICLE.url, "vlasova"),
+        ("https://a.example/2", "babaryka"),
+    }

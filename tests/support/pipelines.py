@@ -26,5 +26,6 @@ def pipeline_factory(clock: Callable[[], datetime]) -> Iterator[Callable[[Config
         yield make
     finally:
         for pipeline in opened:
+            pipeline.close()
             pipeline.fetcher.close()
             pipeline.store.close()

@@ -1,0 +1,110 @@
+"""Parsing fetched feeds in worker processes, so the main thread stores and matches meanwhile.
+
+In: a FetchResult's documents with their feed's name and language. Out: a Future of each
+document's articles (or its ParseError); in this process instead once a worker has died.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from monitor.errors import ParseError
+from monitor.model import Article, Document
+from monitor.parse import parse_document
+
+log = logging.getLogger(__name__)
+
+# A document's outcome: its articles, or why it could not be parsed (logged by the caller).
+Parsed = tuple[Article, ...] | ParseError
+
+
+def parse_documents(documents: Sequence[Document], feed: str, language: str | None) -> list[Parsed]:
+    """parse_document for each document; runs in a worker, so the articles' derived values
+    (key, hashes, fingerprint) are computed there too and travel back with them."""
+    parsed: list[Parsed] = []
+    for document in documents:
+        try:
+            articles = parse_document(document, feed=feed, language=language)
+        except ParseError as exc:
+            parsed.append(exc)
+            continue
+        for article in articles:
+            _ = (article.key, article.content_hash, article.fingerprint)
+        parsed.append(articles)
+    return parsed
+
+
+class ParsePool:
+    """os.cpu_count() worker processes, started at the first use and kept for later polls.
+
+    Workers come from a fork server, never a fork of this (threaded) process. If one dies,
+    the documents it held and all later ones of the poll are parsed in this process.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._executor: ProcessPoolExecutor | None = None
+        self.broken = False
+
+    def submit(
+        self, documents: Sequence[Document], feed: str, language: str | None
+    ) -> Future[list[Parsed]]:
+        if not self.broken:
+            try:
+                return self._pool().submit(parse_documents, documents, feed, language)
+            except BrokenProcessPool as exc:
+                self._broke(exc)
+        return _in_process(documents, feed, language)
+
+    def result(
+        self,
+        future: Future[list[Parsed]],
+        documents: Sequence[Document],
+        feed: str,
+        language: str | None,
+    ) -> list[Parsed]:
+        """The future's outcome; a dead worker's documents are parsed here instead."""
+        try:
+            return future.result()
+        except BrokenProcessPool as exc:
+            self._broke(exc)
+            return parse_documents(documents, feed, language)
+
+    def retry(self) -> None:
+        """Give worker processes another chance (at the start of a poll)."""
+        self.broken = False
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            context = multiprocessing.get_context("forkserver")
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self._executor
+
+    def _broke(self, exc: BaseException) -> None:
+        if not self.broken:
+            log.error("a parse worker died (%s); parsing in this process for the rest", exc)
+        self.broken = True
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+
+def _in_process(
+    documents: Sequence[Document], feed: str, language: str | None
+) -> Future[list[Parsed]]:
+    future: Future[list[Parsed]] = Future()
+    try:
+        future.set_result(parse_documents(documents, feed, language))
+    except Exception as exc:  # re-raised by result(), as a worker's would be
+        future.set_exception(exc)
+    return future
