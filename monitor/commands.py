@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor import health
-from monitor.config import CONFIG_ENV, Config, load_config, parse_duration
+from monitor.config import CONFIG_ENV, load_config, parse_duration
 from monitor.errors import ConfigError, MonitorError, ParseError, RuleError
 from monitor.fetch import Fetcher
 from monitor.match import Matcher, compile_rules
@@ -140,7 +140,7 @@ def match_json(match: Match) -> dict[str, Any]:
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
-    paths = args.paths or list(_config_or_defaults(args).rules)
+    paths = args.paths or list(load_config(args.config).rules)
     try:
         ruleset = load_rules(paths)
     except RuleError as exc:
@@ -153,10 +153,6 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         f"in {', '.join(map(str, paths))}"
     )
     return 0
-
-
-def _config_or_defaults(args: argparse.Namespace) -> Config:
-    return load_config(args.config)
 
 
 # --- replay, feeds, outbox, digest -------------------------------------------------------

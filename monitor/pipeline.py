@@ -148,13 +148,15 @@ class Pipeline:
 
     def replay(self, since: datetime) -> tuple[int, int]:
         """Re-match stored articles first seen since `since`; return (checked, new matches)."""
-        checked = found = 0
         with self.lock:
-            for article_id, article in self.store.articles_since(since):
-                matches = self.matcher.match(article.full_text, article.language)
-                found += len(self.store.add_matches(article_id, matches, self.clock()))
-                checked += 1
-        return checked, found
+            stored = self.store.articles_since(since)
+            found = [
+                (article_id, self.matcher.match(article.full_text, article.language))
+                for article_id, article in stored
+            ]
+            with self.store.batch() as batch:  # one transaction, not one per article
+                added = batch.add_matches_many(found, self.clock())
+        return len(stored), len(added)
 
     # --- polling -------------------------------------------------------------------------
 
