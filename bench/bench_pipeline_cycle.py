@@ -18,9 +18,14 @@ import logging  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
+import sqlalchemy as sa  # noqa: E402
+
 from monitor.config import config_from_dict  # noqa: E402
 from monitor.fetch import Fetcher  # noqa: E402
 from monitor.pipeline import Pipeline, RunSummary  # noqa: E402
+from monitor.relay import Sent  # noqa: E402
+from monitor.routes import resolve_routes  # noqa: E402
+from monitor.settings import Settings  # noqa: E402
 from monitor.store import Store  # noqa: E402
 
 TABLES = ("articles", "matches", "feeds", "digests")
@@ -32,24 +37,32 @@ def run(config_file: Path, connections: int, profile: Path | None) -> dict[str, 
     # Every benchmark feed sits on one loopback host; per_host stands in for 1,000 hosts.
     fetcher = Fetcher(config.user_agent, max_connections=connections, per_host=connections)
     try:
-        pipeline = Pipeline(config, store, fetcher)
+        pipeline = Pipeline(
+            Settings(config, resolve_routes(config, str(config_file))), store, fetcher
+        )
         ready = time.perf_counter()
         summary = _timed_run(pipeline, profile)
         done = time.perf_counter()
-        counts = {table: store.count(table) for table in TABLES}
+        pipeline.close()
+        counts = {table: _count(store, table) for table in TABLES}
     finally:
         fetcher.close()
         store.close()
     return {
         "startup": ready - STARTED,
         "run_once": done - ready,
-        "feeds_read": summary.feeds_read,
-        "feeds_failed": len(summary.feeds_failed),
-        "new_articles": summary.new_articles,
-        "matches": summary.matches,
-        "digests_sent": len(summary.sent),
+        "feeds_read": summary.poll.feeds_read,
+        "feeds_failed": len(summary.poll.feeds_failed),
+        "new_articles": summary.poll.new_articles,
+        "matches": summary.poll.matches,
+        "digests_sent": sum(isinstance(o, Sent) for o in summary.outcomes),
         "rows": counts,
     }
+
+
+def _count(store: Store, table: str) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())
 
 
 def _timed_run(pipeline: Pipeline, profile: Path | None) -> RunSummary:

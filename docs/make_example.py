@@ -13,9 +13,11 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from monitor.config import Config, FeedConfig, RouteConfig
+from monitor.config import config_from_dict
 from monitor.fetch import Fetcher
 from monitor.pipeline import Pipeline
+from monitor.routes import resolve_routes
+from monitor.settings import Settings
 from monitor.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,20 +28,21 @@ WHEN = datetime(2024, 4, 23, 7, 0, tzinfo=UTC)  # the morning after the seed art
 def make_example(output: Path, language: str = "en") -> Path:
     """Run the real pipeline on the defaults in a temp folder; copy the outbox .html."""
     with tempfile.TemporaryDirectory() as temp:
-        config = Config(
-            data_dir=Path(temp),
-            feeds=(FeedConfig(name="seeds", url=str(ROOT / "seeds")),),
-            rules=(ROOT / "rules",),
-            routes=(
-                RouteConfig.model_validate(
-                    {"name": "digest", "outbox": True, "language": language}
-                ),
-            ),
+        config = config_from_dict(
+            {
+                "data_dir": temp,
+                "feeds": [{"name": "seeds", "url": str(ROOT / "seeds")}],
+                "rules": [str(ROOT / "rules")],
+                "routes": [{"name": "digest", "outbox": True, "language": language}],
+            }
         )
+        settings = Settings(config, resolve_routes(config, "make_example"))
         store, fetcher = Store.open(config.db_url), Fetcher(config.user_agent)
+        pipeline = Pipeline(settings, store, fetcher, lambda: WHEN)
         try:
-            Pipeline(config, store, fetcher, lambda: WHEN).run_once()
+            pipeline.run_once()
         finally:
+            pipeline.close()
             fetcher.close()
             store.close()
         [html] = (config.outbox).glob("*.html")

@@ -7,15 +7,15 @@ config, rules or files) and text or JSON on stdout; errors go to stderr without 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy.exc
 
-from monitor import __version__, commands
+from monitor import __version__, commands, logs
 from monitor.errors import MonitorError
 
 log = logging.getLogger("monitor")
@@ -23,7 +23,7 @@ log = logging.getLogger("monitor")
 EXAMPLES = """\
 commands (each has --help):
   run            poll, match and deliver            monitor run --once
-  check          match files, store nothing         monitor check --rules rules/ a.txt
+  check          match files, store nothing         monitor check a.txt feed.xml
   rules check    validate rule files                monitor rules check rules/
   replay         re-match stored articles           monitor replay --since 30d
   feeds          each feed's health                 monitor feeds
@@ -35,6 +35,32 @@ writes digests to var/outbox/. See README.md for the config file.
 """
 
 
+def _global_options(top: bool) -> argparse.ArgumentParser:
+    """Options every command takes, before or after its name (`monitor run -c x.toml`).
+
+    Each command's parser gets them without defaults (SUPPRESS), so a value given before
+    the command is not overwritten by the command parser's default.
+    """
+    parser = argparse.ArgumentParser(
+        add_help=False, argument_default=None if top else argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "-c",
+        "--config",
+        metavar="FILE",
+        help="TOML config file (default: $MONITOR_CONFIG, else built-in defaults)",
+    )
+    parser.add_argument("-v", "--verbose", action="count", help="more log output (-vv for debug)")
+    parser.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        help="log lines as text (default) or one JSON object per line",
+    )
+    if top:
+        parser.set_defaults(verbose=0, log_format="text")
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="monitor",
@@ -42,18 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Follow named people and protest events across news feeds, in several "
         "languages and scripts, and deliver digests by email, webhook or outbox.",
+        parents=[_global_options(top=True)],
     )
     parser.add_argument("--version", action="version", version=f"monitor {__version__}")
-    parser.add_argument(
-        "-c",
-        "--config",
-        metavar="FILE",
-        help="TOML config file (default: $MONITOR_CONFIG, else built-in defaults)",
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_SubParser
     )
-    parser.add_argument(
-        "-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)"
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_run(sub)
     _add_check(sub)
     _add_rules(sub)
@@ -75,6 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     outbox.add_argument("--all", action="store_true", help="include sent deliveries too")
     outbox.add_argument(
+        "--retry",
+        type=int,
+        nargs="+",
+        metavar="ID",
+        help="owe again given-up (dead) deliveries by id, e.g. --retry 12 13",
+    )
+    outbox.add_argument("--dead", action="store_true", help="with no --retry ids: every dead one")
+    outbox.add_argument(
         "--enable",
         nargs=2,
         metavar=("CHANNEL", "TARGET"),
@@ -84,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_run(sub: argparse._SubParsersAction[Any]) -> None:
     run = sub.add_parser(
         "run",
         help="poll feeds, match and deliver (daemon, or --once)",
@@ -100,22 +128,22 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
 
 
-def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_check(sub: argparse._SubParsersAction[Any]) -> None:
     check = sub.add_parser(
         "check",
         help="match article files against rules without storing them",
         description="FILE may be a feed (RSS/Atom/JSON Feed: each entry is an article), an "
-        "HTML page or a plain-text article. Exit 0 when it ran, whether or not "
-        "anything matched; 2 for bad rules or unreadable input.",
+        "HTML page, a plain-text article, a folder of them or an http(s) URL, read the way "
+        "the daemon reads feeds. Exit 0 when it ran, whether or not anything matched; 2 for "
+        "bad rules or unreadable input.",
         epilog="example: monitor check --rules rules/ --json seeds/*.txt",
     )
     check.add_argument(
         "--rules",
-        required=True,
         type=Path,
         action="append",
         metavar="PATH",
-        help="rule file or folder (repeatable)",
+        help="rule file or folder (repeatable; default: the config's rules)",
     )
     check.add_argument("--json", action="store_true", help="one JSON object per article per line")
     check.add_argument(
@@ -126,7 +154,7 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     check.add_argument("files", nargs="+", metavar="FILE")
 
 
-def _add_rules(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_rules(sub: argparse._SubParsersAction[Any]) -> None:
     rules = sub.add_parser("rules", help="work with rule files")
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="COMMAND", required=True)
     check = rules_sub.add_parser(
@@ -145,7 +173,7 @@ def _add_rules(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
 
 
-def _add_replay(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_replay(sub: argparse._SubParsersAction[Any]) -> None:
     replay = sub.add_parser(
         "replay",
         help="re-match stored articles with the current rules",
@@ -157,7 +185,7 @@ def _add_replay(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     replay.add_argument("--since", default="30d", help="how far back, e.g. 7d, 12h (default 30d)")
 
 
-def _add_digest(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_digest(sub: argparse._SubParsersAction[Any]) -> None:
     digest = sub.add_parser("digest", help="preview or send a route's digest now")
     digest_sub = digest.add_subparsers(dest="digest_command", metavar="COMMAND", required=True)
     preview = digest_sub.add_parser(
@@ -203,13 +231,13 @@ def _setup_logging(args: argparse.Namespace) -> None:
     level = logging.DEBUG if args.verbose > 1 else logging.INFO
     if not args.verbose and quiet:
         level = logging.WARNING
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # Library chatter (every HTTP request) is noise at INFO.
-    for noisy in ("httpx", "httpcore", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING if args.verbose < 2 else logging.DEBUG)
+    libraries = logging.DEBUG if args.verbose > 1 else logging.WARNING
+    logs.setup(level, args.log_format, libraries=libraries)
 
 
-def print_json(obj: object) -> None:
-    print(json.dumps(obj, ensure_ascii=False))
+class _SubParser(argparse.ArgumentParser):
+    """A command's parser: it takes the global options too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("parents", []).append(_global_options(top=False))
+        super().__init__(*args, **kwargs)

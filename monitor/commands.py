@@ -1,33 +1,36 @@
 """What each CLI command does, given parsed arguments.
 
-In: an argparse Namespace. Out: output on stdout/stderr and an exit status. The commands
-wire the stages together through Pipeline; they hold no logic of their own beyond output.
+In: an argparse Namespace. Out: output on stdout/stderr and an exit status. Each command
+opens only what it needs: `rules check` reads rule files only, `feeds` and `outbox` the
+config and the store, `check` the rules and the fetcher; only `run` builds the pipeline.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import replace
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from monitor import health
-from monitor.config import CONFIG_ENV, load_config, parse_duration
+from monitor.config import load_config, parse_duration
+from monitor.digest import Digester
 from monitor.errors import ConfigError, MonitorError, ParseError, RuleError
 from monitor.fetch import Fetcher
+from monitor.live_rules import LiveRules
 from monitor.match import Matcher, compile_rules
-from monitor.model import Article, Document, Match
-from monitor.parse import parse_document
-from monitor.pipeline import Pipeline, RunSummary
+from monitor.model import Article, DeliveryStatus, FetchStatus, Match
+from monitor.parse import parse_documents
+from monitor.pipeline import Pipeline, describe_failure
+from monitor.relay import Failed, Relay, Sent
 from monitor.rules import load_rules
 from monitor.schedule import run_daemon
-from monitor.store import Store
+from monitor.settings import Settings, load_settings
+from monitor.store import Store, StoreLock
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -44,27 +47,34 @@ def dispatch(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def open_pipeline(args: argparse.Namespace) -> Iterator[Pipeline]:
-    path = args.config or os.environ.get(CONFIG_ENV) or None
-    config = load_config(path)
-    store = Store.open(config.db_url)
-    fetcher = Fetcher(config.user_agent)
-    try:
-        pipeline = Pipeline(config, store, fetcher, config_path=path)
-        try:
-            yield pipeline
-        finally:
-            pipeline.close()  # parse workers first: they may be mid-task
-    finally:
-        fetcher.close()
-        store.close()
+def open_store(settings: Settings, *, owner: str | None = None) -> Iterator[Store]:
+    """The store; with `owner`, held by this process alone (a second one is refused)."""
+    with ExitStack() as stack:
+        url = settings.config.db_url
+        if owner is not None:
+            stack.enter_context(StoreLock(url, owner))
+        store = Store.open(url)
+        stack.callback(store.close)
+        if owner is not None and (released := store.outbox.release_claims(_now())):
+            print(
+                f"monitor: {released} delivery(ies) were being sent when monitor last stopped;"
+                " sending them again (a receiver may see one twice)",
+                file=sys.stderr,
+            )
+        yield store
 
 
 # --- run ---------------------------------------------------------------------------------
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    with open_pipeline(args) as pipeline:
+    settings = load_settings(args.config, secrets=True)
+    with ExitStack() as stack:
+        owner = "monitor run --once" if args.once else "monitor run"
+        store = stack.enter_context(open_store(settings, owner=owner))
+        fetcher = stack.enter_context(Fetcher(settings.config.user_agent))
+        pipeline = Pipeline(settings, store, fetcher)
+        stack.callback(pipeline.close)  # parse workers first: they may be mid-task
         if not args.once:
             run_daemon(pipeline)
             return 0
@@ -77,28 +87,33 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    matcher = compile_rules(load_rules(args.rules))
+    config = load_config(args.config)
+    matcher = compile_rules(load_rules(args.rules or list(config.rules)))
     status = 0
-    for name in args.files:
-        try:
-            articles = read_articles(name)
-        except MonitorError as exc:
-            print(f"monitor: {exc}", file=sys.stderr)
-            status = 2
-            continue
-        for article in articles:
-            report(name, article, matcher, args)
+    with Fetcher(config.user_agent) as fetcher:
+        for name in args.files:
+            try:
+                articles = read_articles(fetcher, name)
+            except MonitorError as exc:
+                print(f"monitor: {exc}", file=sys.stderr)
+                status = 2
+                continue
+            for article in articles:
+                report(name, article, matcher, args)
     return status
 
 
-def read_articles(name: str) -> tuple[Article, ...]:
-    """A file given on the command line -> its articles (a feed yields several)."""
-    path = Path(name)
-    try:
-        body = path.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"{name}: cannot read: {exc.strerror}") from None
-    return parse_document(Document(location=name, body=body), feed=path.name)
+def read_articles(fetcher: Fetcher, name: str) -> list[Article]:
+    """A file, folder or URL given on the command line -> its articles, read by the same
+    fetch and parse code as the daemon (a feed yields several)."""
+    result = fetcher.fetch(name)
+    if result.status is not FetchStatus.OK:
+        raise ParseError(f"{name}: {result.error or result.status.value}")
+    parsed = parse_documents(result.documents, Path(name).name, None)
+    problems = [str(outcome) for outcome in parsed.outcomes if isinstance(outcome, ParseError)]
+    if problems:
+        raise ParseError("\n".join(problems))
+    return [a for outcome in parsed.outcomes if isinstance(outcome, tuple) for a in outcome]
 
 
 def report(name: str, article: Article, matcher: Matcher, args: argparse.Namespace) -> None:
@@ -160,22 +175,27 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     try:
-        since = datetime.now(UTC) - parse_duration(args.since)
+        since = _now() - parse_duration(args.since)
     except ValueError as exc:
         raise ConfigError(f"--since: {exc}") from None
-    with open_pipeline(args) as pipeline:
-        checked, found = pipeline.replay(since)
+    settings = load_settings(args.config)
+    matcher = LiveRules(settings.config.rules).active.matcher
+    with open_store(settings) as store:
+        checked, found = store.articles.rematch(
+            since, lambda a: matcher.match(a.full_text, a.language), _now()
+        )
     print(f"re-matched {checked} stored article(s); {found} new match(es) for the next digest")
     return 0
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
-    with open_pipeline(args) as pipeline:
+    settings = load_settings(args.config)
+    with open_store(settings) as store:
         if args.enable:
-            return _enable_feed(pipeline, args.enable)
-        now = pipeline.clock()
-        for feed in pipeline.config.feeds:
-            state = pipeline.store.feed_state(feed.name, feed.url)
+            return _enable_feed(settings, store, args.enable)
+        now = _now()
+        for feed in settings.config.feeds:
+            state = store.feeds.state(feed.name, feed.url)
             print(f"{feed.name}: {health.describe(state, feed.enabled, now)}")
             if state is not None:
                 print(
@@ -185,12 +205,10 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     return 0
 
 
-def _enable_feed(pipeline: Pipeline, name: str) -> int:
-    feed = next((f for f in pipeline.config.feeds if f.name == name), None)
-    state = pipeline.store.feed_state(name)
-    if feed is None or state is None:
+def _enable_feed(settings: Settings, store: Store, name: str) -> int:
+    configured = any(feed.name == name for feed in settings.config.feeds)
+    if not configured or not store.feeds.enable(name):
         raise ConfigError(f"no polled feed named {name!r}")
-    pipeline.store.save_feed_state(name, replace(state, disabled=False, next_check=None), feed.url)
     print(f"{name}: enabled again; polled on the next tick")
     return 0
 
@@ -200,44 +218,67 @@ def _when(moment: datetime | None) -> str:
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
-    statuses = ["pending", "dead", "sent"] if args.all else ["pending", "dead"]
-    with open_pipeline(args) as pipeline:
+    with open_store(load_settings(args.config)) as store:
         if args.enable:
-            found = pipeline.store.enable_endpoint(*args.enable)
+            found = store.outbox.enable_endpoint(*args.enable)
             print(f"{' '.join(args.enable)}: {'enabled again' if found else 'was not disabled'}")
             return 0
-        rows = pipeline.store.deliveries(statuses)
-        disabled = pipeline.store.disabled_endpoints()
-    for (channel, target), reason in disabled.items():
+        if args.retry or args.dead:
+            again = store.outbox.retry(None if args.dead else args.retry, _now())
+            print(f"{again} given-up delivery(ies) owed again; sent on the next relay")
+            return 0
+        return _list_outbox(store, everything=args.all)
+
+
+def _list_outbox(store: Store, *, everything: bool) -> int:
+    statuses = [DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.DEAD]
+    records = store.outbox.records([*statuses, DeliveryStatus.SENT] if everything else statuses)
+    for (channel, target), reason in store.outbox.disabled_endpoints().items():
         print(
             f"disabled endpoint: {channel} {target}: {reason} "
             f"(monitor outbox --enable {channel} {target})"
         )
-    for row in rows:
-        error = f" last error: {row['last_error']}" if row["last_error"] else ""
+    for record in records:
+        error = f" last error: {record.last_error}" if record.last_error else ""
         print(
-            f"#{row['id']} {row['status']} route={row['route']} {row['channel']} "
-            f"{row['target']} attempts={row['attempts']}{error}"
+            f"#{record.id} {record.status.value} route={record.route} {record.channel} "
+            f"{record.target} attempts={record.attempts}{error}"
         )
-    if not rows:
+    if not records:
         print("nothing owed: every delivery was sent")
     return 0
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    with open_pipeline(args) as pipeline:
-        route = pipeline.route(args.route)
-        if args.digest_command == "send":
-            pipeline.make_digest(route)
-            summary = RunSummary()
-            pipeline.relay(summary)
-            print("\n".join(summary.lines()[3:]))
-            return 1 if summary.failed else 0
-        alerts = pipeline.pending(route)
-        digest = pipeline.render(route, alerts)
+    sending = args.digest_command == "send"
+    settings = load_settings(args.config, secrets=sending)
+    route = settings.route(args.route)
+    active = LiveRules(settings.config.rules).active
+    with open_store(settings, owner="monitor digest send" if sending else None) as store:
+        digester = Digester(store, _now)
+        if sending:
+            digester.make(route, active)
+            return _print_outcomes(Relay(store, _now).relay(settings.routes))
+        alerts = digester.pending(route, active)
+        digest = digester.render(route, alerts, active)
     if args.output:
         args.output.write_text(digest.html, encoding="utf-8")
         print(f"{len(alerts)} alert(s); HTML written to {args.output}")
     else:
         print(f"Subject: {digest.subject}\n\n{digest.text}")
     return 0
+
+
+def _print_outcomes(outcomes: list[Sent | Failed]) -> int:
+    for outcome in outcomes:
+        if isinstance(outcome, Sent):
+            print(f"  {outcome.route} -> {outcome.channel}: {outcome.done}")
+        else:
+            print(f"delivery failed: {describe_failure(outcome)}")
+    if not outcomes:
+        print("nothing to send: no new alerts for this route")
+    return 1 if any(isinstance(o, Failed) for o in outcomes) else 0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,7 +1,8 @@
 """Configuration: one TOML file, read once and validated at load.
 
-In: a path (``--config`` or ``MONITOR_CONFIG``) or none, and the environment for secrets.
-Out: a frozen ``Config``. Every problem is reported at once, each naming its key, e.g.
+In: a path (``--config`` or ``MONITOR_CONFIG``) or none. Out: a frozen ``Config``, the
+file's keys and types checked (routes are resolved into targets by routes.py; settings.py
+loads both). Every problem is reported at once, each naming its key, e.g.
 ``monitor.toml: feeds[2].interval: expected a duration like '15m'``. Without a file the
 embedded defaults apply: poll ``seeds/``, match ``rules/``, store in ``var/monitor.db`` and
 write digests to ``var/outbox/``.
@@ -24,7 +25,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    SecretStr,
     ValidationError,
     field_validator,
     model_validator,
@@ -55,20 +55,6 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def read_secret(env_name: str | None) -> SecretStr | None:
-    """A secret from $NAME, or from the file named by $NAME_FILE (trailing newline dropped)."""
-    if not env_name:
-        return None
-    if (value := os.environ.get(env_name)) is not None:
-        return SecretStr(value)
-    if path := os.environ.get(f"{env_name}_FILE"):
-        try:
-            return SecretStr(Path(path).read_text(encoding="utf-8").rstrip("\r\n"))
-        except OSError as exc:
-            raise ConfigError(f"{env_name}_FILE: cannot read {path}: {exc.strerror}") from exc
-    return None
-
-
 class FeedConfig(_Model):
     name: str
     url: str  # http(s)://, file://, or a local file or folder path
@@ -88,18 +74,12 @@ class SmtpConfig(_Model):
     sender: str = Field(alias="from")
     timeout: Duration = timedelta(seconds=30)
 
-    def password(self) -> SecretStr | None:
-        return read_secret(self.password_env)
-
 
 class WebhookConfig(_Model):
     url: str
     format: Literal["standard", "slack", "discord"] = "standard"
     secret_env: str | None = None  # env var holding the `whsec_...` signing secret
     timeout: Duration = timedelta(seconds=15)
-
-    def secret(self) -> SecretStr | None:
-        return read_secret(self.secret_env)
 
 
 class RouteConfig(_Model):
@@ -109,20 +89,12 @@ class RouteConfig(_Model):
     webhooks: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()  # rules by tag; with `rules` also empty, the route takes all
     rules: tuple[str, ...] = ()  # rules by id
-    schedule: str = "daily 07:00"
+    schedule: str = "daily 07:00"  # checked with the other route settings (routes.py)
     timezone: str = "UTC"
     email_mode: Literal["each", "bcc"] = "each"  # bcc: one message, recipients hidden
     apprise: tuple[str, ...] = ()  # Apprise URLs; `${NAME}` parts come from the environment
     language: Literal["en", "ru", "be"] = "en"  # of the digest's fixed texts
     templates_dir: Path | None = None  # this route's own templates (else the global ones)
-
-    @field_validator("apprise")
-    @classmethod
-    def _apprise_usable(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        from monitor.deliver.push import check_urls  # late: deliver imports config
-
-        check_urls(value)
-        return value
 
     @field_validator("timezone")
     @classmethod
@@ -132,14 +104,6 @@ class RouteConfig(_Model):
         except (ZoneInfoNotFoundError, ValueError):
             hint = "use a name like 'Europe/Minsk'"
             raise ValueError(f"unknown time zone {value!r} ({hint})") from None
-        return value
-
-    @field_validator("schedule")
-    @classmethod
-    def _valid_schedule(cls, value: str) -> str:
-        from monitor.schedule import parse_schedule  # late: schedule imports config
-
-        parse_schedule(value, "UTC")
         return value
 
 
@@ -177,7 +141,8 @@ class Config(_Model):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:
-        problems = []
+        problems = _duplicates("feeds", [f.name for f in self.feeds])
+        problems += _duplicates("routes", [r.name for r in self.routes])
         for i, route in enumerate(self.routes):
             if route.email and self.smtp is None:
                 problems.append(f"routes[{i}].email: needs an [smtp] section")
@@ -195,6 +160,16 @@ class Config(_Model):
     @property
     def outbox(self) -> Path:
         return self.outbox_dir or self.data_dir / "outbox"
+
+
+def _duplicates(section: str, names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    problems = []
+    for i, name in enumerate(names):
+        if name in seen:
+            problems.append(f"{section}[{i}].name: {name!r} is used twice; names must be unique")
+        seen.add(name)
+    return problems
 
 
 def load_config(path: str | Path | None = None) -> Config:

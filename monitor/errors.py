@@ -22,7 +22,7 @@ class RuleError(MonitorError):
 
 
 class FetchError(MonitorError):
-    """A feed could not be fetched."""
+    """A source could not be fetched or its body decoded; the message is what users read."""
 
 
 class ParseError(MonitorError):
@@ -30,7 +30,11 @@ class ParseError(MonitorError):
 
 
 class StoreError(MonitorError):
-    """The database could not be opened or migrated."""
+    """The database could not be opened, migrated or written."""
+
+
+class StoreBusyError(StoreError):
+    """Another monitor process holds the store; the message names it and what to do."""
 
 
 class DeliveryError(MonitorError):
@@ -39,3 +43,10 @@ class DeliveryError(MonitorError):
     def __init__(self, message: str, *, permanent: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+
+
+class EndpointGoneError(DeliveryError):
+    """The endpoint answered HTTP 410: nothing more goes there until a person says so."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True)

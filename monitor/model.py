@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -62,7 +63,7 @@ class FetchResult:
     content_hash: str | None = None
     moved_to: str | None = None  # set on a permanent redirect (301/308): store the new URL
     retry_after: timedelta | None = None
-    max_age: timedelta | None = None  # Cache-Control max-age or feed TTL
+    max_age: timedelta | None = None  # Cache-Control max-age
     error: str | None = None
 
 
@@ -226,23 +227,49 @@ class Alert:
 
 @dataclass(frozen=True)
 class Digest:
-    """A rendered digest, ready for any channel."""
+    """A digest rendered once, in every form its route's channels send: the subject, text
+    and HTML (email, outbox, Apprise) and `bodies`, webhook JSON by format."""
 
     route: str
+    key: str  # the digest's identity, the same in every channel's copy
     subject: str
     text: str
     html: str
     created: datetime
-    alerts: tuple[Alert, ...] = field(default=(), repr=False)
+    bodies: Mapping[str, bytes] = field(default_factory=dict, hash=False, repr=False)
+    match_ids: tuple[int, ...] = field(default=(), repr=False)  # the alerts it carries
+
+
+class DeliveryStatus(enum.Enum):
+    PENDING = "pending"  # owed: sent when next_attempt comes
+    SENDING = "sending"  # claimed by one relay; no other may send it until its lease ends
+    SENT = "sent"
+    DEAD = "dead"  # given up: a permanent refusal, or owed past the retry window
 
 
 @dataclass(frozen=True)
 class Delivery:
-    """One owed send of one digest over one channel to one target."""
+    """One owed send of one digest over one channel to one target, as the relay claims it."""
 
     id: int
     route: str
-    channel: str  # key of deliver.CHANNELS: "outbox", "email", "webhook"
-    target: str  # folder, recipient address or webhook name
+    channel: str  # key of deliver.CHANNELS: "outbox", "email", "webhook", "apprise"
+    target: str  # the target's key within its route: folder, address(es), webhook name, URL
     digest: Digest
     attempts: int = 0
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    """A row of the outbox as people read it (`monitor outbox`, the digest footer)."""
+
+    id: int
+    route: str
+    channel: str
+    target: str
+    status: DeliveryStatus
+    attempts: int
+    created: datetime
+    next_attempt: datetime | None = None
+    last_error: str | None = None
+    sent_at: datetime | None = None

@@ -1,7 +1,7 @@
-"""When to poll a feed next: pure math over a FetchResult, the feed's interval and its
-failure count. In: values, `now` and a random.Random. Out: datetimes and timedeltas.
+"""When to poll a feed next: pure math over a FetchResult, the feed's interval, its <ttl>
+and its failure count. In: values, `now` and a random.Random. Out: datetimes and timedeltas.
 
-    success / not modified:  delay = max(interval, min(max(max_age, retry_after), MAX_HINT))
+    success / not modified:  delay = max(interval, min(max(max_age, retry_after, ttl), MAX_HINT))
     error / gone:            delay = max(backoff(interval, failures), min(retry_after, MAX_HINT))
     backoff(interval, n)     = min(interval * 2**(n-1), max(MAX_BACKOFF, interval))
     next_check               = now + delay + jitter,  jitter uniform in [0, JITTER * delay)
@@ -27,20 +27,25 @@ def next_check(
     failures: int,
     now: datetime,
     rng: random.Random,
+    ttl: timedelta | None = None,
 ) -> datetime:
     """The time of the next poll: now + delay(...) + jitter(...); never before now + interval
     on success, never before the server's Retry-After (up to MAX_HINT) on error."""
-    wait = delay(result, interval, failures)
+    wait = delay(result, interval, failures, ttl)
     return now + wait + jitter(wait, rng)
 
 
-def delay(result: FetchResult, interval: timedelta, failures: int) -> timedelta:
+def delay(
+    result: FetchResult, interval: timedelta, failures: int, ttl: timedelta | None = None
+) -> timedelta:
     """The wait before the next poll, without jitter (formulas in the module docstring).
 
-    `failures` counts consecutive failures including this one (1 on the first error).
+    `failures` counts consecutive failures including this one (1 on the first error);
+    `ttl` is the feed's own <ttl> hint, when its body was read.
     """
     if result.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED):
-        hint = max(result.max_age or timedelta(0), result.retry_after or timedelta(0))
+        hints = (result.max_age, result.retry_after, ttl)
+        hint = max(h or timedelta(0) for h in hints)
         return max(interval, min(hint, MAX_HINT))
     floor = min(result.retry_after or timedelta(0), MAX_HINT)
     return max(backoff(interval, failures), floor)

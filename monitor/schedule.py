@@ -1,33 +1,29 @@
 """The long-running daemon: APScheduler 3.x jobs around the pipeline.
 
-In: a Config and a Pipeline. Out: jobs that poll each feed when it is due, send each
-route's digest on its schedule, retry owed deliveries and reload changed rule files; the
-process stops cleanly on SIGTERM, SIGINT (Ctrl-C) and reloads the config on SIGHUP.
+In: a Pipeline. Out: jobs that poll the feeds that are due (then send urgent alerts), send
+each route's digest on its schedule, retry owed deliveries and reload changed config and
+rule files; the process stops cleanly on SIGTERM or SIGINT (Ctrl-C) and reloads on SIGHUP.
+Jobs run in APScheduler's thread pool; each job runs one at a time (max_instances=1), and
+the relay lets one send at a time in the whole process.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import signal
+from collections.abc import Callable
 from datetime import timedelta
 from types import FrameType
-from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.errors import ConfigError
-
-if TYPE_CHECKING:
-    from monitor.pipeline import Pipeline
+from monitor.errors import ConfigError, MonitorError
+from monitor.pipeline import Pipeline
+from monitor.settings import load_settings
 
 log = logging.getLogger(__name__)
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAILY = re.compile(r"^daily\s+(\d{1,2}):(\d{2})$")
-_WEEKLY = re.compile(r"^weekly\s+(mon|tue|wed|thu|fri|sat|sun)\s+(\d{1,2}):(\d{2})$")
 # A job that wakes late (laptop asleep, long GC) still runs if within this grace; later
 # wake-ups are coalesced into one run rather than replayed.
 MISFIRE_GRACE = 600
@@ -35,40 +31,8 @@ HOUSEKEEPING = timedelta(seconds=30)
 TICK = timedelta(seconds=30)
 
 
-def parse_schedule(text: str, timezone: str) -> CronTrigger:
-    """'hourly', 'daily 07:00', 'weekly mon 07:00' or a 5-field cron line -> a trigger."""
-    spec = text.strip().lower()
-    if spec == "hourly":
-        return CronTrigger(minute=0, timezone=timezone)
-    if m := _DAILY.match(spec):
-        return CronTrigger(hour=_hour(m[1]), minute=_minute(m[2]), timezone=timezone)
-    if m := _WEEKLY.match(spec):
-        return CronTrigger(
-            day_of_week=m[1], hour=_hour(m[2]), minute=_minute(m[3]), timezone=timezone
-        )
-    try:
-        return CronTrigger.from_crontab(spec, timezone=timezone)
-    except ValueError as exc:
-        raise ValueError(
-            f"schedule {text!r}: expected 'hourly', 'daily HH:MM', 'weekly mon HH:MM'"
-            f" or a cron line like '0 7 * * 1-5' ({exc})"
-        ) from None
-
-
-def _hour(text: str) -> int:
-    if not 0 <= int(text) <= 23:
-        raise ValueError(f"hour {text} is not between 0 and 23")
-    return int(text)
-
-
-def _minute(text: str) -> int:
-    if not 0 <= int(text) <= 59:
-        raise ValueError(f"minute {text} is not between 0 and 59")
-    return int(text)
-
-
 def build_scheduler(pipeline: Pipeline) -> BlockingScheduler:
-    """One job per feed and per route, plus a housekeeping tick (relay, rule reload)."""
+    """One polling tick, one job per route, and a housekeeping tick."""
     scheduler = BlockingScheduler(
         timezone="UTC",
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE},
@@ -81,22 +45,23 @@ def add_jobs(scheduler: BlockingScheduler, pipeline: Pipeline) -> None:
     # One polling tick picks the feeds whose next check has come: each feed's next check
     # already folds in its interval, TTL, Cache-Control, Retry-After, back-off and jitter.
     scheduler.add_job(
-        pipeline.poll_job,
+        poll_job,
         IntervalTrigger(seconds=TICK.total_seconds()),
+        args=[pipeline],
         id="poll",
-        name="poll due feeds",
+        name="poll due feeds, then send urgent alerts",
         next_run_time=pipeline.clock(),
     )
-    for route in pipeline.config.routes:
+    for route in pipeline.settings.routes:
         scheduler.add_job(
-            pipeline.digest_job,
-            parse_schedule(route.schedule, route.timezone),
-            args=[route.name],
+            digest_job,
+            route.trigger,
+            args=[pipeline, route.name],
             id=f"route:{route.name}",
             name=f"digest {route.name}",
         )
     scheduler.add_job(
-        housekeeping,
+        housekeeping_job,
         IntervalTrigger(seconds=HOUSEKEEPING.total_seconds()),
         args=[scheduler, pipeline],
         id="housekeeping",
@@ -104,26 +69,46 @@ def add_jobs(scheduler: BlockingScheduler, pipeline: Pipeline) -> None:
     )
 
 
-def housekeeping(scheduler: BlockingScheduler, pipeline: Pipeline) -> None:
-    if pipeline.config_changed():
+def poll_job(pipeline: Pipeline) -> None:
+    """The tick: poll what is due, then send urgent alerts at once."""
+    guarded("poll", pipeline.poll_due)
+    guarded("urgent", pipeline.send_urgent)
+
+
+def digest_job(pipeline: Pipeline, route_name: str) -> None:
+    guarded(f"digest {route_name}", lambda: pipeline.send_digest(route_name))
+
+
+def housekeeping_job(scheduler: BlockingScheduler, pipeline: Pipeline) -> None:
+    if pipeline.settings.changed():
         reload(scheduler, pipeline)
-    pipeline.housekeeping_job()
+    guarded("rules", pipeline.reload_rules)
+    guarded("relay", pipeline.relay_owed)
 
 
 def reload(scheduler: BlockingScheduler, pipeline: Pipeline) -> None:
     """Re-read the config and reschedule; on an error keep running with the old one."""
     try:
-        pipeline.reload_config()
+        settings = load_settings(pipeline.settings.path, secrets=True)
     except ConfigError as exc:
         log.error("config reload failed, keeping the running config:\n%s", exc)
         return
+    pipeline.reload_settings(settings)
     scheduler.remove_all_jobs()
     add_jobs(scheduler, pipeline)
     log.info(
-        "config reloaded: %d feeds, %d routes",
-        len(pipeline.config.feeds),
-        len(pipeline.config.routes),
+        "config reloaded: %d feeds, %d routes", len(settings.config.feeds), len(settings.routes)
     )
+
+
+def guarded(what: str, job: Callable[[], object]) -> None:
+    """Jobs never die silently: log the error with context and let the next run retry."""
+    try:
+        job()
+    except MonitorError as exc:
+        log.error("%s: %s", what, exc)
+    except Exception:
+        log.exception("%s: unexpected error; will retry on the next run", what)
 
 
 def run_daemon(pipeline: Pipeline) -> None:
@@ -142,10 +127,11 @@ def run_daemon(pipeline: Pipeline) -> None:
     signal.signal(signal.SIGTERM, on_stop)
     signal.signal(signal.SIGINT, on_stop)
     signal.signal(signal.SIGHUP, on_hup)
+    settings = pipeline.settings
     log.info(
         "monitor running: %d feeds, %d routes; Ctrl-C to stop",
-        len(pipeline.config.feeds),
-        len(pipeline.config.routes),
+        len(settings.config.feeds),
+        len(settings.routes),
     )
     scheduler.start()
     log.info("monitor stopped")

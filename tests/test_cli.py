@@ -199,4 +199,21 @@ def test_a_database_this_version_cannot_read_is_a_clear_error(workdir: Path) -> 
         db.execute("CREATE TABLE feeds (id INTEGER PRIMARY KEY)")  # not the schema v1 makes
     result = monitor("feeds", cwd=workdir)
     assert result.returncode == 2
-    assert "monitor: database error:" in result.stderr and "Traceback" not in result.stderr
+    assert "monitor: cannot open database" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_two_runs_started_together_send_each_digest_once(workdir: Path) -> None:
+    """One store, one daemon: the second `run --once` is refused (or finds nothing left),
+    and the outbox gets one copy of the digest; no traceback either way."""
+    command = [sys.executable, "-m", "monitor", "run", "--once"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("MONITOR_CONFIG", None)
+    runs = [subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(2)]  # fmt: skip
+    results = [(run.wait(120), *run.communicate()) for run in runs]
+    assert sorted(code for code, _, _ in results) in ([0, 0], [0, 2])
+    for code, _, err in results:
+        assert "Traceback" not in err
+        if code == 2:
+            assert "another monitor is running on" in err and "one daemon per store" in err
+    assert len(list((workdir / "var" / "outbox").glob("*.eml"))) == 1

@@ -1,4 +1,4 @@
-"""Config: defaults, validation messages that name the key, secrets from the environment."""
+"""Config: defaults, and validation messages that name the key (settings load it all)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from monitor.config import Config, load_config, parse_duration
 from monitor.errors import ConfigError
+from monitor.settings import load_settings
 
 FULL = """\
 database_url = "sqlite:///var/monitor.db"
@@ -50,8 +51,11 @@ def load(tmp_path: Path, text: str) -> Config:
 
 
 def error(tmp_path: Path, text: str) -> str:
+    """The whole load, as `monitor run` does it: the config, then its routes resolved."""
+    path = tmp_path / "monitor.toml"
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as info:
-        load(tmp_path, text)
+        load_settings(str(path))
     return str(info.value).replace(str(tmp_path / "monitor.toml"), "F")
 
 
@@ -81,23 +85,6 @@ def test_the_config_file_can_come_from_the_environment(
     path.write_text(FULL, encoding="utf-8")
     monkeypatch.setenv("MONITOR_CONFIG", str(path))
     assert load_config(None).feeds[0].name == "rferl-belarus"
-
-
-def test_secrets_come_from_the_environment_or_a_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    config = load(tmp_path, FULL)
-    assert config.smtp is not None
-    monkeypatch.delenv("MONITOR_SMTP_PASSWORD", raising=False)
-    assert config.smtp.password() is None
-    secret = tmp_path / "pw"
-    secret.write_text("from-file\n", encoding="utf-8")
-    monkeypatch.setenv("MONITOR_SMTP_PASSWORD_FILE", str(secret))
-    password = config.smtp.password()
-    assert password is not None and password.get_secret_value() == "from-file"
-    assert "from-file" not in repr(config.smtp) + repr(password)
-    monkeypatch.setenv("MONITOR_SMTP_PASSWORD", "from-env")
-    assert config.smtp.password().get_secret_value() == "from-env"  # type: ignore[union-attr]
 
 
 def test_errors_name_the_key_and_suggest(tmp_path: Path) -> None:

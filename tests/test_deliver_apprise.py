@@ -11,11 +11,12 @@ import sys
 
 import pytest
 
-from monitor.config import config_from_dict
-from monitor.deliver import send
+from monitor.deliver.channels import send
 from monitor.errors import ConfigError, DeliveryError
+from monitor.targets import AppriseTarget
 from tests.support import sink
 from tests.support.digests import sample_delivery, sample_digest
+from tests.support.settings import settings_from
 from tests.support.sink import WebhookSink
 from tests.support.smtp import free_port
 
@@ -30,7 +31,8 @@ def _json_url(sink_url: str, credentials: str = "") -> str:
 
 
 def _push(url: str) -> str:
-    return send(sample_delivery("apprise", url), config_from_dict({}))
+    target = AppriseTarget(url)
+    return send(sample_delivery(target), target)
 
 
 def test_the_digest_subject_and_text_arrive_as_apprise_json(webhook_sink: WebhookSink) -> None:
@@ -73,14 +75,28 @@ def test_placeholders_are_filled_from_the_environment_and_never_logged(
     assert TOKEN not in caplog.text and TOKEN not in str(caught.value)
 
 
-def test_a_missing_placeholder_variable_is_permanent_and_named(
+def test_a_missing_placeholder_variable_is_named_and_retried_once_set(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("TEST_APPRISE_TOKEN", raising=False)
     with pytest.raises(DeliveryError) as caught:
         _push("tgram://${TEST_APPRISE_TOKEN}/12345")
-    assert str(caught.value) == "apprise: $TEST_APPRISE_TOKEN not set in the environment"
-    assert caught.value.permanent
+    assert str(caught.value) == (
+        "apprise: $TEST_APPRISE_TOKEN not set in the environment (retried once set)"
+    )
+    assert not caught.value.permanent
+
+
+def test_a_missing_placeholder_variable_is_a_config_error_at_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("TEST_APPRISE_TOKEN", raising=False)
+    with pytest.raises(ConfigError) as caught:
+        settings_from(_route_config(["tgram://${TEST_APPRISE_TOKEN}/1"]), secrets=True)
+    assert str(caught.value) == (
+        "monitor.toml: routes[0].apprise (${TEST_APPRISE_TOKEN}): "
+        "$TEST_APPRISE_TOKEN is not set (nor $TEST_APPRISE_TOKEN_FILE)"
+    )
 
 
 def _route_config(urls: list[str]) -> dict[str, object]:
@@ -88,13 +104,16 @@ def _route_config(urls: list[str]) -> dict[str, object]:
 
 
 def test_a_route_with_apprise_urls_loads() -> None:
-    config = config_from_dict(_route_config(["tgram://${TG_TOKEN}/${TG_CHAT}", "json://h/x"]))
-    assert config.routes[0].apprise == ("tgram://${TG_TOKEN}/${TG_CHAT}", "json://h/x")
+    settings = settings_from(_route_config(["tgram://${TG_TOKEN}/${TG_CHAT}", "json://h/x"]))
+    assert settings.routes[0].targets == (
+        AppriseTarget("tgram://${TG_TOKEN}/${TG_CHAT}"),
+        AppriseTarget("json://h/x"),
+    )
 
 
 def test_an_unknown_scheme_is_a_config_error() -> None:
     with pytest.raises(ConfigError) as caught:
-        config_from_dict(_route_config(["telegram://x/y"]), "monitor.toml")
+        settings_from(_route_config(["telegram://x/y"]))
     assert str(caught.value) == (
         "monitor.toml: routes[0].apprise: Apprise does not know the scheme 'telegram://'"
     )
@@ -105,8 +124,8 @@ def test_without_apprise_installed_a_route_using_it_is_a_config_error(
 ) -> None:
     monkeypatch.setitem(sys.modules, "apprise", None)  # what `import apprise` sees when absent
     with pytest.raises(ConfigError) as caught:
-        config_from_dict(_route_config(["json://h/x"]), "monitor.toml")
+        settings_from(_route_config(["json://h/x"]))
     assert str(caught.value) == (
         "monitor.toml: routes[0].apprise: Apprise is not installed: pip install 'monitor[apprise]'"
     )
-    assert config_from_dict({"routes": [{"name": "plain", "outbox": True}]}).routes
+    assert settings_from({"routes": [{"name": "plain", "outbox": True}]}).routes

@@ -3,13 +3,14 @@ implicit TLS; what arrives, and how each kind of failure is classified."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
-from monitor.config import Config, SmtpConfig
-from monitor.deliver import send
+from monitor.deliver.channels import send
 from monitor.errors import DeliveryError
+from monitor.targets import EmailTarget
+from monitor.targets import SmtpServer as Server
 from tests.support import smtp as support
 from tests.support.digests import sample_delivery
 from tests.support.smtp import PASSWORD, USERNAME, SmtpServer, free_port
@@ -24,16 +25,20 @@ SENDER = "Monitor <monitor@example.org>"
 TO = "editor@example.org"
 
 
-def _config(server: SmtpServer, security: str = "none", **extra: object) -> Config:
-    smtp = {"host": server.host, "port": server.port, "security": security, "from": SENDER}
-    smtp |= {"timeout": timedelta(seconds=5), "password_env": "TEST_SMTP_PASSWORD"} | extra
-    return Config(smtp=SmtpConfig.model_validate(smtp))
+def _target(
+    server: SmtpServer, recipients: tuple[str, ...] = (TO,), security: str = "none", *,
+    bcc: bool = False, username: str | None = None,
+) -> EmailTarget:  # fmt: skip
+    smtp = Server(server.host, server.port, security, SENDER, 5.0, username,  # type: ignore[arg-type]
+                  "TEST_SMTP_PASSWORD")  # fmt: skip
+    return EmailTarget(smtp, recipients, bcc)
 
 
 def _send(
-    server: SmtpServer, security: str = "none", delivery_id: int = 42, **extra: object
+    server: SmtpServer, security: str = "none", delivery_id: int = 42, username: str | None = None
 ) -> str:
-    return send(sample_delivery("email", TO, delivery_id), _config(server, security, **extra))
+    target = _target(server, (TO,), security, username=username)
+    return send(sample_delivery(target, delivery_id), target)
 
 
 @pytest.fixture
@@ -93,10 +98,23 @@ def test_wrong_password_is_permanent_and_not_repeated(
     assert smtp_starttls_server.messages == []
 
 
-def test_username_without_password_is_permanent(smtp_server: SmtpServer) -> None:
-    with pytest.raises(DeliveryError, match=r"\$TEST_SMTP_PASSWORD is not set") as caught:
+def test_username_without_password_stays_owed_until_it_is_set(
+    smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TEST_SMTP_PASSWORD", raising=False)
+    with pytest.raises(DeliveryError, match=r"\$TEST_SMTP_PASSWORD is not") as caught:
         _send(smtp_server, username=USERNAME)
-    assert caught.value.permanent
+    assert not caught.value.permanent and smtp_server.messages == []
+
+
+def test_an_unreadable_password_file_stays_owed_and_names_the_variable(
+    smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("TEST_SMTP_PASSWORD", raising=False)
+    monkeypatch.setenv("TEST_SMTP_PASSWORD_FILE", str(tmp_path / "missing"))
+    with pytest.raises(DeliveryError, match=r"\$TEST_SMTP_PASSWORD_FILE: cannot read") as caught:
+        _send(smtp_server, username=USERNAME)
+    assert not caught.value.permanent
 
 
 def test_implicit_tls(smtp_tls_server: SmtpServer, trust_test_ca: None) -> None:
@@ -149,17 +167,11 @@ def test_nobody_listening_is_temporary() -> None:
     assert not caught.value.permanent
 
 
-def test_no_smtp_section_is_permanent() -> None:
-    with pytest.raises(DeliveryError, match=r"no \[smtp\] section") as caught:
-        send(sample_delivery("email", TO), Config())
-    assert caught.value.permanent
-
-
 @pytest.mark.parametrize("target", ["editor@example.org\r\nRCPT TO:<x@evil.example>", "editor", ""])
 def test_a_malformed_recipient_is_permanent(smtp_server: SmtpServer, target: str) -> None:
-    delivery = sample_delivery("email", target)
+    email = _target(smtp_server, (target,))
     with pytest.raises(DeliveryError, match=r"is not an email address") as caught:
-        send(delivery, _config(smtp_server))
+        send(sample_delivery(email), email)
     assert caught.value.permanent and smtp_server.messages == []
 
 
@@ -169,8 +181,8 @@ BCC = ("desk@example.org", "casework@example.org", "lawyer@example.net")
 
 
 def _send_bcc(server: SmtpServer, recipients: tuple[str, ...] = BCC) -> str:
-    delivery = sample_delivery("email-bcc", ", ".join(recipients))
-    return send(delivery, _config(server))
+    target = _target(server, recipients, bcc=True)
+    return send(sample_delivery(target), target)
 
 
 def test_bcc_sends_one_message_to_every_recipient(smtp_server: SmtpServer) -> None:

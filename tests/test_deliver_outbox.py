@@ -8,24 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import Config
-from monitor.deliver import CHANNELS, send
+from monitor.deliver.channels import CHANNELS, send
 from monitor.errors import DeliveryError
+from monitor.targets import AppriseTarget, EmailTarget, OutboxTarget, WebhookTarget
 from tests.support.digests import sample_delivery
 
 
 def _send(folder: Path, delivery_id: int = 42) -> str:
-    return send(sample_delivery("outbox", str(folder), delivery_id), Config())
+    target = OutboxTarget(folder, "Monitor <monitor@example.org>")
+    return send(sample_delivery(target, delivery_id), target)
 
 
-def test_registry_names_every_channel() -> None:
-    assert set(CHANNELS) == {"outbox", "email", "email-bcc", "webhook", "apprise"}
-
-
-def test_unknown_channel_is_a_permanent_failure(tmp_path: Path) -> None:
-    with pytest.raises(DeliveryError, match=r"unknown channel 'pigeon'") as caught:
-        send(sample_delivery("pigeon", str(tmp_path)), Config())
-    assert caught.value.permanent
+def test_registry_names_a_channel_for_every_kind_of_target() -> None:
+    kinds = (OutboxTarget, EmailTarget, WebhookTarget, AppriseTarget)
+    assert set(CHANNELS) == {kind.channel for kind in kinds}
 
 
 def test_writes_an_eml_and_an_html_copy_named_by_time_route_and_id(tmp_path: Path) -> None:
@@ -54,7 +50,7 @@ def test_eml_parses_back_text_first_and_names_the_people(tmp_path: Path) -> None
 def test_html_copy_is_the_digest_html(tmp_path: Path) -> None:
     _send(tmp_path)
     html = next(tmp_path.glob("*.html")).read_text(encoding="utf-8")
-    assert html == sample_delivery("outbox", str(tmp_path)).digest.html
+    assert html == sample_delivery(OutboxTarget(tmp_path)).digest.html
 
 
 def test_article_text_cannot_add_a_header(tmp_path: Path) -> None:
@@ -88,5 +84,5 @@ def test_a_file_in_place_of_the_folder_is_a_permanent_failure(tmp_path: Path) ->
 
 def test_an_empty_target_is_not_the_current_folder() -> None:
     with pytest.raises(DeliveryError, match=r"^outbox: no folder given$") as caught:
-        send(sample_delivery("outbox", " "), Config())
+        send(sample_delivery(OutboxTarget(Path(" "))), OutboxTarget(Path(" ")))
     assert caught.value.permanent

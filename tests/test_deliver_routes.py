@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from monitor import routes
-from monitor.config import config_from_dict
+from monitor.model import DeliveryStatus
 from monitor.pipeline import Pipeline
+from monitor.targets import EmailTarget
 from tests.conftest import RULES
 from tests.support import sink, smtp
-from tests.support.pipelines import pipeline_factory
+from tests.support.pipelines import failed, pipeline_factory, sent
 from tests.support.sink import WebhookSink
 from tests.support.smtp import SmtpServer
 
@@ -57,7 +57,7 @@ def make_pipeline(tmp_path: Path, news: Path) -> Iterator[Any]:
             "routes": [{"name": "morning", **route}],
             **sections,
         }
-        return open_one(config_from_dict(data))
+        return open_one(data)
 
     with pipeline_factory(lambda: NOW) as open_one:
         yield make
@@ -72,18 +72,17 @@ def test_bcc_route_sends_one_message_to_all_recipients_once(
     news: Path, smtp_server: SmtpServer, make_pipeline: Any
 ) -> None:
     pipeline = make_pipeline({"email": list(DESK), "email_mode": "bcc"}, smtp=_smtp(smtp_server))
-    assert routes.targets(pipeline.config.routes[0], pipeline.config) == [
-        ("email-bcc", ", ".join(DESK))
-    ]
+    [target] = pipeline.settings.routes[0].targets
+    assert isinstance(target, EmailTarget) and (target.recipients, target.bcc) == (DESK, True)
     publish(news, "babaryka")
     summary = pipeline.run_once()
-    assert summary.sent == [f"morning -> email-bcc: sent to 3 of 3 recipients (Bcc) via "
-                            f"127.0.0.1:{smtp_server.port}"]  # fmt: skip
+    assert sent(summary) == [f"morning -> email: sent to 3 of 3 recipients (Bcc) via "
+                             f"127.0.0.1:{smtp_server.port}"]  # fmt: skip
     [received] = smtp_server.messages
     assert received.rcpt_tos == DESK
     headers = received.raw.split(b"\r\n\r\n")[0].decode("ascii")
     assert not [address for address in DESK if address in headers]
-    assert pipeline.run_once().sent == [] and len(smtp_server.messages) == 1
+    assert sent(pipeline.run_once()) == [] and len(smtp_server.messages) == 1
 
 
 def test_each_mode_stays_one_message_per_recipient(
@@ -102,25 +101,25 @@ def test_a_webhook_answering_410_is_disabled_until_enabled_again(
     pipeline = make_pipeline({"webhooks": ["ngo"]}, webhooks={"ngo": {"url": webhook_sink.url}})
     webhook_sink.responses.append(410)
     publish(news, "babaryka")
-    [failed] = pipeline.run_once().failed
-    assert failed == "webhook ngo: webhook ngo: HTTP 410, endpoint gone (dead, not retried)"
-    assert pipeline.store.disabled_endpoints() == {
+    [failure] = failed(pipeline.run_once())
+    assert failure == "webhook ngo: webhook ngo: HTTP 410, endpoint gone (dead, not retried)"
+    assert pipeline.store.outbox.disabled_endpoints() == {
         ("webhook", "ngo"): "webhook ngo: HTTP 410, endpoint gone"
     }
 
     publish(news, "vlasova")  # the next digest is not even tried
-    [failed] = pipeline.run_once().failed
-    assert "endpoint disabled after HTTP 410" in failed
-    assert "monitor outbox --enable webhook ngo" in failed
+    [failure] = failed(pipeline.run_once())
+    assert "endpoint disabled after HTTP 410" in failure
+    assert "monitor outbox --enable webhook ngo" in failure
     assert len(webhook_sink.requests) == 1
-    dead = pipeline.footer().dead_deliveries
+    dead = pipeline.digester.footer(()).dead_deliveries
     assert len(dead) == 2 and "endpoint disabled after HTTP 410" in dead[1]
 
-    assert pipeline.store.enable_endpoint("webhook", "ngo")
+    assert pipeline.store.outbox.enable_endpoint("webhook", "ngo")
     publish(news, "latushka")
-    assert pipeline.run_once().sent == ["morning -> webhook: HTTP 200 from webhook ngo"]
+    assert sent(pipeline.run_once()) == ["morning -> webhook: HTTP 200 from webhook ngo"]
     assert len(webhook_sink.requests) == 2
-    assert pipeline.store.deliveries(["pending"]) == []
+    assert pipeline.store.outbox.records([DeliveryStatus.PENDING]) == []
 
 
 def test_a_410_disables_only_that_endpoint(
@@ -143,9 +142,9 @@ def test_apprise_route_pushes_each_digest_once(
     url = webhook_sink.url.replace("http://", "json://")
     pipeline = make_pipeline({"apprise": [url]})
     publish(news, "babaryka")
-    assert pipeline.run_once().sent == ["morning -> apprise: sent via Apprise (json)"]
+    assert sent(pipeline.run_once()) == ["morning -> apprise: sent via Apprise (json)"]
     assert b"Viktar Babaryka" in webhook_sink.requests[0].body
-    assert pipeline.run_once().sent == [] and len(webhook_sink.requests) == 1
+    assert sent(pipeline.run_once()) == [] and len(webhook_sink.requests) == 1
 
 
 def test_apprise_failure_is_retried_later(
@@ -154,9 +153,10 @@ def test_apprise_failure_is_retried_later(
     webhook_sink.responses.append(500)
     pipeline = make_pipeline({"apprise": [webhook_sink.url.replace("http://", "json://")]})
     publish(news, "babaryka")
-    [failed] = pipeline.run_once().failed
-    assert "retry at" in failed
-    assert [row["status"] for row in pipeline.store.deliveries(["pending"])] == ["pending"]
+    [failure] = failed(pipeline.run_once())
+    assert "retry at" in failure
+    [owed] = pipeline.store.outbox.records([DeliveryStatus.PENDING])
+    assert owed.channel == "apprise"
 
 
 @pytest.mark.parametrize(

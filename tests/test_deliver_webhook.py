@@ -8,22 +8,21 @@ import json
 import re
 import tomllib
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from monitor.config import Config, RouteConfig, WebhookConfig, config_from_dict
-from monitor.deliver import send
-from monitor.deliver.payload import build_payload
+from monitor.config import config_from_dict
+from monitor.deliver.channels import send
 from monitor.deliver.webhook import sign
-from monitor.digest import render_digest
 from monitor.errors import DeliveryError
-from monitor.model import Delivery
+from monitor.render import render_digest
+from monitor.targets import WebhookTarget
 from tests.support import sink as support
-from tests.support.digests import NOW, sample_alerts, sample_delivery
+from tests.support.digests import NOW, sample_alerts, sample_delivery, sample_look
 from tests.support.sink import WebhookSink
 from tests.support.smtp import free_port
 
@@ -34,27 +33,29 @@ silent_url = support.silent_url
 SECRET = "whsec_" + base64.b64encode(b"monitor-test-signing-key-32bytes").decode()
 
 
-def _config(url: str, fmt: str = "standard", timeout: float = 5) -> Config:
-    hook = WebhookConfig.model_validate(
-        {
-            "url": url,
-            "format": fmt,
-            "secret_env": "TEST_WEBHOOK_SECRET",
-            "timeout": timedelta(seconds=timeout),
-        }
-    )
-    route = RouteConfig(name="belarus", webhooks=("ops",), timezone="Europe/Minsk")
-    return Config(webhooks={"ops": hook}, routes=(route,))
+def _target(
+    url: str,
+    fmt: str = "standard",
+    timeout: float = 5,
+    secret_env: str | None = "TEST_WEBHOOK_SECRET",
+) -> WebhookTarget:
+    return WebhookTarget("ops", url, fmt, timeout, "monitor-test", secret_env)  # type: ignore[arg-type]
 
 
-def _send(url: str, fmt: str = "standard", delivery_id: int = 42, timeout: float = 5) -> str:
-    return send(sample_delivery("webhook", "ops", delivery_id), _config(url, fmt, timeout))
+def _send(url: str, fmt: str = "standard", delivery_id: int = 42, timeout: float = 5,
+          secret_env: str | None = None) -> str:  # fmt: skip
+    target = _target(url, fmt, timeout, secret_env)
+    return send(sample_delivery(target, delivery_id), target)
 
 
 @pytest.fixture
 def secret(monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("TEST_WEBHOOK_SECRET", SECRET)
     return SECRET
+
+
+def _signed(url: str, delivery_id: int = 42) -> str:
+    return _send(url, delivery_id=delivery_id, secret_env="TEST_WEBHOOK_SECRET")
 
 
 def _json(sink: WebhookSink, index: int = -1) -> Any:
@@ -64,7 +65,7 @@ def _json(sink: WebhookSink, index: int = -1) -> Any:
 def test_standard_payload_verifies_with_the_reference_library(
     webhook_sink: WebhookSink, secret: str
 ) -> None:
-    assert _send(webhook_sink.url) == "HTTP 200 from webhook ops"
+    assert _signed(webhook_sink.url) == "HTTP 200 from webhook ops"
     [request] = webhook_sink.requests
     assert (request.method, request.headers["content-type"]) == ("POST", "application/json")
     payload = Webhook(secret).verify(request.body, request.headers)
@@ -92,7 +93,7 @@ def test_standard_payload_carries_structured_alerts(webhook_sink: WebhookSink, s
 
 
 def test_tampered_body_fails_verification(webhook_sink: WebhookSink, secret: str) -> None:
-    _send(webhook_sink.url)
+    _signed(webhook_sink.url)
     request = webhook_sink.requests[0]
     with pytest.raises(Exception, match="No matching signature"):
         Webhook(secret).verify(request.body.replace(b"Babaryka", b"Babaryk0"), request.headers)
@@ -109,10 +110,10 @@ def test_sign_matches_the_reference_library() -> None:
 def test_retry_after_500_keeps_the_webhook_id(webhook_sink: WebhookSink, secret: str) -> None:
     webhook_sink.responses.append(500)
     with pytest.raises(DeliveryError, match=r"^webhook ops: HTTP 500 Internal Server Error$") as e:
-        _send(webhook_sink.url)
+        _signed(webhook_sink.url)
     assert not e.value.permanent
-    _send(webhook_sink.url)
-    _send(webhook_sink.url, delivery_id=43)
+    _signed(webhook_sink.url)
+    _signed(webhook_sink.url, 43)
     ids = [request.headers["webhook-id"] for request in webhook_sink.requests]
     assert ids == ["msg_20261126T060000Z_42"] * 2 + ["msg_20261126T060000Z_43"]
 
@@ -157,26 +158,29 @@ def test_nobody_listening_is_temporary() -> None:
     assert not caught.value.permanent
 
 
-def test_without_a_secret_there_is_no_signature(webhook_sink: WebhookSink) -> None:
+def test_a_webhook_without_secret_env_is_sent_unsigned(webhook_sink: WebhookSink) -> None:
     _send(webhook_sink.url)
     headers = webhook_sink.requests[0].headers
     assert "webhook-signature" not in headers and headers["webhook-id"] == "msg_20261126T060000Z_42"
 
 
-def test_malformed_secret_is_permanent(
+def test_a_configured_signature_is_never_skipped(
+    webhook_sink: WebhookSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TEST_WEBHOOK_SECRET", raising=False)
+    with pytest.raises(DeliveryError, match=r"TEST_WEBHOOK_SECRET is not set; not sent unsigned"
+                       ) as caught:  # fmt: skip
+        _signed(webhook_sink.url)
+    assert not caught.value.permanent and webhook_sink.requests == []
+
+
+def test_malformed_secret_stays_owed_and_nothing_is_sent(
     webhook_sink: WebhookSink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TEST_WEBHOOK_SECRET", "whsec_not base64!")
     with pytest.raises(DeliveryError, match=r"TEST_WEBHOOK_SECRET: not a whsec_") as caught:
-        _send(webhook_sink.url)
-    assert caught.value.permanent and webhook_sink.requests == []
-
-
-def test_unknown_webhook_name_is_permanent() -> None:
-    delivery = sample_delivery("webhook", "nope")
-    with pytest.raises(DeliveryError, match=r"webhook 'nope': not in the config") as caught:
-        send(delivery, Config())
-    assert caught.value.permanent
+        _signed(webhook_sink.url)
+    assert not caught.value.permanent and webhook_sink.requests == []
 
 
 def test_slack_payload_is_escaped_mrkdwn(webhook_sink: WebhookSink) -> None:
@@ -239,11 +243,10 @@ def test_chat_payloads_stay_within_service_limits() -> None:
                 article=replace(alert.article, title=f"Story {i} " + "x" * 200))
         for i, alert in enumerate(sample_alerts() * 60)
     ]  # fmt: skip
-    digest = render_digest("belarus", alerts, NOW)
-    delivery = Delivery(1, "belarus", "webhook", "ops", digest)
-    slack = json.loads(build_payload(delivery, "slack"))["text"]
+    digest = render_digest("belarus", alerts, NOW, look=sample_look(), key="dg_1")
+    slack = json.loads(digest.bodies["slack"])["text"]
     assert len(slack) <= 3500 and re.search(r"\n… and \d+ more$", slack)
-    discord = json.loads(build_payload(delivery, "discord"))
+    discord = json.loads(digest.bodies["discord"])
     embeds = discord["embeds"]
     assert 1 <= len(embeds) <= 10
     assert sum(len(e["title"]) + len(e["description"]) for e in embeds) <= 6000

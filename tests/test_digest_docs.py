@@ -12,15 +12,21 @@ from types import ModuleType
 
 import pytest
 
-from monitor.config import config_from_dict
-from monitor.digest import render_digest, texts
 from monitor.errors import ConfigError
+from monitor.render import Digest, Look, load_templates, render_digest, texts
 from tests.conftest import ROOT
 from tests.support.digests import NOW, sample_alerts
+from tests.support.settings import settings_from
 
 DOCS = ROOT / "docs"
 DIGESTS = (DOCS / "digests.md").read_text(encoding="utf-8")
 WEBHOOKS = (DOCS / "webhooks.md").read_text(encoding="utf-8")
+
+
+def render(route: str, templates: Path) -> Digest:
+    """The sample alerts through the user's templates, as a route with templates_dir."""
+    look = Look(load_templates(templates))
+    return render_digest(route, sample_alerts(), NOW, look=look, key="dg_docs")
 
 
 def blocks(text: str, language: str) -> list[str]:
@@ -28,15 +34,22 @@ def blocks(text: str, language: str) -> list[str]:
 
 
 @pytest.mark.parametrize("snippet", blocks(DIGESTS, "toml") + blocks(WEBHOOKS, "toml"))
-def test_config_snippets_load(snippet: str) -> None:
-    config = config_from_dict(tomllib.loads(snippet), "docs")
-    assert config.routes
+def test_config_snippets_load(
+    snippet: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tomllib.loads(snippet)
+    monkeypatch.chdir(tmp_path)  # the folders a snippet names exist, as they would for a user
+    folders = [data.get("templates_dir")] + [r.get("templates_dir") for r in data["routes"]]
+    for folder in filter(None, folders):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+    settings = settings_from(data, "docs")
+    assert settings.routes
 
 
 def test_the_template_example_renders_as_a_subject(tmp_path: Path) -> None:
     [example] = blocks(DIGESTS, "jinja")
     (tmp_path / "subject.txt.j2").write_text(example, encoding="utf-8")
-    digest = render_digest("belarus", sample_alerts(), NOW, templates_dir=tmp_path)
+    digest = render("belarus", tmp_path)
     assert digest.subject == (
         "[belarus] 4 new mentions: Maria Kalesnikava, Protest in Minsk, Syarhey Tsikhanouski …"
     )
@@ -54,7 +67,7 @@ def test_every_documented_value_is_given_to_templates(tmp_path: Path) -> None:
     assert len(names) == 10
     check = "{% for value in [" + ", ".join(names) + "] %}{% endfor %}ok"
     (tmp_path / "subject.txt.j2").write_text(check, encoding="utf-8")  # undefined -> error
-    assert render_digest("r", sample_alerts(), NOW, templates_dir=tmp_path).subject == "ok"
+    assert render("r", tmp_path).subject == "ok"
 
 
 def test_documented_texts_and_plural_keys_exist() -> None:
@@ -66,11 +79,11 @@ def test_documented_texts_and_plural_keys_exist() -> None:
 
 
 def test_the_quoted_template_error_is_the_real_one(tmp_path: Path) -> None:
-    default = (ROOT / "monitor" / "templates" / "digest.html.j2").read_text(encoding="utf-8")
+    default = (ROOT / "monitor" / "render" / "templates" / "digest.html.j2").read_text("utf-8")
     broken = default.replace("story.title }}", "story.titel }}")
     (tmp_path / "digest.html.j2").write_text(broken, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        render_digest("r", sample_alerts(), NOW, templates_dir=tmp_path)
+        render("r", tmp_path)
     assert " ".join(f"`{caught.value}`".split()) in " ".join(DIGESTS.split())
 
 

@@ -8,7 +8,8 @@ import zlib
 import brotli  # type: ignore[import-untyped]
 import pytest
 
-from monitor.fetch.decode import PIECE, DecodeError, decoder_for
+from monitor.errors import FetchError
+from monitor.fetch.decode import PIECE, decoder_for
 
 TEXT = "Палітвязні — political prisoners. ".encode() * 3000
 
@@ -56,7 +57,7 @@ def test_a_bomb_in_one_read_comes_out_in_bounded_pieces(encoding: str, size: int
 
 
 def test_unknown_encoding_and_corrupt_data_are_decode_errors() -> None:
-    with pytest.raises(DecodeError, match="unsupported Content-Encoding 'zstd'"):
+    with pytest.raises(FetchError, match="unsupported Content-Encoding 'zstd'"):
         decoder_for("zstd")
-    with pytest.raises(DecodeError, match="cannot decode br body"):
+    with pytest.raises(FetchError, match="cannot decode br body"):
         _decode("br", b"definitely not brotli")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import zlib
 from pathlib import Path
 
 from monitor.fetch import Fetcher
@@ -95,3 +97,25 @@ def test_the_repository_seeds_folder_reads_every_seed() -> None:
     assert result.status is FetchStatus.OK
     assert [Path(d.location).name for d in result.documents] == expected
     assert all(d.body for d in result.documents)
+
+
+def test_compressed_files_are_inflated_by_fetch(tmp_path: Path) -> None:
+    feed = b"<rss version='2.0'><channel><item><title>Packed</title></item></channel></rss>"
+    (tmp_path / "gzip.xml").write_bytes(gzip.compress(feed))
+    (tmp_path / "zlib.xml").write_bytes(zlib.compress(feed))
+    (tmp_path / "raw.xml").write_bytes(zlib.compress(feed)[2:-4])  # raw deflate, no header
+    result = Fetcher("t").fetch(str(tmp_path))
+    assert [doc.body for doc in result.documents] == [feed, feed, feed]
+
+
+def test_a_compressed_bomb_is_refused_past_the_size_cap(tmp_path: Path) -> None:
+    (tmp_path / "bomb.xml").write_bytes(gzip.compress(b"\0" * (64 << 20), compresslevel=9))
+    result = Fetcher("t", max_bytes=1 << 20).fetch(str(tmp_path / "bomb.xml"))
+    assert result.status is FetchStatus.ERROR
+    assert result.error is not None and result.error.endswith("exceeds 1 MiB after decompression")
+
+
+def test_a_body_that_only_looks_compressed_is_kept_as_it_is(tmp_path: Path) -> None:
+    (tmp_path / "odd.txt").write_bytes(b"\x1f\x8b not gzip at all")
+    [doc] = Fetcher("t").fetch(str(tmp_path / "odd.txt")).documents
+    assert doc.body == b"\x1f\x8b not gzip at all"

@@ -1,5 +1,6 @@
-"""feedparser's corpus of 2,248 real and broken feeds: parsing never crashes, never opens
-a local file, and finds articles wherever plain feedparser finds entries (1,190 files)."""
+"""feedparser's corpus of 2,248 real and broken feeds, read as the daemon reads a local feed
+(fetch, which also inflates compressed files, then parse): never crashes, never opens a file
+an entity names, and finds articles wherever plain feedparser finds entries (1,190 files)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import ParseError
-from monitor.model import Document
-from monitor.parse import parse_document
+from monitor.fetch import Fetcher
+from monitor.model import FetchStatus
+from monitor.parse import parse_documents
 from tests.conftest import ROOT
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "feedparser-6.0.14"
@@ -41,16 +43,20 @@ def test_corpus_parses_without_crashing_or_reading_files() -> None:
     global _opened
     sys.addaudithook(_audit)  # hooks cannot be removed; it is idle while _opened is None
     with_articles, errors, files = 0, 0, 0
+    fetcher = Fetcher("monitor-test")
     for path in corpus_files():
-        body, files = path.read_bytes(), files + 1
+        result, files = fetcher.fetch(str(path)), files + 1
+        assert result.status is FetchStatus.OK, result.error
         _opened = []
         try:
-            with_articles += bool(parse_document(Document(location=str(path), body=body)))
-        except ParseError as error:
-            errors += 1
-            assert str(path) in str(error)
+            [outcome] = parse_documents(result.documents, "corpus", None).outcomes
         finally:
             opened, _opened = _opened, None
+        if isinstance(outcome, ParseError):
+            errors += 1
+            assert str(path) in str(outcome)
+        else:
+            with_articles += bool(outcome)
         assert [p for p in opened if not _is_python_code(p)] == [], path
     assert files == 2248
     assert with_articles >= 1190

@@ -7,11 +7,14 @@ then up, a broken rule edit, urgent alerts, feeds that move or vanish.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import multiprocessing
 import os
 import signal
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,14 +22,14 @@ from typing import Any
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from monitor.config import config_from_dict
-from monitor.model import Document
-from monitor.parsing import ParsePool
-from monitor.pipeline import RunSummary
+from monitor.model import DeliveryStatus, Document
+from monitor.parse import ParsePool
+from monitor.schedule import digest_job, poll_job
 from tests.conftest import RULES, SEEDS
 from tests.support import feedserver, sink, smtp
 from tests.support.feedserver import FeedServer, Reply
-from tests.support.pipelines import pipeline_factory
+from tests.support.pipelines import failed, pipeline_factory, sent
+from tests.support.settings import settings_from
 from tests.support.sink import WebhookSink
 from tests.support.smtp import SmtpServer
 
@@ -110,13 +113,12 @@ def test_feeds_to_email_and_webhook_then_nothing_twice(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("TEST_WEBHOOK_SECRET", SECRET)
-    config = config_from_dict(settings(tmp_path, feed_server, smtp_server, webhook_sink))
-    pipeline = make_pipeline(config)
+    pipeline = make_pipeline(settings(tmp_path, feed_server, smtp_server, webhook_sink))
 
     summary = pipeline.run_once()
 
-    assert summary.feeds_read == 4 and not summary.feeds_failed
-    assert summary.new_articles > 5 and summary.matches > 5
+    assert summary.poll.feeds_read == 4 and not summary.poll.feeds_failed
+    assert summary.poll.new_articles > 5 and summary.poll.matches > 5
     assert sorted(r.rcpt_tos[0] for r in smtp_server.messages) == [
         "casework@example.org",
         "desk@example.org",
@@ -132,7 +134,7 @@ def test_feeds_to_email_and_webhook_then_nothing_twice(
     assert list((tmp_path / "var" / "outbox").glob("*.eml"))
 
     again = pipeline.run_once()
-    assert (again.new_articles, again.matches, again.sent) == (0, 0, [])
+    assert (again.poll.new_articles, again.poll.matches, sent(again)) == (0, 0, [])
     assert len(smtp_server.messages) == 2 and len(webhook_sink.requests) == 1
     # The second poll was conditional: the server answered 304, nothing was parsed again.
     assert feed_server.hits("/seeds/rfe-belarus.rss.xml")[-1].headers.get("if-none-match")
@@ -144,14 +146,14 @@ def test_smtp_down_then_up_delivers_everything_exactly_once(
     with smtp.run_smtp() as mail:
         data = settings(tmp_path, feed_server, mail, None)
     # The server is gone now: the same host and port refuse connections.
-    pipeline = make_pipeline(config_from_dict(data))
+    pipeline = make_pipeline(data)
     first = pipeline.run_once()
-    assert len(first.failed) == 2 and all("retry at" in line for line in first.failed)
-    assert len(pipeline.store.deliveries(["pending"])) == 2
+    assert len(first.failed) == 2 and all("retry at" in line for line in failed(first))
+    assert len(pipeline.store.outbox.records([DeliveryStatus.PENDING])) == 2
 
     with smtp.run_smtp() as mail:
         data["smtp"]["port"] = mail.port
-        pipeline.config = config_from_dict(data)
+        pipeline.settings = settings_from(data)
         clock.advance(timedelta(minutes=1))
         pipeline.run_once()  # not due yet: the retry waits out its back-off
         assert mail.messages == []
@@ -163,7 +165,7 @@ def test_smtp_down_then_up_delivers_everything_exactly_once(
             "desk@example.org",
         ]
         assert "Viktar Babaryka" in bodies(mail)[0]
-    assert pipeline.store.deliveries(["pending", "dead"]) == []
+    assert pipeline.store.outbox.records([DeliveryStatus.PENDING, DeliveryStatus.DEAD]) == []
 
 
 def test_a_webhook_that_fails_then_recovers_gets_one_digest(
@@ -176,13 +178,13 @@ def test_a_webhook_that_fails_then_recovers_gets_one_digest(
 ) -> None:
     monkeypatch.setenv("TEST_WEBHOOK_SECRET", SECRET)
     webhook_sink.responses.extend([500])
-    pipeline = make_pipeline(config_from_dict(settings(tmp_path, feed_server, None, webhook_sink)))
+    pipeline = make_pipeline(settings(tmp_path, feed_server, None, webhook_sink))
     assert len(pipeline.run_once().failed) == 1
     clock.advance(timedelta(hours=1))
     pipeline.run_once()
     first, second = webhook_sink.requests
     assert first.headers["webhook-id"] == second.headers["webhook-id"]  # receivers can dedup
-    assert pipeline.store.deliveries(["pending", "dead"]) == []
+    assert pipeline.store.outbox.records([DeliveryStatus.PENDING, DeliveryStatus.DEAD]) == []
 
 
 def watching_vlasova(tmp_path: Path) -> Path:
@@ -197,11 +199,11 @@ def test_a_broken_rule_edit_keeps_the_last_good_rules_and_is_reported(
     tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
 ) -> None:
     rules = watching_vlasova(tmp_path)
-    pipeline = make_pipeline(config_from_dict(settings(tmp_path, feed_server, None, None, rules)))
+    pipeline = make_pipeline(settings(tmp_path, feed_server, None, None, rules))
     (rules / "watch.yaml").write_text("people:\n  - nam: Viktar Babaryka\n", encoding="utf-8")
 
     assert pipeline.reload_rules() is False
-    assert [rule.id for rule in pipeline.rules.all()] == ["lilia-vlasova"]
+    assert [rule.id for rule in pipeline.rules.active.rules.all()] == ["lilia-vlasova"]
     pipeline.run_once()
     html = next((tmp_path / "var" / "outbox").glob("*.html")).read_text(encoding="utf-8")
     assert "Lilia Vlasova" in html
@@ -212,7 +214,7 @@ def test_a_new_rule_retro_matches_recent_articles_once(
     tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
 ) -> None:
     rules = watching_vlasova(tmp_path)
-    pipeline = make_pipeline(config_from_dict(settings(tmp_path, feed_server, None, None, rules)))
+    pipeline = make_pipeline(settings(tmp_path, feed_server, None, None, rules))
     pipeline.run_once()
     outbox = tmp_path / "var" / "outbox"
     assert len(list(outbox.glob("*.eml"))) == 1
@@ -230,18 +232,16 @@ def test_a_new_rule_retro_matches_recent_articles_once(
 def test_high_priority_alerts_go_at_once_and_never_again_in_the_digest(
     tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer, make_pipeline: Any
 ) -> None:
-    pipeline = make_pipeline(config_from_dict(settings(tmp_path, feed_server, smtp_server, None)))
-    pipeline.poll(pipeline.config.feeds, summary := RunSummary())
-    pipeline.send_urgent()
+    pipeline = make_pipeline(settings(tmp_path, feed_server, smtp_server, None))
+    poll_job(pipeline)  # the tick: poll, then urgent alerts at once
     urgent = bodies(smtp_server)
     assert urgent and all("== Syarhey Tsikhanouski (" in body for body in urgent)
     assert all("== Viktar Babaryka (" not in body for body in urgent)
 
-    pipeline.digest_job("desk")
+    digest_job(pipeline, "desk")
     digest = bodies(smtp_server)[len(urgent) :]
     assert digest and "== Viktar Babaryka (" in digest[0]
     assert "== Syarhey Tsikhanouski (" not in digest[0]  # already sent, never again
-    assert summary.feeds_read == 4
 
 
 def test_a_moved_feed_is_followed_and_a_gone_feed_disabled(
@@ -254,12 +254,12 @@ def test_a_moved_feed_is_followed_and_a_gone_feed_disabled(
         {"name": "moved", "url": feed_server.url("/old.xml")},
         {"name": "gone", "url": feed_server.url("/gone.xml")},
     ]
-    pipeline = make_pipeline(config_from_dict(data))
+    pipeline = make_pipeline(data)
     summary = pipeline.run_once()
-    assert [line.split(":")[0] for line in summary.feeds_failed] == ["gone"]
-    moved = pipeline.store.feed_state("moved")
+    assert [line.split(":")[0] for line in summary.poll.feeds_failed] == ["gone"]
+    moved = pipeline.store.feeds.state("moved")
     assert moved is not None and moved.url.endswith("/seeds/rfe-belarus.rss.xml")
-    gone = pipeline.store.feed_state("gone")
+    gone = pipeline.store.feeds.state("gone")
     assert gone is not None and gone.disabled
 
     clock.advance(timedelta(hours=1))
@@ -274,21 +274,49 @@ def test_a_failing_feed_is_logged_and_counted(
     data = settings(tmp_path, feed_server, None, None)
     feed_server.routes["/broken.xml"] = Reply(status=500)
     data["feeds"] = [{"name": "broken", "url": feed_server.url("/broken.xml")}]
-    pipeline = make_pipeline(config_from_dict(data))
+    pipeline = make_pipeline(data)
     pipeline.run_once()
     pipeline.run_once()
-    state = pipeline.store.feed_state("broken")
+    state = pipeline.store.feeds.state("broken")
     assert state is not None and state.failures == 2 and "500" in (state.last_error or "")
-    assert "feed=broken" in caplog.text
+    assert any(getattr(r, "feed", None) == "broken" for r in caplog.records)
 
 
-def test_webhook_payload_is_json_with_a_version(
-    tmp_path: Path, feed_server: FeedServer, webhook_sink: WebhookSink, make_pipeline: Any
+def test_webhook_payload_carries_each_rules_priority_and_tags(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    webhook_sink: WebhookSink,
+    make_pipeline: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    pipeline = make_pipeline(config_from_dict(settings(tmp_path, feed_server, None, webhook_sink)))
+    monkeypatch.setenv("TEST_WEBHOOK_SECRET", SECRET)
+    pipeline = make_pipeline(settings(tmp_path, feed_server, None, webhook_sink))
     pipeline.run_once()
     payload = json.loads(webhook_sink.requests[0].body)
     assert payload["version"] == 1 and payload["route"] == "desk"
+    rules = {a["rule"]["id"]: (a["priority"], a["tags"]) for a in payload["alerts"]}
+    assert rules["tsikhanouski"] == ("high", ["political-prisoner"])  # as in rules/belarus.yaml
+    assert rules["tsikhanouskaya"] == ("normal", ["opposition"])
+
+
+def test_a_webhook_whose_secret_is_missing_gets_nothing_unsigned_and_stays_owed(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    webhook_sink: WebhookSink,
+    make_pipeline: Any,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("TEST_WEBHOOK_SECRET", raising=False)
+    pipeline = make_pipeline(settings(tmp_path, feed_server, None, webhook_sink))
+    [failure] = failed(pipeline.run_once())
+    assert "$TEST_WEBHOOK_SECRET is not set; not sent unsigned" in failure
+    assert webhook_sink.requests == []
+    monkeypatch.setenv("TEST_WEBHOOK_SECRET", SECRET)  # the operator fixes it
+    clock.advance(timedelta(minutes=5))
+    pipeline.run_once()
+    [request] = webhook_sink.requests
+    assert Webhook(SECRET).verify(request.body, request.headers)
 
 
 def test_the_tick_polls_only_feeds_that_are_due(
@@ -298,14 +326,14 @@ def test_the_tick_polls_only_feeds_that_are_due(
     for feed in data["feeds"]:
         feed["interval"] = "4h"
     data["feeds"][0]["interval"] = "1h"
-    pipeline = make_pipeline(config_from_dict(data))
-    pipeline.poll_job()
+    pipeline = make_pipeline(data)
+    poll_job(pipeline)
     assert [len(feed_server.hits(p)) for p in FEED_PATHS] == [1, 1, 1]
     clock.advance(timedelta(minutes=30))
-    pipeline.poll_job()
+    poll_job(pipeline)
     assert [len(feed_server.hits(p)) for p in FEED_PATHS] == [1, 1, 1]  # nothing due yet
     clock.advance(timedelta(hours=1))  # past 1 h plus at most 10% jitter
-    pipeline.poll_job()
+    poll_job(pipeline)
     assert [len(feed_server.hits(p)) for p in FEED_PATHS] == [2, 1, 1]
 
 
@@ -319,7 +347,7 @@ def test_a_feed_failing_for_over_a_day_is_named_in_the_digest_footer(
     data = settings(tmp_path, feed_server, None, None)
     feed_server.routes["/down.xml"] = Reply(status=503)
     data["feeds"].append({"name": "down", "url": feed_server.url("/down.xml")})
-    pipeline = make_pipeline(config_from_dict(data))
+    pipeline = make_pipeline(data)
     pipeline.run_once()
     first = sorted((tmp_path / "var" / "outbox").glob("*.html"))[-1].read_text("utf-8")
     assert "down: HTTP 503" not in first  # a fresh failure is not yet news
@@ -357,9 +385,9 @@ def test_full_text_feeds_read_the_article_page(
     data = settings(tmp_path, feed_server, None, None)
     data["feeds"] = [{"name": "teasers", "url": feed_server.url("/teasers.xml"),
                       "full_text": True}]  # fmt: skip
-    pipeline = make_pipeline(config_from_dict(data))
-    assert pipeline.run_once().matches == 1
-    [alert] = pipeline.store.pending_alerts("other", None)
+    pipeline = make_pipeline(data)
+    assert pipeline.run_once().poll.matches == 1
+    [alert] = pipeline.store.outbox.pending_alerts("other", None)
     assert alert.match.rule_id == "vlasova" and "Menu" not in alert.article.text
     pipeline.run_once()
     assert len(feed_server.hits("/story.html")) == 1  # a known article's page is not refetched
@@ -374,9 +402,9 @@ def test_a_feed_ttl_postpones_the_next_check(
     )
     data = settings(tmp_path, feed_server, None, None)
     data["feeds"] = [{"name": "ttl", "url": feed_server.url("/ttl.xml"), "interval": "15m"}]
-    pipeline = make_pipeline(config_from_dict(data))
-    pipeline.poll_job()
-    state = pipeline.store.feed_state("ttl")
+    pipeline = make_pipeline(data)
+    poll_job(pipeline)
+    state = pipeline.store.feeds.state("ttl")
     assert state is not None and state.next_check is not None
     assert state.next_check - clock.now >= timedelta(hours=2)
 
@@ -393,17 +421,22 @@ def test_an_edited_article_alerts_only_for_new_matches(
 
     data = settings(tmp_path, feed_server, None, None)
     data["feeds"] = [{"name": "edits", "url": feed_server.url("/edits.xml")}]
-    pipeline = make_pipeline(config_from_dict(data))
+    pipeline = make_pipeline(data)
     feed_server.routes["/edits.xml"] = feed("Lilia Vlasova was in court.")
-    assert pipeline.run_once().matches == 1
+    assert pipeline.run_once().poll.matches == 1
     feed_server.routes["/edits.xml"] = feed(
         "Lilia Vlasova was in court. Viktar Babaryka was also named."
     )
     second = pipeline.run_once()
-    assert (second.new_articles, second.matches) == (0, 1)
+    assert (second.poll.new_articles, second.poll.matches) == (0, 1)
     newest = sorted((tmp_path / "var" / "outbox").glob("*.html"))[-1].read_text("utf-8")
     # Group headings: Babaryka is new; Vlasova was already sent for this story.
     assert ">Viktar Babaryka <span" in newest and ">Lilia Vlasova <span" not in newest
+
+
+def explode(pipeline: Any) -> None:
+    active = pipeline.rules.active
+    pipeline.rules.active = replace(active, matcher=ExplodingMatcher(active.matcher))
 
 
 class ExplodingMatcher:
@@ -427,13 +460,14 @@ def test_a_bug_on_one_feed_does_not_starve_the_others(
     )
     data = settings(tmp_path, feed_server, None, None)
     data["feeds"].insert(0, {"name": "boom", "url": feed_server.url("/boom.xml")})
-    pipeline = make_pipeline(config_from_dict(data))
-    pipeline.matcher = ExplodingMatcher(pipeline.matcher)
+    pipeline = make_pipeline(data)
+    explode(pipeline)
     summary = pipeline.run_once()
-    assert summary.new_articles > 5  # the other feeds were stored and matched
-    state = pipeline.store.feed_state("boom")
+    assert summary.poll.new_articles > 5  # the other feeds were stored and matched
+    state = pipeline.store.feeds.state("boom")
     assert state is not None and state.last_error == "internal error: matcher bug"
-    assert "feed=boom: unexpected error" in caplog.text
+    [record] = [r for r in caplog.records if "unexpected error" in r.getMessage()]
+    assert getattr(record, "feed", None) == "boom" and record.exc_info
 
 
 def test_a_route_can_have_its_own_templates(
@@ -444,11 +478,13 @@ def test_a_route_can_have_its_own_templates(
     (own / "subject.txt.j2").write_text("For partners: {{ count }} stories", encoding="utf-8")
     data = settings(tmp_path, feed_server, None, None)
     data["routes"][0]["templates_dir"] = str(own)
-    pipeline = make_pipeline(config_from_dict(data))
-    pipeline.poll(pipeline.config.feeds, RunSummary())
-    [delivery] = pipeline.make_digest(pipeline.config.routes[0])
-    assert delivery.digest.subject.startswith("For partners: ")
-    assert "Viktar Babaryka" in delivery.digest.text  # the other templates stay the defaults
+    pipeline = make_pipeline(data)
+    pipeline.run_once()
+    [eml] = (tmp_path / "var" / "outbox").glob("*.eml")
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert str(message["Subject"]).startswith("For partners: ")
+    text = message.get_body(("plain",))
+    assert text is not None and "Viktar Babaryka" in text.get_content()  # default templates
 
 
 def many_feeds(tmp_path: Path, server: FeedServer, copies: int) -> dict[str, Any]:
@@ -467,22 +503,20 @@ def many_feeds(tmp_path: Path, server: FeedServer, copies: int) -> dict[str, Any
 def test_many_feeds_are_parsed_in_worker_processes_with_the_same_outcome(
     tmp_path: Path, feed_server: FeedServer, make_pipeline: Any
 ) -> None:
-    alone = make_pipeline(config_from_dict(many_feeds(tmp_path / "alone", feed_server, 1)))
-    in_process = RunSummary()
-    alone.poll(alone.config.feeds, in_process)
+    alone = make_pipeline(many_feeds(tmp_path / "alone", feed_server, 1))
+    in_process = alone.poller.poll(alone.feeds())
     assert not multiprocessing.active_children()  # four feeds: no workers started
 
-    pooled = make_pipeline(config_from_dict(many_feeds(tmp_path / "pooled", feed_server, 3)))
-    summary = RunSummary()
-    pooled.poll(pooled.config.feeds, summary)
+    pooled = make_pipeline(many_feeds(tmp_path / "pooled", feed_server, 3))
+    summary = pooled.poller.poll(pooled.feeds())
     workers = multiprocessing.active_children()
     pooled.close()
 
     assert summary.feeds_read == 12 and not summary.feeds_failed
     # The copies are the same stories: stored and matched once, as with one copy.
     assert (summary.new_articles, summary.matches) == (in_process.new_articles, in_process.matches)
-    assert pooled.store.count("articles") == alone.store.count("articles")
-    states = pooled.store.feed_states()
+    assert pooled.store.articles.count() == alone.store.articles.count()
+    states = pooled.store.feeds.states()
     assert len(states) == 12 and all(state.last_success for state in states.values())
     assert len(workers) == os.cpu_count()
     assert not any(worker.is_alive() for worker in workers)
@@ -495,11 +529,15 @@ def test_a_dead_parse_worker_leaves_the_parsing_to_this_process(
     documents = [Document("rfe-belarus.rss.xml", body, "application/rss+xml")]
     pool = ParsePool(workers=1)
     try:
-        [first] = pool.result(pool.submit(documents, "rferl", None), documents, "rferl", None)
+        [first] = pool.result(
+            pool.submit(documents, "rferl", None), documents, "rferl", None
+        ).outcomes
         for worker in multiprocessing.active_children():
             os.kill(worker.pid or 0, signal.SIGKILL)
             worker.join()
-        [again] = pool.result(pool.submit(documents, "rferl", None), documents, "rferl", None)
+        [again] = pool.result(
+            pool.submit(documents, "rferl", None), documents, "rferl", None
+        ).outcomes
     finally:
         pool.close()
     assert isinstance(first, tuple) and len(first) == 4
@@ -516,13 +554,12 @@ def test_a_bug_on_one_feed_parsed_by_a_worker_does_not_starve_the_others(
     )
     data = many_feeds(tmp_path, feed_server, 2)
     data["feeds"].append({"name": "boom", "url": feed_server.url("/boom.xml")})
-    pipeline = make_pipeline(config_from_dict(data))
-    pipeline.matcher = ExplodingMatcher(pipeline.matcher)
-    summary = RunSummary()
+    pipeline = make_pipeline(data)
+    explode(pipeline)
     try:
-        pipeline.poll(pipeline.config.feeds, summary)
+        summary = pipeline.poller.poll(pipeline.feeds())
     finally:
         pipeline.close()
     assert summary.feeds_read == 9 and summary.new_articles > 5
-    state = pipeline.store.feed_state("boom")
+    state = pipeline.store.feeds.state("boom")
     assert state is not None and state.last_error == "internal error: matcher bug"

@@ -1,6 +1,6 @@
-"""Email channel: a ``Delivery`` in, one message sent over SMTP out: to the one address in
-``delivery.target`` (channel ``email``), or to every address of a comma-separated target in
-Bcc (channel ``email-bcc``: no recipient appears in any header).
+"""Email channel: a ``Delivery`` and an ``EmailTarget`` in, one message sent over SMTP out:
+to the target's one recipient, or (a ``bcc`` target) to all its recipients at once, each in
+Bcc (no recipient appears in any header).
 
 Security is ``starttls``, ``tls`` (implicit, usually port 465) or ``none``; certificates are
 verified against the system trust store (or the file named by ``SSL_CERT_FILE``). Failures are
@@ -15,10 +15,11 @@ import ssl
 from email.message import EmailMessage
 from email.utils import parseaddr
 
-from monitor.config import Config, SmtpConfig
+from monitor.credentials import read_secret
 from monitor.deliver.message import build_message
-from monitor.errors import DeliveryError
+from monitor.errors import ConfigError, DeliveryError
 from monitor.model import Delivery
+from monitor.targets import EmailTarget, SmtpServer
 
 log = logging.getLogger(__name__)
 
@@ -27,46 +28,36 @@ log = logging.getLogger(__name__)
 UNDISCLOSED = "undisclosed-recipients:;"
 
 
-def send_email(delivery: Delivery, config: Config) -> str:
-    """Send the digest to one recipient; return e.g. 'sent to a@x via smtp.x:587'."""
-    smtp = _smtp(config)
-    _check_address(delivery.target)
-    msg = build_message(delivery, sender=smtp.sender, to=delivery.target)
-    _transmit(smtp, msg, [delivery.target], delivery.target)
-    log.info("digest mailed", extra={"channel": "email", "route": delivery.route})
-    return f"sent to {delivery.target} via {smtp.host}:{smtp.port}"
+def send_email(delivery: Delivery, target: EmailTarget) -> str:
+    """Send the digest; return e.g. 'sent to a@x via smtp.x:587'."""
+    if target.bcc:
+        return _send_bcc(delivery, target)
+    [to] = target.recipients
+    _check_address(to)
+    server = target.server
+    msg = build_message(delivery, sender=server.sender, to=to)
+    _transmit(server, msg, [to], to)
+    return f"sent to {to} via {server.host}:{server.port}"
 
 
-def send_email_bcc(delivery: Delivery, config: Config) -> str:
-    """One message to every address of the target, each in Bcc; refusals are reported."""
-    smtp = _smtp(config)
-    recipients = split_recipients(delivery.target)
-    for address in recipients:
-        _check_address(address)
-    msg = build_message(delivery, sender=smtp.sender, to=UNDISCLOSED)
-    where = f"{len(recipients)} recipients (Bcc)"
-    refused = _transmit(smtp, msg, recipients, where)
-    log.info("digest mailed", extra={"channel": "email-bcc", "route": delivery.route})
-    done = f"sent to {len(recipients) - len(refused)} of {where} via {smtp.host}:{smtp.port}"
-    if refused:
-        # The others have it already: a retry would send them a duplicate, so report only.
-        log.warning("route=%s email-bcc refused: %s", delivery.route, ", ".join(refused))
-        return f"{done}; refused: {', '.join(refused)}"
-    return done
-
-
-def split_recipients(target: str) -> list[str]:
-    """'a@x, b@y' -> ['a@x', 'b@y'] (the target of an email-bcc delivery)."""
-    recipients = [part.strip() for part in target.split(",") if part.strip()]
+def _send_bcc(delivery: Delivery, target: EmailTarget) -> str:
+    """One message to every recipient, each in Bcc; refusals are reported."""
+    server, recipients = target.server, list(target.recipients)
     if not recipients:
         raise DeliveryError("email: no recipients", permanent=True)
-    return recipients
-
-
-def _smtp(config: Config) -> SmtpConfig:
-    if config.smtp is None:
-        raise DeliveryError("email: the config has no [smtp] section", permanent=True)
-    return config.smtp
+    for address in recipients:
+        _check_address(address)
+    msg = build_message(delivery, sender=server.sender, to=UNDISCLOSED)
+    where = f"{len(recipients)} recipients (Bcc)"
+    refused = _transmit(server, msg, recipients, where)
+    done = f"sent to {len(recipients) - len(refused)} of {where} via {server.host}:{server.port}"
+    if refused:
+        # The others have it already: a retry would send them a duplicate, so report only.
+        log.warning(
+            "Bcc recipients refused: %s", ", ".join(refused), extra={"route": delivery.route}
+        )
+        return f"{done}; refused: {', '.join(refused)}"
+    return done
 
 
 def _check_address(address: str) -> None:
@@ -74,7 +65,7 @@ def _check_address(address: str) -> None:
         raise DeliveryError(f"email: {address!r} is not an email address", permanent=True)
 
 
-def _transmit(smtp: SmtpConfig, msg: EmailMessage, recipients: list[str], who: str) -> list[str]:
+def _transmit(smtp: SmtpServer, msg: EmailMessage, recipients: list[str], who: str) -> list[str]:
     """Send; return the refused recipients with the server's reply (only some may be)."""
     where = f"email to {who} via {smtp.host}:{smtp.port}"
     sender = parseaddr(smtp.sender)[1]
@@ -108,8 +99,8 @@ def _plausible_address(address: str) -> bool:
     return "@" in address and not any(char.isspace() or ord(char) < 32 for char in address)
 
 
-def _connect(smtp: SmtpConfig) -> smtplib.SMTP:
-    timeout = smtp.timeout.total_seconds()
+def _connect(smtp: SmtpServer) -> smtplib.SMTP:
+    timeout = smtp.timeout
     if smtp.security == "tls":
         return smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=timeout, context=_tls())
     client = smtplib.SMTP(smtp.host, smtp.port, timeout=timeout)
@@ -122,13 +113,20 @@ def _connect(smtp: SmtpConfig) -> smtplib.SMTP:
     return client
 
 
-def _login(client: smtplib.SMTP, smtp: SmtpConfig) -> None:
+def _login(client: smtplib.SMTP, smtp: SmtpServer) -> None:
     if not smtp.username:
         return
-    password = smtp.password()
+    # Read at each send, so a rotated password is used; a missing or unreadable one is an
+    # operator's fix away, so the delivery stays owed and is retried meanwhile.
+    name = smtp.password_env or "MONITOR_SMTP_PASSWORD"
+    try:
+        password = read_secret(name)
+    except ConfigError as exc:
+        raise DeliveryError(f"email: {exc} (retried once fixed)", permanent=False) from None
     if password is None:
-        where = f"${smtp.password_env}" if smtp.password_env else "smtp.password_env"
-        raise DeliveryError(f"email: smtp.username is set but {where} is not set", permanent=True)
+        raise DeliveryError(
+            f"email: smtp.username is set but ${name} is not (retried once set)", permanent=False
+        )
     # The password goes to the server only: never into a message, a log line or an error.
     client.login(smtp.username, password.get_secret_value())
 

@@ -14,10 +14,9 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from monitor.digest import one_line
 from monitor.model import Delivery
+from monitor.oneline import one_line
 
-DEFAULT_SENDER = "monitor <monitor@localhost>"
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 

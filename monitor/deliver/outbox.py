@@ -1,4 +1,5 @@
-"""Outbox channel: a ``Delivery`` in, an ``.eml`` and an ``.html`` file in a folder out.
+"""Outbox channel: a ``Delivery`` and an ``OutboxTarget`` in, an ``.eml`` and an ``.html``
+file in the target's folder out.
 
 For people without a mail server, and as the default: open the ``.html`` in a browser or
 the ``.eml`` in a mail client. Files are written atomically and named per delivery, so a
@@ -8,28 +9,25 @@ retry overwrites its own files and a crash never leaves half a file.
 from __future__ import annotations
 
 import errno
-import logging
 import os
 import tempfile
 from pathlib import Path
 
-from monitor.config import Config
-from monitor.deliver.message import DEFAULT_SENDER, build_message, created_utc, route_slug
+from monitor.deliver.message import build_message, created_utc, route_slug
 from monitor.errors import DeliveryError
 from monitor.model import Delivery
+from monitor.targets import OutboxTarget
 
-log = logging.getLogger(__name__)
 # Retrying cannot fix these: the folder is not ours to write.
 _PERMANENT = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST}
 
 
-def send_outbox(delivery: Delivery, config: Config) -> str:
+def send_outbox(delivery: Delivery, target: OutboxTarget) -> str:
     """Write ``<UTC time>-<route>-<id>.eml`` and ``.html`` into the target folder."""
-    if not delivery.target.strip():
+    if not str(target.folder).strip():
         raise DeliveryError("outbox: no folder given", permanent=True)
-    folder = Path(delivery.target)
-    sender = config.smtp.sender if config.smtp else DEFAULT_SENDER
-    eml = build_message(delivery, sender=sender).as_bytes()
+    folder = Path(target.folder)
+    eml = build_message(delivery, sender=target.sender).as_bytes()
     stem = outbox_stem(delivery)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -38,7 +36,6 @@ def send_outbox(delivery: Delivery, config: Config) -> str:
     except OSError as exc:
         permanent = exc.errno in _PERMANENT
         raise DeliveryError(f"outbox {folder}: {exc.strerror or exc}", permanent=permanent) from exc
-    log.info("digest written", extra={"channel": "outbox", "path": str(folder / stem)})
     return f"wrote {folder / stem}.eml"
 
 

@@ -1,5 +1,5 @@
-"""Apprise channel: a ``Delivery`` whose target is an Apprise URL in, the digest's subject
-and plain text sent there out. Optional: ``pip install 'monitor[apprise]'``.
+"""Apprise channel: a ``Delivery`` and an ``AppriseTarget`` (an Apprise URL) in, the
+digest's subject and plain text sent there out. Optional: ``pip install 'monitor[apprise]'``.
 
 ``${NAME}`` parts of a URL are filled from the environment at send time, so tokens stay out
 of the config, the database and our logs; Apprise's own log lines are redacted meanwhile.
@@ -16,11 +16,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from urllib.parse import quote
 
-from monitor.config import Config
 from monitor.errors import DeliveryError
 from monitor.model import Delivery
+from monitor.targets import AppriseTarget
 
-log = logging.getLogger(__name__)
 INSTALL_HINT = "pip install 'monitor[apprise]'"
 # Apprise logs service URLs, and urllib3 (under it) request paths: both may hold a token.
 SEND_LOGGERS = ("apprise", "urllib3.connectionpool")
@@ -59,12 +58,12 @@ def supported_schemes() -> frozenset[str]:
     return frozenset(s.lower() for s in schemes)
 
 
-def send_push(delivery: Delivery, config: Config) -> str:
+def send_push(delivery: Delivery, target: AppriseTarget) -> str:
     """Notify one Apprise URL; return e.g. 'sent via Apprise (tgram)'."""
     import apprise
 
-    where = f"apprise {scheme_of(delivery.target) or '?'}://"
-    url, secrets = expand(delivery.target, os.environ)
+    where = f"apprise {scheme_of(target.url) or '?'}://"
+    url, secrets = expand(target.url, os.environ)
     with redacted_apprise_log(secrets) as problems:
         notifier = apprise.Apprise()
         if not notifier.add(url):
@@ -76,8 +75,12 @@ def send_push(delivery: Delivery, config: Config) -> str:
         )
     if not done:
         raise DeliveryError(f"{where}: {'; '.join(problems) or 'not accepted'}", permanent=False)
-    log.info("digest pushed", extra={"channel": "apprise", "route": delivery.route})
-    return f"sent via Apprise ({scheme_of(delivery.target)})"
+    return f"sent via Apprise ({scheme_of(target.url)})"
+
+
+def placeholders(template: str) -> list[str]:
+    """The variable names of a URL's `${NAME}` parts."""
+    return _PLACEHOLDER.findall(template)
 
 
 def expand(template: str, env: Mapping[str, str]) -> tuple[str, tuple[str, ...]]:
@@ -85,7 +88,7 @@ def expand(template: str, env: Mapping[str, str]) -> tuple[str, tuple[str, ...]]
     missing = sorted({name for name in _PLACEHOLDER.findall(template) if name not in env})
     if missing:
         names = ", ".join(f"${name}" for name in missing)
-        raise DeliveryError(f"apprise: {names} not set in the environment", permanent=True)
+        raise DeliveryError(f"apprise: {names} not set in the environment (retried once set)")
     values = tuple(env[name] for name in _PLACEHOLDER.findall(template) if env[name])
     return _PLACEHOLDER.sub(lambda m: env[m[1]], template), values
 

@@ -1,8 +1,10 @@
-"""Webhook channel: a ``Delivery`` in, one signed HTTP POST to a configured URL out.
+"""Webhook channel: a ``Delivery`` and a ``WebhookTarget`` in, one signed HTTP POST out.
 
-Signed per the Standard Webhooks spec (webhook-id / webhook-timestamp / webhook-signature)
-when the webhook has a secret. Redirects are not followed: a 3xx means the URL in the
-config is stale. 2xx succeeds; 408, 429, 5xx and network errors are worth a retry.
+The body is the digest's, rendered once in the target's format. Signed per the Standard
+Webhooks spec (webhook-id / webhook-timestamp / webhook-signature) when the webhook has a
+secret; a configured signature is never skipped: without its secret the request is not
+sent, and stays owed. Redirects are not followed: a 3xx means the URL in the config is
+stale. 2xx succeeds; 408, 429, 5xx and network errors are worth a retry.
 """
 
 from __future__ import annotations
@@ -11,41 +13,33 @@ import base64
 import binascii
 import hashlib
 import hmac
-import logging
 import time
-from zoneinfo import ZoneInfo
 
 import httpx
 
-from monitor.config import Config, WebhookConfig
+from monitor.credentials import read_secret
 from monitor.deliver.message import created_utc
-from monitor.deliver.payload import build_payload
-from monitor.errors import DeliveryError
+from monitor.errors import ConfigError, DeliveryError, EndpointGoneError
 from monitor.model import Delivery
+from monitor.targets import WebhookTarget
 
-log = logging.getLogger(__name__)
 SECRET_PREFIX = "whsec_"
 _RETRYABLE = {408, 425, 429}
 
 
-class EndpointGoneError(DeliveryError):
-    """The endpoint answered HTTP 410: nothing more should go there until a person says so."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, permanent=True)
-
-
-def send_webhook(delivery: Delivery, config: Config) -> str:
-    """POST the digest to the webhook named by ``delivery.target``; return 'HTTP 200 from x'."""
-    hook = config.webhooks.get(delivery.target)
-    if hook is None:
-        raise DeliveryError(f"webhook {delivery.target!r}: not in the config", permanent=True)
-    body = build_payload(delivery, hook.format, _route_zone(config, delivery.route))
-    headers = {"content-type": "application/json", "user-agent": config.user_agent}
-    headers |= signature_headers(hook, webhook_id(delivery), int(time.time()), body)
-    status = _post(hook, delivery.target, body, headers)
-    log.info("digest posted", extra={"channel": "webhook", "webhook": delivery.target})
-    return f"HTTP {status} from webhook {delivery.target}"
+def send_webhook(delivery: Delivery, target: WebhookTarget) -> str:
+    """POST the digest to the target's URL; return e.g. 'HTTP 200 from webhook ops'."""
+    body = delivery.digest.bodies.get(target.format)
+    if body is None:
+        raise DeliveryError(
+            f"webhook {target.name}: this digest has no {target.format} body (the webhook's "
+            "format changed after it was made); not sent",
+            permanent=True,
+        )
+    headers = {"content-type": "application/json", "user-agent": target.user_agent}
+    headers |= signature_headers(target, webhook_id(delivery), int(time.time()), body)
+    status = _post(target, body, headers)
+    return f"HTTP {status} from webhook {target.name}"
 
 
 def webhook_id(delivery: Delivery) -> str:
@@ -57,24 +51,37 @@ def webhook_id(delivery: Delivery) -> str:
 
 
 def signature_headers(
-    hook: WebhookConfig, msg_id: str, timestamp: int, body: bytes
+    target: WebhookTarget, msg_id: str, timestamp: int, body: bytes
 ) -> dict[str, str]:
     headers = {"webhook-id": msg_id, "webhook-timestamp": str(timestamp)}
-    secret = hook.secret()
-    if secret is not None:
-        key = decode_secret(secret.get_secret_value(), hook.secret_env or "")
-        headers["webhook-signature"] = sign(key, msg_id, timestamp, body)
+    if target.secret_env is None:
+        return headers
+    try:
+        secret = read_secret(target.secret_env)
+    except ConfigError as exc:
+        raise DeliveryError(f"webhook {target.name}: {exc}; not sent unsigned") from None
+    if secret is None:
+        raise DeliveryError(
+            f"webhook {target.name}: ${target.secret_env} is not set; not sent unsigned "
+            "(retried once it is set)"
+        )
+    try:
+        key = decode_secret(secret.get_secret_value(), target.secret_env)
+    except ValueError as exc:
+        raise DeliveryError(f"webhook {target.name}: {exc}; not sent unsigned") from None
+    headers["webhook-signature"] = sign(key, msg_id, timestamp, body)
     return headers
 
 
 def decode_secret(secret: str, env_name: str) -> bytes:
-    """'whsec_<base64>' (the prefix is optional) -> the raw HMAC key."""
+    """'whsec_<base64>' (the prefix is optional) -> the raw HMAC key; ValueError naming
+    the variable when it holds something else."""
     try:
         key = base64.b64decode(secret.removeprefix(SECRET_PREFIX), validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise DeliveryError(f"${env_name}: not a whsec_<base64> secret", permanent=True) from exc
+    except (binascii.Error, ValueError):
+        raise ValueError(f"${env_name}: not a whsec_<base64> secret") from None
     if not key:
-        raise DeliveryError(f"${env_name}: the webhook secret is empty", permanent=True)
+        raise ValueError(f"${env_name}: the webhook secret is empty")
     return key
 
 
@@ -84,12 +91,12 @@ def sign(key: bytes, msg_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
 
 
-def _post(hook: WebhookConfig, name: str, body: bytes, headers: dict[str, str]) -> int:
-    where = f"webhook {name}"
-    timeout = hook.timeout.total_seconds()
+def _post(target: WebhookTarget, body: bytes, headers: dict[str, str]) -> int:
+    where = f"webhook {target.name}"
+    timeout = target.timeout
     try:
         with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-            response = client.post(hook.url, content=body, headers=headers)
+            response = client.post(target.url, content=body, headers=headers)
     except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
         raise DeliveryError(f"{where}: bad URL: {exc}", permanent=True) from exc
     except httpx.TimeoutException as exc:
@@ -114,8 +121,3 @@ def check_status(where: str, response: httpx.Response) -> None:
         )
     temporary = status in _RETRYABLE or status >= 500
     raise DeliveryError(f"{where}: HTTP {status} {response.reason_phrase}", permanent=not temporary)
-
-
-def _route_zone(config: Config, route: str) -> ZoneInfo:
-    zones = [r.timezone for r in config.routes if r.name == route]
-    return ZoneInfo(zones[0] if zones else "UTC")

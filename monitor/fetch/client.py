@@ -161,6 +161,6 @@ class _Slots:
 
 def _log(result: FetchResult) -> None:
     if result.status is FetchStatus.ERROR:
-        log.warning("fetch failed feed=%s error=%s", result.url, result.error)
+        log.warning("fetch failed: %s", result.error, extra={"url": result.url})
     else:
-        log.debug("fetched feed=%s status=%s", result.url, result.status.value)
+        log.debug("fetched: %s", result.status.value, extra={"url": result.url})

@@ -1,24 +1,29 @@
-"""Content-Encoding decoding that never inflates more than one small piece at a time.
+"""Decompression, the only place in the package that inflates anything.
 
-In: the Content-Encoding header and raw body chunks. Out: decoded pieces of about PIECE
-bytes (zlib: at most PIECE; brotli may overshoot by part of a block), so the caller can
-count them and stop a decompression bomb early. httpx's own decoders inflate a whole
-64 KiB network read at once: up to ~64 MiB for gzip and far more for brotli.
+In: the Content-Encoding header and raw body chunks, or a whole body that arrived without
+one (a .gz file, a server that forgot the header). Out: decoded pieces of about PIECE bytes
+(zlib: at most PIECE; brotli may overshoot by part of a block), so the caller can count
+them and stop a decompression bomb early. httpx's own decoders inflate a whole 64 KiB
+network read at once: up to ~64 MiB for gzip and far more for brotli.
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator
 from typing import Protocol
 
 import brotli  # type: ignore[import-untyped]  # no stubs published
 
+from monitor.errors import FetchError
+from monitor.fetch.headers import format_size
+
 PIECE = 64 * 1024
-
-
-class DecodeError(ValueError):
-    """The body cannot be decoded: an unknown encoding or corrupt compressed data."""
+_GZIP_MAGIC = b"\x1f\x8b"
+# What a body that is text (XML, HTML, JSON, plain) can start with; anything else may be raw
+# deflate, which has no magic number of its own.
+_TEXT_START = re.compile(rb"[\s<{\x20-\x7e]|\xef\xbb\xbf|\xfe\xff|\xff\xfe")
 
 
 class Decoder(Protocol):
@@ -49,7 +54,7 @@ class _Zlib:
         try:
             yield from _drain_zlib(self._inflater, data)
         except zlib.error as exc:
-            raise DecodeError(f"cannot decode {self._name} body: {exc}") from exc
+            raise FetchError(f"cannot decode {self._name} body: {exc}") from exc
 
     def _wbits(self, head: bytes) -> int:
         if self._name == "gzip":
@@ -86,7 +91,7 @@ class _Brotli:
                 out = inflater.process(b"", output_buffer_limit=PIECE)
                 yield out
         except brotli.error as exc:
-            raise DecodeError(f"cannot decode br body: {exc}") from exc
+            raise FetchError(f"cannot decode br body: {exc}") from exc
 
 
 class _Chain:
@@ -107,7 +112,7 @@ class _Chain:
 
 
 def decoder_for(content_encoding: str | None) -> Decoder:
-    """A fresh decoder for one response; raises DecodeError for an unknown encoding."""
+    """A fresh decoder for one response; raises FetchError for an unknown encoding."""
     names = [n.strip().lower() for n in (content_encoding or "").split(",") if n.strip()]
     decoders = [_one(name) for name in reversed(names) if name != "identity"]
     if not decoders:
@@ -122,4 +127,32 @@ def _one(name: str) -> Decoder:
         return _Zlib("deflate")
     if name == "br":
         return _Brotli()
-    raise DecodeError(f"unsupported Content-Encoding {name!r}")
+    raise FetchError(f"unsupported Content-Encoding {name!r}")
+
+
+def inflate_sniffed(body: bytes, cap: int) -> bytes:
+    """A body that came without Content-Encoding, decompressed if its first bytes say it is
+    gzip, zlib or (when it cannot be text) raw deflate; any other body comes back unchanged,
+    as does one that does not decompress. FetchError past `cap` bytes after decompression."""
+    if body.startswith(_GZIP_MAGIC):
+        return _inflate_whole(body, zlib.MAX_WBITS | 16, cap) or body
+    if len(body) > 1 and body[0] == 0x78 and (body[0] * 256 + body[1]) % 31 == 0:
+        return _inflate_whole(body, zlib.MAX_WBITS, cap) or body
+    if body and not _TEXT_START.match(body):
+        return _inflate_whole(body, -zlib.MAX_WBITS, cap, whole=True) or body
+    return body
+
+
+def _inflate_whole(body: bytes, wbits: int, cap: int, *, whole: bool = False) -> bytes:
+    """What decompresses, or b"" on corrupt data (or, with `whole`, data not all used:
+    a raw-deflate guess must account for every byte, or it was not deflate)."""
+    inflater = zlib.decompressobj(wbits)
+    try:
+        out = inflater.decompress(body, cap + 1)
+    except zlib.error:
+        return b""
+    if len(out) > cap:
+        raise FetchError(f"body exceeds {format_size(cap)} after decompression")
+    if whole and not (inflater.eof and not inflater.unused_data):
+        return b""
+    return out

@@ -11,6 +11,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from monitor.errors import FetchError
+from monitor.fetch.decode import inflate_sniffed
 from monitor.fetch.headers import format_size
 from monitor.model import Document, FeedState, FetchResult, FetchStatus
 
@@ -25,10 +27,6 @@ MEDIA_TYPES = {
     ".txt": "text/plain",
 }
 SKIPPED = frozenset({"README.md"})
-
-
-class _LocalError(Exception):
-    pass
 
 
 def is_local(url: str) -> bool:
@@ -51,7 +49,7 @@ def fetch_local(url: str, state: FeedState | None, max_bytes: int) -> FetchResul
     try:
         files = _files(path)
         documents = tuple(_read(file, max_bytes) for file in files)
-    except _LocalError as exc:
+    except FetchError as exc:
         return FetchResult(url, FetchStatus.ERROR, error=str(exc))
     digest = content_hash(documents)
     if state is not None and state.content_hash == digest:
@@ -76,8 +74,8 @@ def _files(path: Path) -> list[Path]:
         if path.is_dir():
             return sorted(p for p in path.iterdir() if _wanted(p))
     except OSError as exc:
-        raise _LocalError(f"cannot read {path}: {exc.strerror}") from exc
-    raise _LocalError(f"no such file or folder: {path}")
+        raise FetchError(f"cannot read {path}: {exc.strerror}") from exc
+    raise FetchError(f"no such file or folder: {path}")
 
 
 def _wanted(path: Path) -> bool:
@@ -94,7 +92,11 @@ def _read(path: Path, max_bytes: int) -> Document:
         with path.open("rb") as stream:
             body = stream.read(max_bytes + 1)
     except OSError as exc:
-        raise _LocalError(f"cannot read {path}: {exc.strerror}") from exc
+        raise FetchError(f"cannot read {path}: {exc.strerror}") from exc
     if len(body) > max_bytes:
-        raise _LocalError(f"{path}: file exceeds {format_size(max_bytes)}")
+        raise FetchError(f"{path}: file exceeds {format_size(max_bytes)}")
+    try:
+        body = inflate_sniffed(body, max_bytes)
+    except FetchError as exc:
+        raise FetchError(f"{path}: {exc}") from None
     return Document(str(path), body, content_type=MEDIA_TYPES.get(path.suffix.lower()))

@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 
 import httpx
 
-from monitor.fetch.decode import DecodeError, decoder_for
+from monitor.errors import FetchError
+from monitor.fetch.decode import decoder_for, inflate_sniffed
 from monitor.fetch.headers import (
     format_seconds,
     format_size,
@@ -44,10 +45,6 @@ class FetchLimits:
     connect_timeout: float
     read_timeout: float
     total_timeout: float
-
-
-class Failure(Exception):
-    """Ends one fetch with FetchStatus.ERROR; the message is what the user reads."""
 
 
 @dataclass
@@ -89,7 +86,7 @@ def fetch_url(
     attempt = _Attempt(url, state, limits, clock() + limits.total_timeout, clock, location=url)
     try:
         return _fetch(client, attempt)
-    except (Failure, DecodeError) as exc:
+    except FetchError as exc:
         return _error(url, str(exc))
     except httpx.TimeoutException as exc:
         spent = attempt.clock() >= attempt.deadline - 0.01  # httpx fired at the budget's end
@@ -137,13 +134,13 @@ def _follow(response: httpx.Response, attempt: _Attempt) -> None:
     location = response.headers.get("location")
     if not location:
         reason = http_reason(response.status_code, response.reason_phrase)
-        raise Failure(f"{reason} without Location")
+        raise FetchError(f"{reason} without Location")
     if attempt.redirects == MAX_REDIRECTS:
-        raise Failure(f"too many redirects (more than {MAX_REDIRECTS})")
+        raise FetchError(f"too many redirects (more than {MAX_REDIRECTS})")
     attempt.location = str(response.url.join(location))
     attempt.redirects += 1
     attempt.permanent = attempt.permanent and response.status_code in PERMANENT
-    log.debug("redirect feed=%s status=%s to=%s", attempt.url, response.status_code, location)
+    log.debug("redirect %s to %s", response.status_code, location, extra={"url": attempt.url})
 
 
 def conditional_headers(state: FeedState | None) -> dict[str, str]:
@@ -214,23 +211,25 @@ def read_body(response: httpx.Response, attempt: _Attempt) -> bytes:
     off at total_timeout; a single silent read is bounded by the read timeout.
     """
     cap = attempt.limits.max_bytes
-    too_big = Failure(f"body exceeds {format_size(cap)}")
+    too_big = FetchError(f"body exceeds {format_size(cap)}")
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:
         raise too_big
-    decoder = decoder_for(response.headers.get("content-encoding"))
+    encoding = response.headers.get("content-encoding")
+    decoder = decoder_for(encoding)
     parts: list[bytes] = []
     raw_size = size = 0
     for raw in response.iter_raw():
         if attempt.out_of_time():
-            raise Failure(_total_timeout(attempt.limits))
+            raise FetchError(_total_timeout(attempt.limits))
         raw_size += len(raw)
         for piece in decoder.decode(raw):
             size += len(piece)
             if raw_size > cap or size > cap:
                 raise too_big
             parts.append(piece)
-    return b"".join(parts)
+    body = b"".join(parts)
+    return body if encoding else inflate_sniffed(body, cap)
 
 
 def describe(exc: httpx.HTTPError, limits: FetchLimits) -> str:

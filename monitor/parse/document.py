@@ -14,13 +14,12 @@ from dataclasses import replace
 
 from monitor.errors import ParseError
 from monitor.model import Article, Document
-from monitor.parse.decode import decode, meta_charset, wide_encoding, xml_encoding
+from monitor.parse.charset import decode, meta_charset, wide_encoding, xml_encoding
 from monitor.parse.feed import parse_feed
 from monitor.parse.jsonfeed import parse_json_feed
 from monitor.parse.limits import MAX_BODY_BYTES
 from monitor.parse.page import parse_page
 from monitor.parse.plaintext import parse_plain
-from monitor.parse.safexml import inflate
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +77,7 @@ def _position(pattern: re.Pattern[str], head: str) -> int:
 
 
 def _parse(doc: Document, feed: str, language: str | None) -> tuple[Article, ...]:
-    body = inflate(doc.body[:MAX_BODY_BYTES])
+    body = doc.body[:MAX_BODY_BYTES]  # fetch has decompressed it already
     if not body.strip():
         raise ParseError(f"{doc.location}: the document is empty")
     if _looks_binary(body):

@@ -15,13 +15,14 @@ from typing import Any
 import feedparser
 
 from monitor.model import Article
+from monitor.oneline import one_line
+from monitor.parse.cleantext import drop_credits, html_to_text, plain_to_text
 from monitor.parse.dates import from_struct
-from monitor.parse.identity import canonical_url
+from monitor.parse.entry import Entry, build_article
 from monitor.parse.limits import MAX_ENTRIES
 from monitor.parse.quicktext import MarkupBudget
 from monitor.parse.safexml import neutralise_dtd
 from monitor.parse.salvage import salvage_feed
-from monitor.parse.text import drop_credits, html_to_text, one_line, plain_to_text, split_title
 
 logger = logging.getLogger(__name__)
 _CHARREF = re.compile(r"&#([xX][0-9a-fA-F]+|[0-9]+);")
@@ -87,33 +88,20 @@ def _valid_charref(found: re.Match[str]) -> str:
 def entry_article(
     entry: dict[str, Any], *, source: str, feed: str, language: str | None, budget: MarkupBudget
 ) -> Article | None:
-    """One feedparser entry as an Article; None only for an empty entry.
-
-    An item with no title, text or link (only an author or a date) is still kept: it is
-    in the feed, and dropping it would hide what the feed carries.
-    """
-    text = _entry_text(entry, budget)
-    title = _detail_text(entry, "title")
-    if not title:
-        title, text = split_title(text)
-    link = _str(entry.get("link"))
-    if not entry:
-        return None
+    """One feedparser entry as an Article; None only for an empty entry."""
     # dict.get: FeedParserDict's own get() answers `updated` with `published` (deprecated)
-    published = from_struct(dict.get(entry, "published_parsed"))
-    updated = from_struct(dict.get(entry, "updated_parsed"))
-    return Article(
-        title=title or canonical_url(link),
-        text=text,
-        url=canonical_url(link) if link else None,
+    found = Entry(
+        title=_detail_text(entry, "title"),
+        text=_entry_text(entry, budget),
+        link=_str(entry.get("link")),
         guid=_str(entry.get("id")) or None,
-        source=source,
         author=one_line(_str(entry.get("author"))) or None,
-        published=published or updated,  # Atom often gives only <updated>
-        updated=updated,
+        published=from_struct(dict.get(entry, "published_parsed")),
+        updated=from_struct(dict.get(entry, "updated_parsed")),
         language=_str(entry.get("language")) or language,
-        feed=feed,
+        empty=not entry,
     )
+    return build_article(found, source=source, feed=feed)
 
 
 def _entry_text(entry: dict[str, Any], budget: MarkupBudget) -> str:

@@ -10,11 +10,12 @@ import json
 from typing import Any
 
 from monitor.model import Article
+from monitor.oneline import one_line
+from monitor.parse.cleantext import plain_to_text
 from monitor.parse.dates import parse_datetime
-from monitor.parse.identity import canonical_url
+from monitor.parse.entry import Entry, build_article
 from monitor.parse.limits import MAX_ENTRIES
 from monitor.parse.quicktext import MarkupBudget
-from monitor.parse.text import one_line, plain_to_text, split_title
 
 
 def parse_json_feed(text: str, feed: str, language: str | None) -> tuple[Article, ...] | None:
@@ -46,27 +47,18 @@ def _item_article(
 ) -> Article | None:
     html = _str(item.get("content_html"))
     text = budget.to_text(html) if html else plain_to_text(_str(item.get("content_text")))
-    text = text or plain_to_text(_str(item.get("summary")))
-    title = one_line(_str(item.get("title")))
-    if not title:
-        title, text = split_title(text)
-    link = _str(item.get("url")) or _str(item.get("external_url"))
-    if not (title or text or link):
-        return None
-    published = parse_datetime(_str(item.get("date_published")))
-    updated = parse_datetime(_str(item.get("date_modified")))
-    return Article(
-        title=title or canonical_url(link),
-        text=text,
-        url=canonical_url(link) if link else None,
+    found = Entry(
+        title=one_line(_str(item.get("title"))),
+        text=text or plain_to_text(_str(item.get("summary"))),
+        link=_str(item.get("url")) or _str(item.get("external_url")),
         guid=_guid(item.get("id")),
-        source=source,
         author=_author(item),
-        published=published or updated,
-        updated=updated,
+        published=parse_datetime(_str(item.get("date_published"))),
+        updated=parse_datetime(_str(item.get("date_modified"))),
         language=_str(item.get("language")) or language,
-        feed=feed,
+        empty=not item,
     )
+    return build_article(found, source=source, feed=feed)
 
 
 def _author(item: dict[str, Any]) -> str | None:

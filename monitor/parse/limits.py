@@ -5,8 +5,6 @@ In: nothing. Out: constants read by the parse modules (sizes in bytes or charact
 
 # Bodies larger than this are cut before parsing (a cut feed still yields its first items).
 MAX_BODY_BYTES = 16 * 1024 * 1024
-# A gzip or zlib body never inflates past this (a 10 KB "zip bomb" can inflate to gigabytes).
-MAX_INFLATED_BYTES = 16 * 1024 * 1024
 # Entries read from one feed; the rest are ignored (feeds normally carry 10-100).
 MAX_ENTRIES = 1_000
 # Plain text kept per article, in characters; the text is cut at a paragraph end.

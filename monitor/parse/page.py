@@ -16,11 +16,11 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
 from monitor.model import Article
+from monitor.parse.cleantext import html_to_text, is_credit, parse_html, plain_to_text, tree_to_text
 from monitor.parse.identity import canonical_url
 from monitor.parse.jsonld import find_article, ld_text
 from monitor.parse.pagemeta import read_meta
 from monitor.parse.plaintext import read_stamp
-from monitor.parse.text import html_to_text, is_credit, parse_html, plain_to_text, tree_to_text
 
 _NOISE = re.compile(
     r"(?:^|[\s_-])(ads?|advert\w*|banner|promo\w*|share|sharing|social|related|recommended"

@@ -12,9 +12,9 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
+from monitor.oneline import one_line
 from monitor.parse.dates import parse_datetime
 from monitor.parse.jsonld import ld_names, ld_text
-from monitor.parse.text import one_line
 
 # Most trusted first; JSON-LD dates go between Open Graph and the looser meta names.
 _PUBLISHED_OG = ("article:published_time", "og:published_time")

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from monitor.model import Article
+from monitor.oneline import one_line
+from monitor.parse.cleantext import is_credit, truncate
 from monitor.parse.dates import parse_datetime
-from monitor.parse.text import is_credit, one_line, truncate
 
 _STAMP = re.compile(
     r"^(?P<kind>updated|modified|published|posted|date|обновлено|опубликовано|дата)"

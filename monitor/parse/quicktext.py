@@ -11,8 +11,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from monitor.parse.cleantext import BLOCK_TAGS, LINE_MARK, PARA_MARK, html_to_text, marks_to_text
 from monitor.parse.limits import MAX_MARKUP_CHARS, MAX_MARKUP_PER_DOCUMENT
-from monitor.parse.text import BLOCK_TAGS, LINE_MARK, PARA_MARK, html_to_text, marks_to_text
 
 _SKIPPED = ("script", "style", "noscript", "template", "svg", "nav", "form", "button",
             "iframe", "select", "object", "canvas")  # fmt: skip

@@ -1,18 +1,15 @@
 """Make untrusted bytes safe to hand to an XML parser.
 
-In: raw body bytes. Out: inflated bytes (gzip/zlib/raw deflate, size-capped) and XML bytes
-whose DOCTYPE keeps only short literal entities (no external entities, no entity bombs).
+In: XML bytes. Out: the same bytes whose DOCTYPE keeps only short literal entities (no
+external entities, no entity bombs).
 """
 
 from __future__ import annotations
 
 import re
-import zlib
 
-from monitor.parse.limits import MAX_ENTITIES_KEPT, MAX_ENTITY_VALUE_CHARS, MAX_INFLATED_BYTES
+from monitor.parse.limits import MAX_ENTITIES_KEPT, MAX_ENTITY_VALUE_CHARS
 
-_GZIP_MAGIC = b"\x1f\x8b"
-_TEXT_START = re.compile(rb"[\s<{\x20-\x7e]|\xef\xbb\xbf|\xfe\xff|\xff\xfe")
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _DOCTYPE_NAME = re.compile(rb"<!DOCTYPE\s+([A-Za-z_][\w:.-]*)", re.IGNORECASE)
 # A general entity whose value is literal text or character references: it cannot nest, so
@@ -22,29 +19,6 @@ _SAFE_ENTITY = re.compile(
 )
 _DECLARATION_TOKEN = re.compile(rb""""[^"]*"|'[^']*'|[\[\]>]""")
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
-
-
-def inflate(body: bytes) -> bytes:
-    """Decompress a gzip, zlib or raw-deflate body; any other body comes back unchanged."""
-    if body.startswith(_GZIP_MAGIC):
-        return _inflate(body, 16 + zlib.MAX_WBITS) or body
-    if len(body) > 1 and body[0] == 0x78 and (body[0] * 256 + body[1]) % 31 == 0:
-        return _inflate(body, zlib.MAX_WBITS) or body
-    if body and not _TEXT_START.match(body):
-        return _inflate(body, -zlib.MAX_WBITS, strict=True) or body
-    return body
-
-
-def _inflate(body: bytes, wbits: int, *, strict: bool = False) -> bytes:
-    """What decompresses before an error or the size cap; b"" if nothing does."""
-    inflater = zlib.decompressobj(wbits)
-    try:
-        out = inflater.decompress(body, MAX_INFLATED_BYTES)
-    except zlib.error:
-        return b""
-    if strict and not (inflater.eof and not inflater.unused_data):
-        return b""  # a raw-deflate guess must account for every byte, or it was not deflate
-    return out
 
 
 def neutralise_dtd(xml: bytes) -> bytes:

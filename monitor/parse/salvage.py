@@ -11,11 +11,12 @@ import html
 import re
 
 from monitor.model import Article
+from monitor.oneline import one_line
+from monitor.parse.cleantext import html_to_text
 from monitor.parse.dates import parse_datetime
-from monitor.parse.identity import canonical_url
+from monitor.parse.entry import Entry, build_article
 from monitor.parse.limits import MAX_ENTRIES
 from monitor.parse.quicktext import MarkupBudget
-from monitor.parse.text import html_to_text, one_line, split_title
 
 _ITEM_START = re.compile(r"<(?:[\w-]+:)?(item|entry)[\s>]", re.IGNORECASE)
 _HREF = re.compile(r"""<(?:[\w-]+:)?link\b[^>]*?\bhref\s*=\s*["']([^"']+)""", re.IGNORECASE)
@@ -69,24 +70,17 @@ def _element(block: str, names: tuple[str, ...]) -> str:
 def _article(
     block: str, source: str, feed: str, language: str | None, budget: MarkupBudget
 ) -> Article | None:
-    text = budget.to_text(_element(block, TEXT_ELEMENTS))
-    title = one_line(html_to_text(_element(block, ("title",))))
-    if not title:
-        title, text = split_title(text)
     href = _HREF.search(block)
     link = one_line(_element(block, ("link",))) or (html.unescape(href[1]) if href else "")
-    updated = parse_datetime(_element(block, UPDATED_ELEMENTS))
-    if not (title or text or link):
-        return None
-    return Article(
-        title=title or canonical_url(link),
-        text=text,
-        url=canonical_url(link) if link else None,
+    found = Entry(
+        title=one_line(html_to_text(_element(block, ("title",)))),
+        text=budget.to_text(_element(block, TEXT_ELEMENTS)),
+        link=link,
         guid=one_line(_element(block, ("guid", "id"))) or None,
-        source=source,
         author=one_line(html_to_text(_element(block, ("dc:creator", "name", "author")))) or None,
-        published=parse_datetime(_element(block, PUBLISHED_ELEMENTS)) or updated,
-        updated=updated,
+        published=parse_datetime(_element(block, PUBLISHED_ELEMENTS)),
+        updated=parse_datetime(_element(block, UPDATED_ELEMENTS)),
         language=language,
-        feed=feed,
+        empty=not block.strip(),
     )
+    return build_article(found, source=source, feed=feed)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from monitor.digest import Footer, render_digest
 from monitor.model import Alert, Article, Delivery, Digest, Evidence, Match, Priority, RuleKind
+from monitor.render import FORMATS, Footer, Look, load_templates, render_digest
+from monitor.targets import Target
 
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
 MINSK = timezone(timedelta(hours=3))
@@ -89,11 +90,17 @@ def sample_alerts() -> tuple[Alert, ...]:
     )  # fmt: skip
 
 
+def sample_look(language: str = "en", timezone: str = "Europe/Minsk") -> Look:
+    """The default templates, every webhook format."""
+    return Look(load_templates(None), timezone, language, FORMATS)
+
+
 def sample_digest(route: str = "belarus", language: str = "en") -> Digest:
     return render_digest(
-        route, sample_alerts(), NOW, timezone="Europe/Minsk", footer=FOOTER, language=language
+        route, sample_alerts(), NOW, look=sample_look(language), key="dg_sample", footer=FOOTER
     )
 
 
-def sample_delivery(channel: str, target: str, delivery_id: int = 42) -> Delivery:
-    return Delivery(delivery_id, "belarus", channel, target, sample_digest())
+def sample_delivery(target: Target, delivery_id: int = 42) -> Delivery:
+    """The sample digest owed to `target`, as the relay claims it."""
+    return Delivery(delivery_id, "belarus", target.channel, target.key, sample_digest())

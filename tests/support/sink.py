@@ -1,7 +1,8 @@
 """An HTTP webhook sink on 127.0.0.1 for tests: a fixture in, a recording server out.
 
 ``webhook_sink`` answers each request with the next entry of ``.responses`` (a status, or a
-status and headers), 200 when the queue is empty, and records every request. ``silent_url``
+status and headers), 200 when the queue is empty, and records every request; with
+``.delay`` set it answers that many seconds late, as a slow receiver does. ``silent_url``
 accepts connections but never answers, to test client timeouts without sleeping.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +35,7 @@ class WebhookSink:
     url: str
     requests: list[SinkRequest] = field(default_factory=list)
     responses: deque[Reply] = field(default_factory=deque)
+    delay: float = 0.0
 
 
 def _handler(sink: WebhookSink) -> type[BaseHTTPRequestHandler]:
@@ -42,6 +45,7 @@ def _handler(sink: WebhookSink) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length)
             headers = {name.lower(): value for name, value in self.headers.items()}
             sink.requests.append(SinkRequest(self.command, self.path, headers, body))
+            time.sleep(sink.delay)  # a slow receiver: the sender waits for the answer
             reply = sink.responses.popleft() if sink.responses else 200
             status, extra = reply if isinstance(reply, tuple) else (reply, {})
             self.send_response(status)

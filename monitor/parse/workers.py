@@ -1,7 +1,8 @@
 """Parsing fetched feeds in worker processes, so the main thread stores and matches meanwhile.
 
-In: a FetchResult's documents with their feed's name and language. Out: a Future of each
-document's articles (or its ParseError); in this process instead once a worker has died.
+In: a FetchResult's documents with their feed's name and language. Out: a Future of a
+ParsedFeed (each document's articles or its ParseError, and the feed's <ttl> hint); parsed
+in this process instead once a worker has died.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import timedelta
 
 from monitor.errors import ParseError
 from monitor.model import Article, Document
-from monitor.parse import parse_document
+from monitor.parse.document import parse_document
+from monitor.parse.ttl import feed_ttl
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +27,15 @@ log = logging.getLogger(__name__)
 Parsed = tuple[Article, ...] | ParseError
 
 
-def parse_documents(documents: Sequence[Document], feed: str, language: str | None) -> list[Parsed]:
+@dataclass(frozen=True)
+class ParsedFeed:
+    """What one fetch's documents hold: an outcome per document, and the feed's TTL hint."""
+
+    outcomes: tuple[Parsed, ...]
+    ttl: timedelta | None = None
+
+
+def parse_documents(documents: Sequence[Document], feed: str, language: str | None) -> ParsedFeed:
     """parse_document for each document; runs in a worker, so the articles' derived values
     (key, hashes, fingerprint) are computed there too and travel back with them."""
     parsed: list[Parsed] = []
@@ -36,7 +48,8 @@ def parse_documents(documents: Sequence[Document], feed: str, language: str | No
         for article in articles:
             _ = (article.key, article.content_hash, article.fingerprint)
         parsed.append(articles)
-    return parsed
+    ttls = [ttl for document in documents if (ttl := feed_ttl(document))]
+    return ParsedFeed(tuple(parsed), max(ttls, default=None))
 
 
 class ParsePool:
@@ -53,7 +66,7 @@ class ParsePool:
 
     def submit(
         self, documents: Sequence[Document], feed: str, language: str | None
-    ) -> Future[list[Parsed]]:
+    ) -> Future[ParsedFeed]:
         if not self.broken:
             try:
                 return self._pool().submit(parse_documents, documents, feed, language)
@@ -63,11 +76,11 @@ class ParsePool:
 
     def result(
         self,
-        future: Future[list[Parsed]],
+        future: Future[ParsedFeed],
         documents: Sequence[Document],
         feed: str,
         language: str | None,
-    ) -> list[Parsed]:
+    ) -> ParsedFeed:
         """The future's outcome; a dead worker's documents are parsed here instead."""
         try:
             return future.result()
@@ -101,8 +114,8 @@ class ParsePool:
 
 def _in_process(
     documents: Sequence[Document], feed: str, language: str | None
-) -> Future[list[Parsed]]:
-    future: Future[list[Parsed]] = Future()
+) -> Future[ParsedFeed]:
+    future: Future[ParsedFeed] = Future()
     try:
         future.set_result(parse_documents(documents, feed, language))
     except Exception as exc:  # re-raised by result(), as a worker's would be

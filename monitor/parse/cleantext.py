@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWar
 from bs4.element import CData, NavigableString, PageElement, Tag
 from bs4.exceptions import ParserRejectedMarkup
 
+from monitor.oneline import one_line
 from monitor.parse.limits import MAX_MARKUP_CHARS, MAX_TEXT_CHARS
 
 # Feed fragments often look like a URL or like XML; parsing them as HTML is the intent.
@@ -107,11 +108,6 @@ def plain_to_text(text: str) -> str:
     unified = _MARKS.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     paragraphs = re.split(r"\n[ \t\f\v\u00a0]*\n", unified)
     return marks_to_text(PARA_MARK.join(paragraphs).replace("\n", LINE_MARK))
-
-
-def one_line(text: str) -> str:
-    """Text collapsed onto a single line (for titles and names)."""
-    return " ".join(text.split())
 
 
 def truncate(text: str, limit: int = MAX_TEXT_CHARS) -> str:

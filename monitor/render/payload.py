@@ -1,23 +1,27 @@
-"""Webhook bodies: a ``Delivery`` in, JSON bytes out (standard, Slack or Discord shape).
+"""Webhook bodies, rendered once with the rest of the digest: JSON bytes per format.
 
-Pure. The ``standard`` payload is versioned and documented in docs/webhooks.md; change it
-only by adding keys, or by bumping ``PAYLOAD_VERSION``.
+In: the digest's alerts and groups, its identity and the route's fixed words. Out: bytes
+for each format a route's webhooks use (standard, slack, discord). Pure. The ``standard``
+payload is versioned and documented in docs/webhooks.md; change it only by adding keys, or
+by bumping ``PAYLOAD_VERSION``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from monitor.digest import Group, Story, group_alerts, one_line
-from monitor.model import Alert, Delivery
+from monitor.model import Alert
+from monitor.oneline import one_line
+from monitor.render.groups import Group, Story, safe_url
+from monitor.render.texts import Texts
 
 PAYLOAD_VERSION = 1
-UTC_ZONE = ZoneInfo("UTC")
+FORMATS = ("standard", "slack", "discord")
 SLACK_TEXT_LIMIT = 3500  # Slack advises < 4,000 characters per message
 DISCORD_CONTENT_LIMIT = 2000
 DISCORD_EMBEDS = 10  # Discord's limits: 10 embeds, 4,096 per description, 6,000 in total
@@ -28,28 +32,43 @@ _DISCORD_MARKDOWN = re.compile(r"([\\*_~`|<>\[\]()])")
 Body = dict[str, Any]
 
 
-def build_payload(delivery: Delivery, fmt: str, zone: ZoneInfo = UTC_ZONE) -> bytes:
-    """Serialise the payload for ``fmt`` ('standard', 'slack', 'discord') as UTF-8 JSON."""
-    builders: dict[str, Callable[[Delivery, ZoneInfo], Body]] = {
+@dataclass(frozen=True)
+class Content:
+    """What every webhook body is made of."""
+
+    route: str
+    key: str
+    subject: str
+    created: datetime
+    alerts: Sequence[Alert]
+    groups: tuple[Group, ...]
+    words: Texts
+
+
+def webhook_bodies(formats: Collection[str], content: Content) -> dict[str, bytes]:
+    """UTF-8 JSON for each of `formats` ('standard', 'slack', 'discord')."""
+    builders: dict[str, Callable[[Content], Body]] = {
         "standard": standard_payload,
         "slack": slack_payload,
         "discord": discord_payload,
     }
-    body = builders[fmt](delivery, zone)
+    return {fmt: _json(builders[fmt](content)) for fmt in formats}
+
+
+def _json(body: Body) -> bytes:
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     return text.encode("utf-8", "replace")  # a lone surrogate must not stop the send
 
 
-def standard_payload(delivery: Delivery, zone: ZoneInfo) -> Body:
-    digest = delivery.digest
+def standard_payload(content: Content) -> Body:
     return {
         "version": PAYLOAD_VERSION,
         "type": "digest",
-        "id": str(delivery.id),
-        "route": delivery.route,
-        "subject": digest.subject,
-        "created": _iso(digest.created),
-        "alerts": [_alert(alert) for alert in digest.alerts],
+        "id": content.key,
+        "route": content.route,
+        "subject": content.subject,
+        "created": _iso(content.created),
+        "alerts": [_alert(alert) for alert in content.alerts],
     }
 
 
@@ -62,7 +81,7 @@ def _alert(alert: Alert) -> Body:
         "tags": list(alert.tags),
         "article": {
             "title": article.title,
-            "url": article.url,
+            "url": safe_url(article.url),  # a feed may carry a `javascript:` link
             "source": article.source,
             "feed": article.feed,
             "published": _iso(article.published) if article.published else None,
@@ -76,13 +95,13 @@ def _alert(alert: Alert) -> Body:
     }  # fmt: skip
 
 
-def slack_payload(delivery: Delivery, zone: ZoneInfo) -> Body:
+def slack_payload(content: Content) -> Body:
     """Incoming-webhook message in mrkdwn; text from articles cannot ping or add links."""
-    lines = [f"*{_slack(delivery.digest.subject)}*"]
-    for group in group_alerts(delivery.digest.alerts, zone):
+    lines = [f"*{_slack(content.subject)}*"]
+    for group in content.groups:
         lines.append(f"\n*{_slack(group.name)}*")
         lines += [f"• {_slack_story(story)}" for story in group.stories]
-    return {"text": _fit(lines, SLACK_TEXT_LIMIT)}
+    return {"text": _fit(lines, SLACK_TEXT_LIMIT, content.words)}
 
 
 def _slack_story(story: Story) -> str:
@@ -96,25 +115,24 @@ def _slack(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def discord_payload(delivery: Delivery, zone: ZoneInfo) -> Body:
+def discord_payload(content: Content) -> Body:
     """Discord execute-webhook body: the subject, then one embed per rule (within limits)."""
-    groups = group_alerts(delivery.digest.alerts, zone)
     embeds, budget = [], DISCORD_TOTAL_LIMIT
-    for group in groups[:DISCORD_EMBEDS]:
-        embed = _discord_embed(group, budget)
+    for group in content.groups[:DISCORD_EMBEDS]:
+        embed = _discord_embed(group, budget, content.words)
         budget -= len(embed["title"]) + len(embed["description"])
         if budget <= 0 or not embed["description"]:
             break
         embeds.append(embed)
-    content = _fit([_discord(delivery.digest.subject)], DISCORD_CONTENT_LIMIT)
-    return {"content": content, "embeds": embeds, "allowed_mentions": {"parse": []}}
+    subject = _fit([_discord(content.subject)], DISCORD_CONTENT_LIMIT, content.words)
+    return {"content": subject, "embeds": embeds, "allowed_mentions": {"parse": []}}
 
 
-def _discord_embed(group: Group, budget: int) -> Body:
+def _discord_embed(group: Group, budget: int, words: Texts) -> Body:
     title = _discord(group.name)[:256]
     lines = [_discord_story(story) for story in group.stories]
     limit = min(DISCORD_DESCRIPTION_LIMIT, budget - len(title))
-    return {"title": title, "description": _fit(lines, limit) if limit > 40 else ""}
+    return {"title": title, "description": _fit(lines, limit, words) if limit > 40 else ""}
 
 
 def _discord_story(story: Story) -> str:
@@ -133,13 +151,13 @@ def _byline(story: Story) -> str:
     return f"{sources}, {story.published}" if story.published else sources
 
 
-def _fit(lines: list[str], limit: int) -> str:
+def _fit(lines: list[str], limit: int, words: Texts) -> str:
     """Join lines, dropping whole lines from the end (with a note) to stay under limit."""
     text = "\n".join(lines)
     if len(text) <= limit:
         return text
     for keep in range(len(lines) - 1, 0, -1):
-        note = f"\n… and {len(lines) - keep} more"
+        note = "\n" + words.words["and_more"].format(n=len(lines) - keep)
         head = "\n".join(lines[:keep])
         if len(head) + len(note) <= limit:
             return head + note

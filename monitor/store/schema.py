@@ -1,9 +1,11 @@
 """Database tables and their migrations (SQLAlchemy Core).
 
 In: an Engine. Out: the tables, brought to the newest schema version. Migrations are an
-ordered list of steps recorded in `schema_version`; each runs once, in its own transaction.
-A hand-kept list suits an embedded single-writer daemon better than a migration framework:
-nothing to configure, and the same code path for SQLite and PostgreSQL.
+ordered list of steps recorded in `schema_version`, all run in one write transaction that
+first takes a lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock), so two
+processes started at the same moment migrate once: the second waits, then finds nothing to
+do. A hand-kept list suits an embedded daemon better than a migration framework: nothing
+to configure, and the same code path for SQLite and PostgreSQL (both have transactional DDL).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect, Engine
+
+from monitor.store.engine import write
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -113,11 +117,23 @@ digests = sa.Table(
     "digests",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.Text),  # the digest's identity in webhook payloads; unique index
     sa.Column("route", sa.Text, nullable=False),
     sa.Column("subject", sa.Text, nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("html", sa.Text, nullable=False),
     sa.Column("created", UTCDateTime, nullable=False),
+    sa.Index("ix_digests_key", "key", unique=True),
+)
+
+# The digest's webhook bodies, rendered once when the digest was made: format -> JSON bytes.
+digest_bodies = sa.Table(
+    "digest_bodies",
+    metadata,
+    sa.Column("digest_id", sa.Integer, sa.ForeignKey("digests.id"), nullable=False),
+    sa.Column("format", sa.String(32), nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.PrimaryKeyConstraint("digest_id", "format"),
 )
 
 # A match enters at most one digest per route: this constraint is what makes "never twice".
@@ -137,9 +153,11 @@ deliveries = sa.Table(
     sa.Column("digest_id", sa.Integer, sa.ForeignKey("digests.id"), nullable=False),
     sa.Column("channel", sa.String(32), nullable=False),
     sa.Column("target", sa.Text, nullable=False),
-    sa.Column("status", sa.String(16), nullable=False, index=True),  # pending | sent | dead
+    sa.Column("status", sa.String(16), nullable=False, index=True),  # a DeliveryStatus
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("next_attempt", UTCDateTime),
+    # While `sending`: the claim holds until then; past it another process may take it over.
+    sa.Column("lease_until", UTCDateTime),
     sa.Column("last_error", sa.Text),
     sa.Column("created", UTCDateTime, nullable=False),
     sa.Column("sent_at", UTCDateTime),
@@ -174,51 +192,51 @@ def _v1(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-# Once a version has shipped, never edit its step: append a new one (e.g. _v2 adding a
-# column with op-free DDL), so every existing database reaches the same schema.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1]
+def _v2(conn: Connection) -> None:
+    """Claims with a lease, digest keys and bodies rendered once; Bcc is a target, not a
+    channel of its own."""
+    _add_column(conn, deliveries, deliveries.c.lease_until)
+    _add_column(conn, digests, digests.c.key)
+    legacy_key = sa.literal("d") + sa.cast(digests.c.id, sa.Text)
+    conn.execute(sa.update(digests).where(digests.c.key.is_(None)).values(key=legacy_key))
+    conn.execute(sa.text("CREATE UNIQUE INDEX IF NOT EXISTS ix_digests_key ON digests (key)"))
+    digest_bodies.create(conn, checkfirst=True)
+    conn.execute(
+        sa.update(deliveries).where(deliveries.c.channel == "email-bcc").values(channel="email")
+    )
+
+
+def _add_column(conn: Connection, table: sa.Table, column: sa.Column[Any]) -> None:
+    """ALTER TABLE ADD COLUMN, unless the table already has it (_v1 creates tables from the
+    current definitions, so a new database has every column from the start)."""
+    present = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+    if column.name not in present:
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
+
+
+# Once a version has shipped, never edit its step: append a new one, so every existing
+# database reaches the same schema.
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
+# PostgreSQL advisory lock key for migrations ("monitor" in ASCII, as a 64-bit number).
+_MIGRATION_LOCK = 0x6D6F6E69746F72
 
 
 def migrate(engine: Engine) -> int:
     """Apply every migration not yet recorded; return the schema version now in force."""
-    with engine.begin() as conn:
+    with write(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         schema_version.create(conn, checkfirst=True)
         done = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
-    if done > len(MIGRATIONS):
-        raise sa.exc.InvalidRequestError(
-            f"database schema version {done} is newer than this monitor ({len(MIGRATIONS)});"
-            " upgrade monitor"
-        )
-    for version, step in enumerate(MIGRATIONS[done:], start=done + 1):
-        with engine.begin() as conn:
+        if done > len(MIGRATIONS):
+            raise sa.exc.InvalidRequestError(
+                f"database schema version {done} is newer than this monitor "
+                f"({len(MIGRATIONS)}); upgrade monitor"
+            )
+        for version, step in enumerate(MIGRATIONS[done:], start=done + 1):
             step(conn)
             conn.execute(
                 sa.insert(schema_version), {"version": version, "applied": datetime.now(UTC)}
             )
     return len(MIGRATIONS)
-
-
-def create_engine(url: str) -> Engine:
-    """An engine with the settings each backend needs for a long-running daemon."""
-    engine = sa.create_engine(url, **engine_options(url))
-    if url.startswith("sqlite"):
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
-
-
-def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
-    # WAL lets `monitor feeds` read while the daemon writes; synchronous=NORMAL is still
-    # crash-safe in WAL mode (a power cut loses at most the last commits, never corrupts)
-    # and saves an fsync per transaction, which dominates a first poll of many feeds.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
-
-def engine_options(url: str) -> dict[str, Any]:
-    """SQLite: wait for locks instead of failing, since scheduler threads share the file."""
-    if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True}

@@ -4,17 +4,34 @@ against what a reader must see (escaping, highlighting, local times, grouping, f
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from monitor.config import config_from_dict
-from monitor.digest import LANGUAGES, Footer, render_digest, shorten, texts
 from monitor.errors import ConfigError
-from monitor.model import Alert, Article, Evidence, Match, RuleKind
+from monitor.model import Alert, Article, Digest, Evidence, Match, RuleKind
+from monitor.oneline import shorten
+from monitor.render import LANGUAGES, Footer, Look, load_templates, render_digest, texts
 from tests.support.digests import FOOTER, NOW, sample_alerts, sample_digest
 
 GOLDEN = Path(__file__).parent / "golden"
+
+
+def render(
+    route: str,
+    alerts: Sequence[Alert],
+    now: datetime,
+    *,
+    timezone: str = "UTC",
+    language: str = "en",
+    templates_dir: Path | None = None,
+    footer: Footer | None = None,
+) -> Digest:
+    look = Look(load_templates(templates_dir), timezone, language)
+    return render_digest(route, alerts, now, look=look, key="dg_test", footer=footer)
 
 
 @pytest.mark.parametrize(
@@ -56,7 +73,7 @@ def test_subject_is_one_line_without_injected_header() -> None:
 def test_long_subject_is_cut_after_a_whole_name() -> None:
     names = [f"Political Prisoner Number {i}" for i in range(20)]
     alerts = [_alert(i, name) for i, name in enumerate(names)]
-    subject = render_digest("r", alerts, NOW).subject
+    subject = render("r", alerts, NOW).subject
     assert len(subject) <= 150
     assert subject.endswith(", …")
     shown = subject.removesuffix(", …").split(" — ")[1].split(", ")
@@ -73,7 +90,7 @@ def test_times_are_shown_in_the_route_time_zone() -> None:
     digest = sample_digest()
     assert "RFE/RL, Nasha Niva · 2026-11-25 21:40 +03" in digest.text  # 18:40 UTC
     assert "Zerkalo · 2026-11-25 12:00 +03" in digest.text  # naive 09:00 taken as UTC
-    utc = render_digest("r", sample_alerts(), NOW, timezone="UTC").text
+    utc = render("r", sample_alerts(), NOW, timezone="UTC").text
     assert "RFE/RL, Nasha Niva · 2026-11-25 18:40 UTC" in utc
 
 
@@ -100,25 +117,26 @@ def test_footer_lists_problems_and_is_absent_without_them() -> None:
     with_footer = sample_digest()
     for item in (*FOOTER.failing_feeds, *FOOTER.rule_errors, *FOOTER.dead_deliveries):
         assert item in with_footer.text and item in with_footer.html
-    plain = render_digest("r", sample_alerts(), NOW)
+    plain = render("r", sample_alerts(), NOW)
     assert "Failing feeds" not in plain.text and "Failing feeds" not in plain.html
 
 
-def test_digest_keeps_alerts_route_and_time() -> None:
+def test_digest_keeps_the_alerts_it_carries_route_and_time() -> None:
     alerts = sample_alerts()
-    digest = render_digest("belarus", alerts, NOW)
-    assert (digest.route, digest.created, digest.alerts) == ("belarus", NOW, alerts)
+    digest = render("belarus", alerts, NOW)
+    assert (digest.route, digest.created, digest.key) == ("belarus", NOW, "dg_test")
+    assert digest.match_ids == tuple(alert.match_id for alert in alerts)
 
 
 def test_no_alerts_but_problems_still_renders() -> None:
-    digest = render_digest("r", [], NOW, footer=Footer(failing_feeds=("x: HTTP 500",)))
+    digest = render("r", [], NOW, footer=Footer(failing_feeds=("x: HTTP 500",)))
     assert digest.subject == "monitor: no new mentions (1 failing feed)"
     assert "x: HTTP 500" in digest.text
 
 
 def test_long_snippet_is_clipped_around_the_hit() -> None:
     snippet = "word " * 100 + "Babaryka" + " word" * 100
-    digest = render_digest("r", [_alert(1, "Viktar Babaryka", snippet=snippet)], NOW)
+    digest = render("r", [_alert(1, "Viktar Babaryka", snippet=snippet)], NOW)
     quoted = next(line for line in digest.text.splitlines() if "«Babaryka»" in line)
     assert quoted.strip().startswith('"…word') and quoted.strip().endswith('word…"')
     assert len(quoted) < 400
@@ -126,32 +144,32 @@ def test_long_snippet_is_clipped_around_the_hit() -> None:
 
 def test_user_template_overrides_one_default(tmp_path: Path) -> None:
     (tmp_path / "subject.txt.j2").write_text("[{{ route }}] {{ names | join(' / ') }}")
-    digest = render_digest("r", sample_alerts(), NOW, templates_dir=tmp_path)
+    digest = render("r", sample_alerts(), NOW, templates_dir=tmp_path)
     assert digest.subject.startswith("[r] Maria Kalesnikava / Protest in Minsk")
-    assert digest.text == render_digest("r", sample_alerts(), NOW).text
+    assert digest.text == render("r", sample_alerts(), NOW).text
 
 
 def test_user_template_runs_in_a_sandbox(tmp_path: Path) -> None:
     (tmp_path / "digest.txt.j2").write_text("{{ route.__class__.__mro__[1].__subclasses__() }}")
     with pytest.raises(ConfigError, match=r"^template digest\.txt\.j2: .*unsafe"):
-        render_digest("r", sample_alerts(), NOW, templates_dir=tmp_path)
+        render("r", sample_alerts(), NOW, templates_dir=tmp_path)
 
 
 def test_unknown_variable_in_user_template_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "digest.html.j2").write_text("{{ stories }}")
     with pytest.raises(ConfigError, match=r"^template digest\.html\.j2: 'stories' is undefined$"):
-        render_digest("r", sample_alerts(), NOW, templates_dir=tmp_path)
+        render("r", sample_alerts(), NOW, templates_dir=tmp_path)
 
 
 def test_syntax_error_in_user_template_names_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "digest.txt.j2").write_text("ok\n{% for x in %}\n")
     with pytest.raises(ConfigError, match=r"digest\.txt\.j2:2: "):
-        render_digest("r", sample_alerts(), NOW, templates_dir=tmp_path)
+        render("r", sample_alerts(), NOW, templates_dir=tmp_path)
 
 
 def test_missing_templates_dir_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"templates_dir: .*nope is not a folder$"):
-        render_digest("r", sample_alerts(), NOW, templates_dir=tmp_path / "nope")
+        render("r", sample_alerts(), NOW, templates_dir=tmp_path / "nope")
 
 
 def test_shorten_prefers_name_boundaries() -> None:
@@ -226,12 +244,12 @@ def test_every_language_has_every_text() -> None:
 
 
 def test_empty_digest_subject_is_translated() -> None:
-    assert render_digest("r", [], NOW, language="be").subject == "monitor: новых згадак няма"
+    assert render("r", [], NOW, language="be").subject == "monitor: новых згадак няма"
 
 
 def test_unknown_language_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match=r"^language 'de': expected one of en, ru, be$"):
-        render_digest("r", sample_alerts(), NOW, language="de")
+        render("r", sample_alerts(), NOW, language="de")
 
 
 def test_a_route_with_an_unknown_language_does_not_load() -> None:

@@ -1,0 +1,56 @@
+"""Full text for `full_text` feeds, before anything is stored: a feed's articles in, the
+same articles with the main text of their pages out.
+
+Feeds often carry only a teaser. The pages of new articles are fetched concurrently through
+the Fetcher (so the global and per-host limits hold) and parsed; the page's text replaces
+the teaser when it is longer. An article the store already has keeps its stored text: its
+page was read when it was new, and the feed's teaser must not count as an edit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from monitor.errors import ParseError
+from monitor.fetch import Fetcher
+from monitor.model import Article, FetchResult, FetchStatus
+from monitor.parse import parse_document
+
+log = logging.getLogger(__name__)
+
+
+def with_pages(
+    articles: Sequence[Article],
+    stored: Mapping[str, Article],
+    fetcher: Fetcher,
+    language: str | None = None,
+) -> tuple[Article, ...]:
+    """The articles, each with its page's text (new ones) or its stored text (known ones)."""
+    wanted = {a.url for a in articles if a.key not in stored and a.url}
+    pages = dict(fetcher.fetch_many((url, None) for url in sorted(wanted)))
+    enriched = []
+    for article in articles:
+        if article.key in stored:
+            enriched.append(replace(article, text=stored[article.key].text))
+        elif article.url in pages:
+            enriched.append(_with_page(article, pages[article.url], language))
+        else:
+            enriched.append(article)
+    return tuple(enriched)
+
+
+def _with_page(article: Article, result: FetchResult, language: str | None) -> Article:
+    """The article with its page's main text, when the page has more to say."""
+    context = {"feed": article.feed, "url": article.url}
+    if result.status is not FetchStatus.OK or not result.documents:
+        why = result.error or result.status.value
+        log.warning("page not fetched (%s); keeping the feed's text", why, extra=context)
+        return article
+    try:
+        [page, *_] = parse_document(result.documents[0], feed=article.feed, language=language)
+    except (ParseError, ValueError) as exc:
+        log.warning("page not parsed (%s); keeping the feed's text", exc, extra=context)
+        return article
+    return replace(article, text=page.text) if len(page.text) > len(article.text) else article

@@ -1,0 +1,112 @@
+"""The relay: deliveries owed and due in, each sent over its channel and its outcome
+recorded out (a list of Sent and Failed, for the run summary).
+
+One send per delivery, by design: relays in one process take turns (a lock), and each
+delivery is claimed in the store before it is sent (a guarded UPDATE that only one relay,
+in any process, can win). Each delivery fails alone: a bad target, a missing secret or a
+bug in a channel costs that delivery an attempt, never the ones queued behind it. A failed
+send stays owed and is retried with back-off (policy.py) until it is sent or given up.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from monitor.deliver.channels import send
+from monitor.errors import DeliveryError, EndpointGoneError
+from monitor.model import Delivery
+from monitor.policy import delivery_retry_at
+from monitor.routes import Route
+from monitor.store import Store
+from monitor.targets import Target
+
+log = logging.getLogger(__name__)
+
+# How long a claim holds: far longer than any one send (SMTP and webhook time-outs are
+# seconds); after it, another process may take over a delivery whose sender died.
+LEASE = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Sent:
+    route: str
+    channel: str
+    target: str
+    done: str  # what the channel did, e.g. "sent to a@x via smtp.x:587"
+
+
+@dataclass(frozen=True)
+class Failed:
+    route: str
+    channel: str
+    target: str
+    error: str
+    retry_at: datetime | None  # None: given up (dead)
+
+
+Outcome = Sent | Failed
+
+
+class Relay:
+    def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
+        self.store, self.clock = store, clock
+        self.rng = random.Random()
+        self._turn = threading.Lock()
+
+    def relay(self, routes: Sequence[Route]) -> list[Outcome]:
+        """Send every owed delivery that is due, each at most once; return what happened."""
+        with self._turn:  # scheduler jobs call this from several threads: one at a time
+            outcomes = []
+            for delivery_id in self.store.outbox.due(self.clock()):
+                delivery = self.store.outbox.claim(delivery_id, self.clock(), LEASE)
+                if delivery is not None:  # None: another process has it, or sent it
+                    outcomes.append(self._send(delivery, routes))
+            return outcomes
+
+    def _send(self, delivery: Delivery, routes: Sequence[Route]) -> Outcome:
+        context = {"route": delivery.route, "channel": delivery.channel, "delivery": delivery.id}
+        try:
+            done = send(delivery, self._target(delivery, routes))
+        except DeliveryError as exc:
+            return self._failed(delivery, exc)
+        except Exception as exc:  # a bug in one channel must not stop the deliveries behind it
+            log.exception("unexpected error while sending", extra=context)
+            return self._failed(delivery, DeliveryError(f"internal error: {exc}"))
+        self.store.outbox.mark_sent(delivery.id, self.clock())
+        log.info("delivered: %s", done, extra=context)
+        return Sent(delivery.route, delivery.channel, delivery.target, done)
+
+    def _target(self, delivery: Delivery, routes: Sequence[Route]) -> Target:
+        route = next((r for r in routes if r.name == delivery.route), None)
+        target = route.target(delivery.channel, delivery.target) if route else None
+        if target is None:
+            raise DeliveryError(
+                f"route {delivery.route!r} has no {delivery.channel} target {delivery.target!r}"
+                " any more (the config changed); not sent",
+                permanent=True,
+            )
+        if (delivery.channel, delivery.target) in self.store.outbox.disabled_endpoints():
+            again = f"monitor outbox --enable {delivery.channel} {delivery.target}"
+            raise DeliveryError(
+                f"endpoint disabled after HTTP 410, not sent (to send again: {again})",
+                permanent=True,
+            )
+        return target
+
+    def _failed(self, delivery: Delivery, exc: DeliveryError) -> Failed:
+        now = self.clock()
+        if isinstance(exc, EndpointGoneError):
+            self.store.outbox.disable_endpoint(delivery.channel, delivery.target, str(exc), now)
+        retry_at = None
+        if not exc.permanent:
+            retry_at = delivery_retry_at(delivery.attempts, delivery.digest.created, now, self.rng)
+        self.store.outbox.mark_failed(delivery.id, str(exc), retry_at)
+        verdict = f"retry at {retry_at:%Y-%m-%d %H:%M} UTC" if retry_at else "dead, not retried"
+        context = {"route": delivery.route, "channel": delivery.channel, "delivery": delivery.id}
+        log.error("delivery to %s failed: %s (%s)", delivery.target, exc, verdict, extra=context)
+        return Failed(delivery.route, delivery.channel, delivery.target, str(exc), retry_at)

@@ -1,0 +1,50 @@
+"""What a process runs with, validated to the end when it loads.
+
+In: the config file's path (``--config``, else ``$MONITOR_CONFIG``, else none: the
+embedded defaults). Out: ``Settings``: the Config and its Routes resolved into typed
+targets with compiled templates, so a mistake anywhere surfaces at load, never at the
+first digest. `secrets=True` also checks every secret the config names is readable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from monitor.config import CONFIG_ENV, Config, load_config
+from monitor.routes import Route, find_route, resolve_routes
+
+
+@dataclass(frozen=True)
+class Settings:
+    config: Config
+    routes: tuple[Route, ...]
+    path: str | None = None
+    fingerprint: str = ""  # of the file as loaded, to notice an edit
+
+    def route(self, name: str) -> Route:
+        return find_route(self.routes, name)
+
+    def changed(self) -> bool:
+        """Whether the file differs from what was loaded (a broken edit counts too)."""
+        return file_fingerprint(self.path) != self.fingerprint
+
+
+def load_settings(path: str | None = None, *, secrets: bool = False) -> Settings:
+    """Load and validate everything; ConfigError listing every problem with its key."""
+    path = path or os.environ.get(CONFIG_ENV) or None
+    fingerprint = file_fingerprint(path)
+    config = load_config(path)
+    routes = resolve_routes(config, path or "config", secrets=secrets)
+    return Settings(config, routes, path, fingerprint)
+
+
+def file_fingerprint(path: str | None) -> str:
+    if not path:
+        return ""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError as exc:
+        return f"unreadable: {exc.strerror}"

@@ -1,0 +1,66 @@
+"""The store: feeds' state, articles seen, matches found, digests and the deliveries owed.
+
+In: a database URL (SQLite by default, PostgreSQL too). Out: a Store whose parts each own
+their tables and their transactions; no caller ever holds a connection:
+
+- `store.feeds`     FeedStore: each feed's state between polls;
+- `store.articles`  ArticleStore: a document's articles and their matches, in one unit;
+- `store.outbox`    Outbox: digests, owed deliveries and their claims (the transactional
+                    outbox: an alert is never lost, and never sent twice by two relays).
+
+`StoreLock` keeps a second daemon off a store (see lock.py).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from monitor.errors import StoreError
+from monitor.store.articles import ArticleStore, Ingested, MatchFn, Saved
+from monitor.store.engine import create_engine, redact, sqlite_path
+from monitor.store.feeds import FeedStore
+from monitor.store.lock import StoreLock
+from monitor.store.outbox import Outbox
+from monitor.store.schema import migrate
+
+__all__ = [
+    "ArticleStore",
+    "FeedStore",
+    "Ingested",
+    "MatchFn",
+    "Outbox",
+    "Saved",
+    "Store",
+    "StoreLock",
+]
+
+
+class Store:
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.feeds = FeedStore(engine)
+        self.articles = ArticleStore(engine)
+        self.outbox = Outbox(engine)
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Connect and bring the schema up to date (safe when two processes start at once)."""
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            engine = create_engine(url)
+            migrate(engine)
+        except sa.exc.NoSuchTableError as exc:
+            raise StoreError(
+                f"cannot open database {redact(url)}: table {exc} is missing; "
+                "it was not made by monitor, or is damaged"
+            ) from exc
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(
+                f"cannot open database {redact(url)}: {getattr(exc, 'orig', None) or exc}"
+            ) from exc
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()

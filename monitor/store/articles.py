@@ -1,0 +1,192 @@
+"""Articles and their matches: a document's articles in, stored once per story, out.
+
+`ingest` is the unit of work of polling: a document's articles are saved, the new and
+edited ones matched, and their new matches recorded, all in one transaction and in a
+handful of set-based statements, however many items the document has. The same story seen
+through another feed (same canonical URL, or the same body) only gains a source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from monitor.model import Article, Match
+from monitor.store import rows
+from monitor.store import schema as T
+from monitor.store.engine import write
+from monitor.store.stories import Stories
+
+# What matching an article gives; the store calls it only for new and edited articles.
+MatchFn = Callable[[Article], Sequence[Match]]
+# Articles re-matched per transaction by a replay: bounds memory on a large store.
+REPLAY_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What saving one article did: `changed` is False for an article seen before unchanged
+    (another feed's copy of a stored story only gains a source)."""
+
+    article_id: int
+    new: bool
+    changed: bool
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What one `ingest` did, article by article, and the ids of the new matches."""
+
+    saved: tuple[Saved, ...] = ()
+    match_ids: tuple[int, ...] = ()
+
+    @property
+    def new(self) -> int:
+        return sum(s.new for s in self.saved)
+
+    @property
+    def changed(self) -> int:
+        """Stored stories whose text changed (new ones not counted)."""
+        return sum(s.changed and not s.new for s in self.saved)
+
+
+class ArticleStore:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def ingest(self, articles: Sequence[Article], now: datetime, match: MatchFn) -> Ingested:
+        """Save a document's articles, match the new and edited ones, record new matches."""
+        with write(self._engine) as conn:
+            stories = Stories(_stored(conn, articles))
+            outcomes = [stories.save(article, now) for article in articles]
+            _write_stories(conn, stories)
+            ids = [story.ident for story, _, _ in outcomes]
+            _add_sources(conn, zip(ids, articles, strict=True), stories.stored)
+            found = [
+                (story.ident, match(article))
+                for article, (story, _, changed) in zip(articles, outcomes, strict=True)
+                if changed
+            ]
+            match_ids = _add_matches(conn, found, now)
+        saved = tuple(Saved(story.ident, new, changed) for story, new, changed in outcomes)
+        return Ingested(saved, tuple(match_ids))
+
+    def stored_versions(self, articles: Sequence[Article]) -> dict[str, Article]:
+        """The stored story each article is (by key, else by body), keyed by article key."""
+        with self._engine.connect() as conn:
+            found = _stored(conn, articles, columns=tuple(T.articles.c))
+        by_key = {row.key: row for row in found}
+        by_body = {row.fingerprint: row for row in found if row.fingerprint}
+        known = {}
+        for article in articles:
+            row = by_key.get(article.key) or by_body.get(article.fingerprint or "")
+            if row is not None:
+                known[article.key] = rows.article(row)
+        return known
+
+    def rematch(self, since: datetime, match: MatchFn, now: datetime) -> tuple[int, int]:
+        """Match articles first seen since `since` again; record only matches they did not
+        have. Returns (articles checked, new matches). Chunked: memory stays flat."""
+        checked = added = 0
+        for chunk in self._since(since):
+            found = [(article_id, match(article)) for article_id, article in chunk]
+            with write(self._engine) as conn:
+                added += len(_add_matches(conn, found, now))
+            checked += len(chunk)
+        return checked, added
+
+    def count(self) -> int:
+        with self._engine.connect() as conn:
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(T.articles)).scalar_one()
+            )
+
+    def _since(self, since: datetime) -> Iterator[list[tuple[int, Article]]]:
+        last = 0
+        while True:
+            query = (
+                sa.select(T.articles)
+                .where(T.articles.c.first_seen >= since, T.articles.c.id > last)
+                .order_by(T.articles.c.id)
+                .limit(REPLAY_CHUNK)
+            )
+            with self._engine.connect() as conn:
+                chunk = [(row.id, rows.article(row)) for row in conn.execute(query)]
+            if not chunk:
+                return
+            yield chunk
+            last = chunk[-1][0]
+
+
+def _stored(
+    conn: Connection, articles: Sequence[Article], columns: Sequence[Any] | None = None
+) -> list[Any]:
+    """Stored rows with one of the articles' keys, or the body of one that has none."""
+    columns = columns or (
+        T.articles.c.id,
+        T.articles.c.key,
+        T.articles.c.content_hash,
+        T.articles.c.fingerprint,
+    )
+    found = rows.select_in(conn, columns, T.articles.c.key, {a.key for a in articles})
+    keys = {row.key for row in found}
+    bodies = {a.fingerprint for a in articles if a.key not in keys and a.fingerprint}
+    return found + rows.select_in(conn, columns, T.articles.c.fingerprint, bodies)
+
+
+def _write_stories(conn: Connection, stories: Stories) -> None:
+    """Insert the new stories (learning their ids) and update the edited ones."""
+    if stories.new:
+        query = sa.insert(T.articles).returning(T.articles.c.key, T.articles.c.id)
+        inserted = conn.execute(query, [s.values for s in stories.new])
+        ids = {row.key: int(row.id) for row in inserted}
+        for story in stories.new:
+            story.id = ids[story.key]
+    for story in stories.edited.values():
+        conn.execute(sa.update(T.articles).where(T.articles.c.id == story.ident), story.values)
+
+
+def _add_sources(
+    conn: Connection, saved: Iterable[tuple[int, Article]], stored_ids: set[int]
+) -> None:
+    """Each (article, feed source, url) once; only stored articles can know some already."""
+    wanted: dict[tuple[int, str, str], str] = {}
+    for article_id, article in saved:
+        wanted.setdefault((article_id, article.source, article.url or ""), article.feed)
+    columns = (T.article_sources.c.article_id, T.article_sources.c.source, T.article_sources.c.url)
+    known = set(
+        map(tuple, rows.select_in(conn, columns, T.article_sources.c.article_id, stored_ids))
+    )
+    fresh = [
+        {"article_id": article_id, "feed": feed, "source": source, "url": url}
+        for (article_id, source, url), feed in wanted.items()
+        if (article_id, source, url) not in known
+    ]
+    if fresh:
+        conn.execute(sa.insert(T.article_sources), fresh)
+
+
+def _add_matches(
+    conn: Connection, found: Sequence[tuple[int, Sequence[Match]]], now: datetime
+) -> list[int]:
+    """Record matches the articles did not have: one SELECT of known pairs, one INSERT."""
+    wanted: dict[tuple[int, str], dict[str, Any]] = {}
+    for article_id, matches in found:
+        for match in matches:
+            wanted.setdefault((article_id, match.rule_id), rows.match_row(article_id, match, now))
+    if not wanted:
+        return []
+    columns = (T.matches.c.article_id, T.matches.c.rule_id)
+    known = set(
+        map(tuple, rows.select_in(conn, columns, T.matches.c.article_id, {a for a, _ in wanted}))
+    )
+    fresh = [values for pair, values in wanted.items() if pair not in known]
+    if not fresh:
+        return []
+    query = sa.insert(T.matches).returning(T.matches.c.id, sort_by_parameter_order=True)
+    return [int(i) for i in conn.execute(query, fresh).scalars()]

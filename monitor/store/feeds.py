@@ -1,0 +1,63 @@
+"""Feeds' state between polls: a feed name in, its FeedState (validators, health) out.
+
+A state belongs to the URL written in the config: edit a feed's URL and its old state no
+longer applies (it is started afresh), while a permanent redirect only changes the URL in
+use, `FeedState.url`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from monitor.model import FeedState
+from monitor.store import rows
+from monitor.store import schema as T
+from monitor.store.engine import write
+
+
+class FeedStore:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def states(self, configured: Mapping[str, str] | None = None) -> dict[str, FeedState]:
+        """Every feed's state in one query; with `configured` (name -> URL in the config),
+        only those feeds, and only while their configured URL is unchanged."""
+        with self._engine.connect() as conn:
+            found = conn.execute(sa.select(T.feeds)).all()
+        return {
+            row.name: rows.feed_state(row)
+            for row in found
+            if configured is None or configured.get(row.name) == row.config_url
+        }
+
+    def state(self, name: str, config_url: str | None = None) -> FeedState | None:
+        """One feed's state; None if unknown or (given `config_url`) its URL was edited."""
+        with self._engine.connect() as conn:
+            row = conn.execute(sa.select(T.feeds).where(T.feeds.c.name == name)).first()
+        if row is None or (config_url is not None and row.config_url != config_url):
+            return None
+        return rows.feed_state(row)
+
+    def save(self, name: str, state: FeedState, config_url: str) -> None:
+        values = rows.feed_values(state, config_url)
+        with write(self._engine) as conn:
+            updated = conn.execute(sa.update(T.feeds).where(T.feeds.c.name == name), values)
+            if updated.rowcount == 0:
+                conn.execute(sa.insert(T.feeds), {"name": name, **values})
+
+    def enable(self, name: str) -> bool:
+        """Poll again a feed disabled after HTTP 410, at the next tick. False if unknown."""
+        with write(self._engine) as conn:
+            row = conn.execute(sa.select(T.feeds).where(T.feeds.c.name == name)).first()
+            if row is None:
+                return False
+            state = replace(rows.feed_state(row), disabled=False, next_check=None)
+            conn.execute(
+                sa.update(T.feeds).where(T.feeds.c.name == name),
+                rows.feed_values(state, row.config_url),
+            )
+        return True
