@@ -393,6 +393,33 @@ def test_full_text_feeds_read_the_article_page(
     assert len(feed_server.hits("/story.html")) == 1  # a known article's page is not refetched
 
 
+def test_a_stored_story_seen_in_a_full_text_feed_gains_the_source_and_keeps_its_text(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any
+) -> None:
+    page = feed_server.url("/court.html")
+    feed_server.routes["/court.html"] = Reply(body=b"<html><body><p>Other text</p></body></html>")
+
+    def feed(title: str) -> Reply:
+        return Reply(body=f"""<rss version="2.0"><channel><title>{title}</title>
+<item><title>Court hearing today</title><link>{page}</link>
+<description>Lilia Vlasova attended the hearing in Minsk with her family.</description>
+</item></channel></rss>""".encode())
+
+    feed_server.routes["/wire.xml"] = feed("Wire")
+    feed_server.routes["/teasers.xml"] = feed("Teasers")
+    data = settings(tmp_path, feed_server, None, None)
+    data["feeds"] = [{"name": "wire", "url": feed_server.url("/wire.xml")}]
+    make_pipeline(data).run_once()
+    data["feeds"].append({"name": "teasers", "url": feed_server.url("/teasers.xml"),
+                          "full_text": True})  # fmt: skip
+    pipeline = make_pipeline(data)
+    summary = pipeline.poller.poll(pipeline.feeds())
+    assert (summary.new_articles, summary.matches) == (0, 0)  # nothing new, nothing edited
+    [alert] = pipeline.store.outbox.pending_alerts("other", None)
+    assert [source.name for source in alert.sources] == ["Wire", "Teasers"]
+    assert feed_server.hits("/court.html") == []  # a stored story's page is not fetched
+
+
 def test_a_feed_ttl_postpones_the_next_check(
     tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
 ) -> None:
