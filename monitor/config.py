@@ -11,6 +11,7 @@ write digests to ``var/outbox/``.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
 import re
 import tomllib
@@ -61,8 +62,21 @@ class FeedConfig(_Model):
     interval: Duration = timedelta(minutes=15)
     language: str | None = None
     full_text: bool = False
+    # Networks the feed's links may lead to although not public (e.g. an intranet news site);
+    # by default full_text fetches only public http(s) addresses.
+    allow_networks: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     enabled: bool = True
+
+    @field_validator("allow_networks")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for text in value:
+            try:
+                ipaddress.ip_network(text, strict=False)
+            except ValueError:
+                raise ValueError(f"{text!r} is not a network like '10.0.0.0/8'") from None
+        return value
 
 
 class SmtpConfig(_Model):
@@ -134,6 +148,8 @@ class Config(_Model):
     rules: tuple[Path, ...] = Field(default_factory=_default_rules)
     templates_dir: Path | None = None  # files here override the default digest templates
     user_agent: str = "monitor/0.1 (+news monitoring for human-rights work)"
+    # How often the daemon looks for due feeds, owed deliveries and edited files.
+    tick: Duration = timedelta(seconds=30)
     feeds: tuple[FeedConfig, ...] = Field(default_factory=_default_feeds)
     smtp: SmtpConfig | None = None
     webhooks: dict[str, WebhookConfig] = Field(default_factory=dict)

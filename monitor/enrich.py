@@ -3,7 +3,9 @@ same articles with the main text of their pages out.
 
 Feeds often carry only a teaser. The pages of new articles are fetched concurrently through
 the Fetcher (so the global and per-host limits hold) and parsed; the page's text replaces
-the teaser when it is longer. An article the store already has keeps its stored text: its
+the teaser when it is longer. The feed chooses these links, so they are fetched as links,
+not as feeds: http(s) only, public addresses only unless the feed's `allow_networks` says
+otherwise (fetch/guard.py). An article the store already has keeps its stored text: its
 page was read when it was new, and the feed's teaser must not count as an edit.
 """
 
@@ -13,8 +15,10 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from monitor.config import FeedConfig
 from monitor.errors import ParseError
 from monitor.fetch import Fetcher
+from monitor.fetch.guard import networks
 from monitor.model import Article, FetchResult, FetchStatus
 from monitor.parse import parse_document
 
@@ -25,11 +29,13 @@ def with_pages(
     articles: Sequence[Article],
     stored: Mapping[str, Article],
     fetcher: Fetcher,
-    language: str | None = None,
+    feed: FeedConfig,
 ) -> tuple[Article, ...]:
     """The articles, each with its page's text (new ones) or its stored text (known ones)."""
     wanted = {a.url for a in articles if a.key not in stored and a.url}
-    pages = dict(fetcher.fetch_many((url, None) for url in sorted(wanted)))
+    allowed = networks(feed.allow_networks)
+    pages = dict(fetcher.fetch_pages(sorted(wanted), allowed))
+    language = feed.language
     enriched = []
     for article in articles:
         if article.key in stored:

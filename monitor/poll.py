@@ -159,7 +159,7 @@ class Poller:
             articles = outcome
             if feed.full_text:
                 stored = self.store.articles.stored_versions(articles)
-                articles = enrich.with_pages(articles, stored, self.fetcher, feed.language)
+                articles = enrich.with_pages(articles, stored, self.fetcher, feed)
             done = self.store.articles.ingest(articles, self.clock(), match)
             tally.new += done.new
             tally.matches += len(done.match_ids)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import signal
 from collections.abc import Callable
-from datetime import timedelta
 from types import FrameType
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -27,8 +26,6 @@ log = logging.getLogger(__name__)
 # A job that wakes late (laptop asleep, long GC) still runs if within this grace; later
 # wake-ups are coalesced into one run rather than replayed.
 MISFIRE_GRACE = 600
-HOUSEKEEPING = timedelta(seconds=30)
-TICK = timedelta(seconds=30)
 
 
 def build_scheduler(pipeline: Pipeline) -> BlockingScheduler:
@@ -44,9 +41,10 @@ def build_scheduler(pipeline: Pipeline) -> BlockingScheduler:
 def add_jobs(scheduler: BlockingScheduler, pipeline: Pipeline) -> None:
     # One polling tick picks the feeds whose next check has come: each feed's next check
     # already folds in its interval, TTL, Cache-Control, Retry-After, back-off and jitter.
+    tick = IntervalTrigger(seconds=pipeline.settings.config.tick.total_seconds())
     scheduler.add_job(
         poll_job,
-        IntervalTrigger(seconds=TICK.total_seconds()),
+        tick,
         args=[pipeline],
         id="poll",
         name="poll due feeds, then send urgent alerts",
@@ -62,7 +60,7 @@ def add_jobs(scheduler: BlockingScheduler, pipeline: Pipeline) -> None:
         )
     scheduler.add_job(
         housekeeping_job,
-        IntervalTrigger(seconds=HOUSEKEEPING.total_seconds()),
+        tick,
         args=[scheduler, pipeline],
         id="housekeeping",
         name="reload changed config and rules, relay owed deliveries",

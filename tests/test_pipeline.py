@@ -400,10 +400,12 @@ def test_a_stored_story_seen_in_a_full_text_feed_gains_the_source_and_keeps_its_
     feed_server.routes["/court.html"] = Reply(body=b"<html><body><p>Other text</p></body></html>")
 
     def feed(title: str) -> Reply:
-        return Reply(body=f"""<rss version="2.0"><channel><title>{title}</title>
+        return Reply(
+            body=f"""<rss version="2.0"><channel><title>{title}</title>
 <item><title>Court hearing today</title><link>{page}</link>
 <description>Lilia Vlasova attended the hearing in Minsk with her family.</description>
-</item></channel></rss>""".encode())
+</item></channel></rss>""".encode()
+        )
 
     feed_server.routes["/wire.xml"] = feed("Wire")
     feed_server.routes["/teasers.xml"] = feed("Teasers")

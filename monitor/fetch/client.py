@@ -1,20 +1,25 @@
 """The Fetcher: one httpx.Client for HTTP(S), plain reads for local sources, and a
 concurrent fetch_many that stays under a global and a per-host connection limit.
 
-In: URLs with their previous FeedState. Out: FetchResults (never exceptions).
+In: URLs with their previous FeedState. Out: FetchResults (never exceptions). Feeds are
+the operator's own URLs and may be local files; links found inside feeds (article pages)
+go through `fetch_pages`, which fetches only http(s) and only public addresses (guard.py).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections import deque
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from monitor.fetch.guard import GuardedTransport, IPNetwork
 from monitor.fetch.local import fetch_local, is_local
 from monitor.fetch.remote import FetchLimits, fetch_url
 from monitor.model import FeedState, FetchResult, FetchStatus
@@ -48,18 +53,21 @@ class Fetcher:
         self.limits = FetchLimits(max_bytes, connect_timeout, read_timeout, total_timeout)
         self.max_connections = max_connections
         self.per_host = per_host
-        self._client = httpx.Client(
-            headers={
+        self._options: dict[str, Any] = {
+            "headers": {
                 "User-Agent": user_agent,
                 "Accept": ACCEPT,
                 "Accept-Encoding": "gzip, deflate, br",
             },
-            limits=httpx.Limits(
+            "limits": httpx.Limits(
                 max_connections=max_connections, max_keepalive_connections=max_connections
             ),
-            follow_redirects=False,  # followed by hand, to see which hops were permanent
-            transport=transport,
-        )
+            "follow_redirects": False,  # followed by hand, to see which hops were permanent
+        }
+        self._transport = transport
+        self._client = httpx.Client(transport=transport, **self._options)
+        self._guarded: dict[tuple[IPNetwork, ...], httpx.Client] = {}
+        self._guarded_lock = threading.Lock()
 
     def fetch(self, url: str, state: FeedState | None = None) -> FetchResult:
         """Fetch one source. Failures come back as FetchStatus.ERROR, never as exceptions."""
@@ -77,8 +85,30 @@ class Fetcher:
             return fetch_url(self._client, url, state, self.limits)
         return FetchResult(url, FetchStatus.ERROR, error=f"unsupported URL scheme in {url!r}")
 
+    def fetch_page(self, url: str, allowed: tuple[IPNetwork, ...] = ()) -> FetchResult:
+        """Fetch a link found in a feed: http(s) only, public addresses only (unless in
+        `allowed`), every redirect hop checked; failures and refusals come back as ERROR."""
+        if urlsplit(url).scheme.lower() not in ("http", "https"):
+            result = FetchResult(url, FetchStatus.ERROR, error="not an http(s) link; not fetched")
+        else:
+            try:
+                result = fetch_url(self._guarded_client(allowed), url, None, self.limits)
+            except (ValueError, httpx.InvalidURL) as exc:
+                result = FetchResult(url, FetchStatus.ERROR, error=f"invalid URL: {exc}")
+        _log(result)
+        return result
+
+    def fetch_pages(
+        self, urls: Iterable[str], allowed: tuple[IPNetwork, ...] = ()
+    ) -> Generator[tuple[str, FetchResult], None, None]:
+        """fetch_page for each URL, concurrently under the same limits as fetch_many."""
+        requests = ((url, None) for url in urls)
+        yield from self.fetch_many(requests, lambda url, _: self.fetch_page(url, allowed))
+
     def fetch_many(
-        self, requests: Iterable[Request]
+        self,
+        requests: Iterable[Request],
+        fetch: Callable[[str, FeedState | None], FetchResult] | None = None,
     ) -> Generator[tuple[str, FetchResult], None, None]:
         """Fetch concurrently and yield (url, result) as each completes.
 
@@ -93,7 +123,7 @@ class Fetcher:
             try:
                 while True:
                     for host, (url, state) in slots.take():
-                        active[pool.submit(self.fetch, url, state)] = (host, url)
+                        active[pool.submit(fetch or self.fetch, url, state)] = (host, url)
                     if not active:
                         return
                     done, _ = wait(active, return_when=FIRST_COMPLETED)
@@ -107,6 +137,17 @@ class Fetcher:
 
     def close(self) -> None:
         self._client.close()
+        for client in self._guarded.values():
+            client.close()
+
+    def _guarded_client(self, allowed: tuple[IPNetwork, ...]) -> httpx.Client:
+        """One client per set of allowed networks (most feeds allow none)."""
+        with self._guarded_lock:
+            if allowed not in self._guarded:
+                inner = self._transport or httpx.HTTPTransport()
+                guarded = GuardedTransport(inner, allowed)
+                self._guarded[allowed] = httpx.Client(transport=guarded, **self._options)
+            return self._guarded[allowed]
 
     def __enter__(self) -> Fetcher:
         return self

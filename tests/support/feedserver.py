@@ -83,9 +83,11 @@ def compress(body: bytes, encoding: str) -> bytes:
 
 
 class FeedServer:
-    """A threaded HTTP/1.1 server on 127.0.0.1 and a random free port."""
+    """A threaded HTTP/1.1 server on 127.0.0.1 (or another loopback address) and a random
+    free port."""
 
-    def __init__(self) -> None:
+    def __init__(self, address: str = "127.0.0.1") -> None:
+        self.address = address
         self.routes: dict[str, Handler] = {}
         self.folders: dict[str, Path] = {}
         self.requests: list[Request] = []
@@ -94,7 +96,7 @@ class FeedServer:
         self._active: dict[str, int] = {}
         self._lock = threading.Lock()
         self.stopping = threading.Event()
-        self._httpd = _Server(("127.0.0.1", 0), _RequestHandler)
+        self._httpd = _Server((address, 0), _RequestHandler)
         self._httpd.feed = self
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -104,9 +106,9 @@ class FeedServer:
     def port(self) -> int:
         return int(self._httpd.server_address[1])
 
-    def url(self, path: str, host: str = "127.0.0.1") -> str:
+    def url(self, path: str, host: str | None = None) -> str:
         """The URL of `path`; host='localhost' reaches the same server as another host."""
-        return f"http://{host}:{self.port}{path}"
+        return f"http://{host or self.address}:{self.port}{path}"
 
     def serve_folder(self, folder: Path, prefix: str = "/") -> None:
         """Serve the files of `folder` under `prefix`, with ETag and Last-Modified."""

@@ -1,0 +1,118 @@
+"""Links found in feeds: only http(s), only public addresses unless allowed, checked on the
+resolved address at every redirect hop, and connected to the address that was checked."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from monitor.errors import FetchError
+from monitor.fetch import Fetcher
+from monitor.fetch.guard import GuardedTransport, networks, refusal
+from monitor.model import FetchStatus
+from tests.support import feedserver
+from tests.support.feedserver import FeedServer, Reply
+
+feed_server = feedserver.feed_server
+LOOPBACK = networks(["127.0.0.0/8"])
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("127.0.0.1", "loopback"),
+        ("::1", "loopback"),
+        ("::ffff:127.0.0.1", "loopback"),  # IPv4-mapped IPv6 is the IPv4 address
+        ("10.1.2.3", "private"),
+        ("192.168.0.10", "private"),
+        ("fd00:ec2::254", "private"),  # AWS metadata over IPv6
+        ("169.254.169.254", "link-local (cloud metadata lives here)"),
+        ("fe80::1", "link-local (cloud metadata lives here)"),
+        ("100.100.100.200", "non-public"),  # shared address space (Alibaba metadata)
+        ("0.0.0.0", "private"),
+        ("224.0.0.1", "non-public"),
+        ("93.184.216.34", None),
+        ("2606:2800:220:1:248:1893:25c8:1946", None),
+    ],
+)
+def test_which_addresses_a_feeds_links_may_reach(address: str, reason: str | None) -> None:
+    assert refusal(ipaddress.ip_address(address), ()) == reason
+
+
+def test_an_allowed_network_is_reachable() -> None:
+    assert refusal(ipaddress.ip_address("10.1.2.3"), networks(["10.0.0.0/8"])) is None
+    assert refusal(ipaddress.ip_address("10.1.2.3"), networks(["10.9.0.0/16"])) == "private"
+
+
+@pytest.fixture
+def fetcher() -> Iterator[Fetcher]:
+    with Fetcher("monitor-test") as made:
+        yield made
+
+
+def test_a_file_link_is_not_read(tmp_path: Path, fetcher: Fetcher) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("FILE-SECRET", encoding="utf-8")
+    for url in (secret.as_uri(), f"file://localhost{secret}", str(secret), "ftp://x.example/a"):
+        result = fetcher.fetch_page(url)
+        assert result.status is FetchStatus.ERROR and not result.documents
+        assert result.error == "not an http(s) link; not fetched"
+
+
+def test_a_loopback_link_is_refused_before_any_request(
+    feed_server: FeedServer, fetcher: Fetcher
+) -> None:
+    feed_server.routes["/secret.html"] = Reply(body=b"<p>PAGE-SECRET</p>")
+    for host in ("127.0.0.1", "localhost"):  # a name that resolves to loopback too
+        result = fetcher.fetch_page(feed_server.url("/secret.html", host))
+        assert result.status is FetchStatus.ERROR and "loopback address" in (result.error or "")
+    assert feed_server.hits("/secret.html") == []
+
+
+def test_an_allowed_network_is_fetched_with_the_original_host_name(
+    feed_server: FeedServer, fetcher: Fetcher
+) -> None:
+    feed_server.routes["/page.html"] = Reply(body=b"<p>intranet news</p>")
+    result = fetcher.fetch_page(feed_server.url("/page.html", "localhost"), LOOPBACK)
+    assert result.status is FetchStatus.OK
+    [hit] = feed_server.hits("/page.html")
+    assert hit.host == "localhost"  # pinned to the checked address, the Host header kept
+
+
+def test_every_redirect_hop_is_checked(fetcher: Fetcher) -> None:
+    """An allowed host that redirects to a forbidden one: the second hop is refused."""
+    with FeedServer("127.0.0.2") as outside, FeedServer() as inside:
+        inside.routes["/secret.html"] = Reply(body=b"<p>PAGE-SECRET</p>")
+        outside.routes["/go"] = feedserver.redirect(302, inside.url("/secret.html"))
+        result = fetcher.fetch_page(outside.url("/go"), networks(["127.0.0.2/32"]))
+        assert result.status is FetchStatus.ERROR
+        assert "127.0.0.1 is a loopback address" in (result.error or "")
+        assert len(outside.hits("/go")) == 1 and inside.hits("/secret.html") == []
+
+
+def _client(resolved: list[str], allowed: tuple[ipaddress.IPv4Network, ...] = ()) -> httpx.Client:
+    transport = GuardedTransport(httpx.HTTPTransport(), allowed, lambda host, port: resolved)
+    return httpx.Client(transport=transport)
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(feed_server: FeedServer) -> None:
+    """news.example resolves nowhere in DNS: reaching the server proves the pinned address
+    was used, so a second (rebinding) DNS answer could not be."""
+    feed_server.routes["/page.html"] = Reply(body=b"<p>ok</p>")
+    url = f"http://news.example:{feed_server.port}/page.html"
+    with _client(["127.0.0.1"], networks(["127.0.0.0/8"])) as client:  # type: ignore[arg-type]
+        assert client.get(url).status_code == 200
+    [hit] = feed_server.hits("/page.html")
+    assert hit.host == "news.example"
+
+
+def test_a_name_with_any_forbidden_address_is_refused(feed_server: FeedServer) -> None:
+    url = f"http://news.example:{feed_server.port}/page.html"
+    with _client(["93.184.216.34", "127.0.0.1"]) as client, pytest.raises(FetchError) as caught:
+        client.get(url)
+    assert "news.example (127.0.0.1) is a loopback address" in str(caught.value)
+    assert feed_server.requests == []
