@@ -76,8 +76,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         pipeline = Pipeline(settings, store, fetcher)
         stack.callback(pipeline.close)  # parse workers first: they may be mid-task
         if not args.once:
-            run_daemon(pipeline)
-            return 0
+            return run_daemon(pipeline)
         summary = pipeline.run_once()
     print("\n".join(summary.lines()))
     return 1 if summary.failed else 0

@@ -14,10 +14,11 @@ import signal
 from collections.abc import Callable
 from types import FrameType
 
+import sqlalchemy as sa
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.errors import ConfigError, MonitorError
+from monitor.errors import ConfigError, MonitorError, StoreError
 from monitor.pipeline import Pipeline
 from monitor.settings import load_settings
 
@@ -28,99 +29,110 @@ log = logging.getLogger(__name__)
 MISFIRE_GRACE = 600
 
 
-def build_scheduler(pipeline: Pipeline) -> BlockingScheduler:
-    """One polling tick, one job per route, and a housekeeping tick."""
-    scheduler = BlockingScheduler(
-        timezone="UTC",
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE},
-    )
-    add_jobs(scheduler, pipeline)
-    return scheduler
+class Daemon:
+    """The scheduler and the pipeline's jobs; `fatal` says why it stopped on its own."""
 
-
-def add_jobs(scheduler: BlockingScheduler, pipeline: Pipeline) -> None:
-    # One polling tick picks the feeds whose next check has come: each feed's next check
-    # already folds in its interval, TTL, Cache-Control, Retry-After, back-off and jitter.
-    tick = IntervalTrigger(seconds=pipeline.settings.config.tick.total_seconds())
-    scheduler.add_job(
-        poll_job,
-        tick,
-        args=[pipeline],
-        id="poll",
-        name="poll due feeds, then send urgent alerts",
-        next_run_time=pipeline.clock(),
-    )
-    for route in pipeline.settings.routes:
-        scheduler.add_job(
-            digest_job,
-            route.trigger,
-            args=[pipeline, route.name],
-            id=f"route:{route.name}",
-            name=f"digest {route.name}",
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        self.fatal: str | None = None
+        self.scheduler = BlockingScheduler(
+            timezone="UTC",
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": MISFIRE_GRACE,
+            },
         )
-    scheduler.add_job(
-        housekeeping_job,
-        tick,
-        args=[scheduler, pipeline],
-        id="housekeeping",
-        name="reload changed config and rules, relay owed deliveries",
-    )
+        self.add_jobs()
+
+    def add_jobs(self) -> None:
+        # One polling tick picks the feeds whose next check has come: each feed's next check
+        # already folds in its interval, TTL, Cache-Control, Retry-After, back-off and jitter.
+        pipeline = self.pipeline
+        tick = IntervalTrigger(seconds=pipeline.settings.config.tick.total_seconds())
+        self.scheduler.add_job(
+            self.poll_job, tick, id="poll", name="poll due feeds, then send urgent alerts",
+            next_run_time=pipeline.clock(),
+        )  # fmt: skip
+        for route in pipeline.settings.routes:
+            self.scheduler.add_job(
+                self.digest_job, route.trigger, args=[route.name], id=f"route:{route.name}",
+                name=f"digest {route.name}",
+            )  # fmt: skip
+        self.scheduler.add_job(
+            self.housekeeping_job, tick, id="housekeeping",
+            name="reload changed config and rules, relay owed deliveries",
+        )  # fmt: skip
+
+    def poll_job(self) -> None:
+        """The tick: poll what is due, then send urgent alerts at once."""
+        self.guarded("poll", self.pipeline.poll_due)
+        self.guarded("urgent", self.pipeline.send_urgent)
+
+    def digest_job(self, route_name: str) -> None:
+        self.guarded(f"digest {route_name}", lambda: self.pipeline.send_digest(route_name))
+
+    def housekeeping_job(self) -> None:
+        if self.pipeline.settings.changed():
+            self.reload()
+        self.guarded("rules", self.pipeline.reload_rules)
+        self.guarded("relay", self.pipeline.relay_owed)
+
+    def reload(self) -> None:
+        """Re-read the config and reschedule; on an error keep running with the old one."""
+        try:
+            settings = load_settings(self.pipeline.settings.path, secrets=True)
+        except ConfigError as exc:
+            log.error("config reload failed, keeping the running config:\n%s", exc)
+            return
+        self.pipeline.reload_settings(settings)
+        self.scheduler.remove_all_jobs()
+        self.add_jobs()
+        routes, feeds = len(settings.routes), len(settings.config.feeds)
+        log.info("config reloaded: %d feeds, %d routes", feeds, routes)
+
+    def guarded(self, what: str, job: Callable[[], object]) -> None:
+        """Jobs never die silently: log the error with context and let the next run retry;
+        a database that is gone stops the daemon, so the service manager restarts it."""
+        try:
+            job()
+        except MonitorError as exc:
+            log.error("%s: %s", what, exc)
+        except sa.exc.SQLAlchemyError as exc:
+            log.debug("%s: database error", what, exc_info=True)
+            log.error("%s: database error: %s", what, getattr(exc, "orig", None) or exc)
+            self.check_store()
+        except Exception:
+            log.exception("%s: unexpected error; will retry on the next run", what)
+
+    def check_store(self) -> None:
+        try:
+            self.pipeline.store.check()
+        except StoreError as exc:
+            self.stop(str(exc))
+
+    def stop(self, fatal: str | None = None) -> None:
+        if fatal is not None:
+            log.critical("%s", fatal)
+            self.fatal = fatal
+        if self.scheduler.running:
+            # From a job thread the scheduler must not wait for itself.
+            self.scheduler.shutdown(wait=fatal is None)
 
 
-def poll_job(pipeline: Pipeline) -> None:
-    """The tick: poll what is due, then send urgent alerts at once."""
-    guarded("poll", pipeline.poll_due)
-    guarded("urgent", pipeline.send_urgent)
-
-
-def digest_job(pipeline: Pipeline, route_name: str) -> None:
-    guarded(f"digest {route_name}", lambda: pipeline.send_digest(route_name))
-
-
-def housekeeping_job(scheduler: BlockingScheduler, pipeline: Pipeline) -> None:
-    if pipeline.settings.changed():
-        reload(scheduler, pipeline)
-    guarded("rules", pipeline.reload_rules)
-    guarded("relay", pipeline.relay_owed)
-
-
-def reload(scheduler: BlockingScheduler, pipeline: Pipeline) -> None:
-    """Re-read the config and reschedule; on an error keep running with the old one."""
-    try:
-        settings = load_settings(pipeline.settings.path, secrets=True)
-    except ConfigError as exc:
-        log.error("config reload failed, keeping the running config:\n%s", exc)
-        return
-    pipeline.reload_settings(settings)
-    scheduler.remove_all_jobs()
-    add_jobs(scheduler, pipeline)
-    log.info(
-        "config reloaded: %d feeds, %d routes", len(settings.config.feeds), len(settings.routes)
-    )
-
-
-def guarded(what: str, job: Callable[[], object]) -> None:
-    """Jobs never die silently: log the error with context and let the next run retry."""
-    try:
-        job()
-    except MonitorError as exc:
-        log.error("%s: %s", what, exc)
-    except Exception:
-        log.exception("%s: unexpected error; will retry on the next run", what)
-
-
-def run_daemon(pipeline: Pipeline) -> None:
-    """Block until SIGTERM or Ctrl-C; SIGHUP reloads the config and rules."""
-    scheduler = build_scheduler(pipeline)
+def run_daemon(pipeline: Pipeline) -> int:
+    """Block until SIGTERM or Ctrl-C (exit status 0), or a fatal store error (3); SIGHUP
+    reloads the config and rules."""
+    daemon = Daemon(pipeline)
 
     def on_stop(signum: int, frame: FrameType | None) -> None:
         log.info("signal %s: stopping after running jobs finish", signal.Signals(signum).name)
         # Jobs run in worker threads, so waiting here lets a poll or a send in progress
         # finish and commit before the store is closed.
-        scheduler.shutdown(wait=True)
+        daemon.stop()
 
     def on_hup(signum: int, frame: FrameType | None) -> None:
-        reload(scheduler, pipeline)
+        daemon.reload()
 
     signal.signal(signal.SIGTERM, on_stop)
     signal.signal(signal.SIGINT, on_stop)
@@ -131,5 +143,6 @@ def run_daemon(pipeline: Pipeline) -> None:
         len(settings.config.feeds),
         len(settings.routes),
     )
-    scheduler.start()
+    daemon.scheduler.start()
     log.info("monitor stopped")
+    return 3 if daemon.fatal else 0

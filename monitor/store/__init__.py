@@ -13,6 +13,8 @@ their tables and their transactions; no caller ever holds a connection:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 
 from monitor.errors import StoreError
@@ -36,11 +38,13 @@ __all__ = [
 
 
 class Store:
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, path: Path | None = None) -> None:
         self.engine = engine
         self.feeds = FeedStore(engine)
         self.articles = ArticleStore(engine)
         self.outbox = Outbox(engine)
+        self._path = path
+        self._identity = _file_identity(path)
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -60,7 +64,25 @@ class Store:
             raise StoreError(
                 f"cannot open database {redact(url)}: {getattr(exc, 'orig', None) or exc}"
             ) from exc
-        return cls(engine)
+        return cls(engine, path)
+
+    def check(self) -> None:
+        """StoreError if the SQLite file was deleted or replaced since it was opened (a
+        removed data folder): open connections would write to a file no one can read,
+        and new ones to an empty one, so the daemon must stop and be restarted."""
+        if self._path is not None and _file_identity(self._path) != self._identity:
+            raise StoreError(
+                f"the database file {self._path} was deleted or replaced while monitor was "
+                "running; stopping (start monitor again to create a new one)"
+            )
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _file_identity(path: Path | None) -> tuple[int, int] | None:
+    try:
+        found = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino) if found else None

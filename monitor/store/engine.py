@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,10 +30,12 @@ def sqlalchemy_url(url: str) -> str:
 
 
 def sqlite_path(url: str) -> Path | None:
-    """The database file of a sqlite:/// URL; None for PostgreSQL and in-memory SQLite."""
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        return Path(url.removeprefix("sqlite:///"))
-    return None
+    """The database file of a sqlite:/// URL (a `file:` URI too, e.g. with ?mode=ro); None
+    for PostgreSQL and in-memory SQLite."""
+    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
+        return None
+    path = url.removeprefix("sqlite:///")
+    return Path(urlsplit(path).path if path.startswith("file:") else path)
 
 
 def redact(url: str) -> str:

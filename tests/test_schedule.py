@@ -1,0 +1,113 @@
+"""The daemon's jobs: errors logged in one line and retried; a database that vanished stops
+the daemon (exit 3) so the service manager restarts it instead of logging errors forever."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from monitor.errors import ConfigError
+from monitor.schedule import Daemon
+from tests.conftest import ROOT, RULES, SEEDS
+from tests.support.pipelines import pipeline_factory
+
+NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def daemon(tmp_path: Path) -> Daemon:
+    data = {"data_dir": str(tmp_path / "var"), "rules": [str(RULES)],
+            "feeds": [{"name": "seeds", "url": str(SEEDS)}]}  # fmt: skip
+    with pipeline_factory(lambda: NOW) as make:
+        yield Daemon(make(data))
+
+
+def test_a_users_mistake_is_one_line(daemon: Daemon, caplog: pytest.LogCaptureFixture) -> None:
+    def broken() -> None:
+        raise ConfigError("no route named 'x'")
+
+    daemon.guarded("digest x", broken)
+    [record] = caplog.records
+    assert record.getMessage() == "digest x: no route named 'x'" and record.exc_info is None
+
+
+def test_a_database_error_is_one_line_and_the_daemon_goes_on(
+    daemon: Daemon, caplog: pytest.LogCaptureFixture
+) -> None:
+    def read_only() -> None:
+        raise sa.exc.OperationalError("INSERT", {}, sqlite3.OperationalError(
+            "attempt to write a readonly database"))  # fmt: skip
+
+    with caplog.at_level(logging.INFO):
+        daemon.guarded("poll", read_only)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage() for r in errors] == [
+        "poll: database error: attempt to write a readonly database"
+    ]
+    assert errors[0].exc_info is None and daemon.fatal is None
+
+
+def test_a_bug_is_logged_with_its_traceback(
+    daemon: Daemon, caplog: pytest.LogCaptureFixture
+) -> None:
+    daemon.guarded("poll", lambda: 1 / 0)
+    [record] = caplog.records
+    assert "unexpected error; will retry" in record.getMessage() and record.exc_info
+
+
+def test_a_deleted_database_stops_the_daemon(daemon: Daemon, tmp_path: Path) -> None:
+    shutil.rmtree(tmp_path / "var")
+    daemon.check_store()
+    assert daemon.fatal is not None and "was deleted or replaced" in daemon.fatal
+
+
+def test_the_running_daemon_exits_3_when_its_data_folder_is_deleted(tmp_path: Path) -> None:
+    config = tmp_path / "monitor.toml"
+    config.write_text(
+        f'data_dir = "{tmp_path / "var"}"\ntick = "1s"\nrules = ["{RULES}"]\n'
+        f'[[feeds]]\nname = "seeds"\nurl = "{SEEDS}"\ninterval = "1s"\n'
+        '[[routes]]\nname = "d"\noutbox = true\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "--config", str(config), "run"],
+        env=env, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "var" / "outbox").exists():  # it is up and has polled
+            assert time.monotonic() < deadline and daemon.poll() is None
+            time.sleep(0.1)
+        shutil.rmtree(tmp_path / "var")
+        assert daemon.wait(30) == 3
+    finally:
+        daemon.kill()
+        _, err = daemon.communicate()
+    assert "was deleted or replaced while monitor was running; stopping" in err
+    assert "Traceback" not in err
+
+
+def test_a_read_only_database_at_start_is_one_clear_line(tmp_path: Path) -> None:
+    db = tmp_path / "monitor.db"
+    sqlite3.connect(db).close()
+    config = tmp_path / "monitor.toml"
+    config.write_text(f'database_url = "sqlite:///file:{db}?mode=ro&uri=true"\n', "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "monitor", "--config", str(config), "run", "--once"],
+        env=env, capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("attempt to write a readonly database")
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
