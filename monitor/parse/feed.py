@@ -19,7 +19,7 @@ from monitor.oneline import one_line
 from monitor.parse.cleantext import drop_credits, html_to_text, plain_to_text
 from monitor.parse.dates import from_struct
 from monitor.parse.entry import Entry, build_article
-from monitor.parse.limits import MAX_ENTRIES
+from monitor.parse.limits import MAX_ENTRIES, warn_if_cut
 from monitor.parse.quicktext import MarkupBudget
 from monitor.parse.safexml import neutralise_dtd
 from monitor.parse.salvage import salvage_feed
@@ -47,9 +47,11 @@ def parse_feed(
     source = _detail_text(channel, "title")
     lang = language or _str(channel.get("language")) or None
     budget = MarkupBudget()
+    entries = parsed.get("entries", [])
+    warn_if_cut(len(entries), feed)
     articles = (
         entry_article(entry, source=source, feed=feed, language=lang, budget=budget)
-        for entry in parsed.get("entries", [])[:MAX_ENTRIES]
+        for entry in entries[:MAX_ENTRIES]
     )
     return tuple(article for article in articles if article is not None)
 

@@ -14,7 +14,7 @@ from monitor.oneline import one_line
 from monitor.parse.cleantext import plain_to_text
 from monitor.parse.dates import parse_datetime
 from monitor.parse.entry import Entry, build_article
-from monitor.parse.limits import MAX_ENTRIES
+from monitor.parse.limits import MAX_ENTRIES, warn_if_cut
 from monitor.parse.quicktext import MarkupBudget
 
 
@@ -30,9 +30,11 @@ def parse_json_feed(text: str, feed: str, language: str | None) -> tuple[Article
     source = one_line(_str(data.get("title")))
     lang = language or _str(data.get("language")) or None
     budget = MarkupBudget()
+    items = items if isinstance(items, list) else []
+    warn_if_cut(len(items), feed)
     articles = (
         _item_article(item, source=source, feed=feed, language=lang, budget=budget)
-        for item in (items if isinstance(items, list) else [])[:MAX_ENTRIES]
+        for item in items[:MAX_ENTRIES]
         if isinstance(item, dict)
     )
     return tuple(article for article in articles if article is not None)

@@ -15,6 +15,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import timedelta
+from logging.handlers import QueueHandler, QueueListener
+from typing import Any
 
 from monitor.errors import ParseError
 from monitor.model import Article, Document
@@ -56,12 +58,14 @@ class ParsePool:
     """os.cpu_count() worker processes, started at the first use and kept for later polls.
 
     Workers come from a fork server, never a fork of this (threaded) process. If one dies,
-    the documents it held and all later ones of the poll are parsed in this process.
+    the documents it held and all later ones of the poll are parsed in this process. What
+    workers log comes back through a queue and is logged here, in this process's format.
     """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
         self._executor: ProcessPoolExecutor | None = None
+        self._listener: QueueListener | None = None
         self.broken = False
 
     def submit(
@@ -96,11 +100,22 @@ class ParsePool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+            records = context.Queue()
+            if self._listener is None:
+                self._listener = QueueListener(records, _Forward())
+                self._listener.start()
+            else:
+                self._listener.queue = records
+            self._executor = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_log_to, initargs=(records,)
+            )
         return self._executor
 
     def _broke(self, exc: BaseException) -> None:
@@ -110,6 +125,20 @@ class ParsePool:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+
+
+def _log_to(records: Any) -> None:
+    """In a worker: send log records (WARNING and up) to the main process."""
+    root = logging.getLogger()
+    root.handlers[:] = [QueueHandler(records)]
+    root.setLevel(logging.WARNING)
+
+
+class _Forward(logging.Handler):
+    """In the main process: a worker's record goes through the logger it was logged on."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logging.getLogger(record.name).handle(record)
 
 
 def _in_process(
