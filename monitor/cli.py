@@ -29,6 +29,7 @@ commands (each has --help):
   feeds          each feed's health                 monitor feeds
   outbox         pending and dead deliveries        monitor outbox
   digest         preview or send a digest now       monitor digest preview digest
+  matches        stored matches, newest first       monitor matches --since 2d
 
 With no config file, monitor polls seeds/, matches rules/, stores in var/monitor.db and
 writes digests to var/outbox/. See README.md for the config file.
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="send again to an endpoint disabled after HTTP 410, e.g. --enable webhook ngo",
     )
     _add_digest(sub)
+    _add_matches(sub)
     return parser
 
 
@@ -206,6 +208,23 @@ def _add_digest(sub: argparse._SubParsersAction[Any]) -> None:
         epilog="example: monitor digest send digest",
     )
     send.add_argument("route")
+
+
+def _add_matches(sub: argparse._SubParsersAction[Any]) -> None:
+    matches = sub.add_parser(
+        "matches",
+        help="list stored matches, newest first",
+        description="Every match found, whether or not a digest showed it (a digest with "
+        "more alerts than it can show lists the strongest and counts the rest).",
+        epilog="example: monitor matches --route digest --since 2d",
+    )
+    matches.add_argument("--route", help="only the rules this route takes")
+    matches.add_argument(
+        "--rule", action="append", metavar="ID", help="only this rule (repeatable)"
+    )
+    matches.add_argument("--since", default="1d", help="how far back, e.g. 12h, 7d (default 1d)")
+    matches.add_argument("--limit", type=int, default=1000, help="at most this many (default 1000)")
+    matches.add_argument("--json", action="store_true", help="one JSON object per line")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -42,6 +42,7 @@ def dispatch(args: argparse.Namespace) -> int:
         "feeds": cmd_feeds,
         "outbox": cmd_outbox,
         "digest": cmd_digest,
+        "matches": cmd_matches,
     }
     return handlers[args.command](args)
 
@@ -258,14 +259,45 @@ def cmd_digest(args: argparse.Namespace) -> int:
         if sending:
             digester.make(route, active)
             return _print_outcomes(Relay(store, _now).relay(settings.routes))
-        alerts = digester.pending(route, active)
-        digest = digester.render(route, alerts, active)
+        pending = digester.pending(route, active)
+        digest = digester.render(route, pending, active)
     if args.output:
         args.output.write_text(digest.html, encoding="utf-8")
-        print(f"{len(alerts)} alert(s); HTML written to {args.output}")
+        print(f"{len(pending)} alert(s); HTML written to {args.output}")
     else:
         print(f"Subject: {digest.subject}\n\n{digest.text}")
     return 0
+
+
+def cmd_matches(args: argparse.Namespace) -> int:
+    try:
+        since = _now() - parse_duration(args.since)
+    except ValueError as exc:
+        raise ConfigError(f"--since: {exc}") from None
+    settings = load_settings(args.config)
+    rule_ids: set[str] | None = set(args.rule) if args.rule else None
+    if args.route:
+        rules = LiveRules(settings.config.rules).active.rules
+        selected = settings.route(args.route).selected(rules)
+        if selected is not None:  # None: the route takes every rule
+            rule_ids = selected if rule_ids is None else rule_ids & selected
+    with open_store(settings) as store:
+        found = store.articles.matched(since, rule_ids, args.limit)
+    for when, rule_id, article in found:
+        _print_match(when, rule_id, article, as_json=args.json)
+    if not found and not args.json:
+        print(f"no matches since {since:%Y-%m-%d %H:%M} UTC")
+    return 0
+
+
+def _print_match(when: datetime, rule_id: str, article: Article, *, as_json: bool) -> None:
+    if as_json:
+        record = {"found": when.isoformat(), "rule": rule_id, "title": article.title,
+                  "url": article.url, "source": article.source}  # fmt: skip
+        print(json.dumps(record, ensure_ascii=False))
+        return
+    print(f"{when:%Y-%m-%d %H:%M} {rule_id}: {article.title}")
+    print(f"    {article.url or article.source}")
 
 
 def _print_outcomes(outcomes: list[Sent | Failed]) -> int:

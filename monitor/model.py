@@ -226,6 +226,17 @@ class Alert:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """A match a route has not carried yet, as little as choosing what to show needs."""
+
+    match_id: int
+    rule_id: str
+    name: str  # the rule's name when it matched
+    sources: int  # how many feeds the story was seen in
+    published: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Digest:
     """A digest rendered once, in every form its route's channels send: the subject, text
     and HTML (email, outbox, Apprise) and `bodies`, webhook JSON by format."""

@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import ROOT, RULES, SAMPLE, SAMPLE_PEOPLE_IDS, SEEDS
 
-COMMANDS = ("run", "check", "rules check", "replay", "feeds", "outbox", "digest")
+COMMANDS = ("run", "check", "rules check", "replay", "feeds", "outbox", "digest", "matches")
 
 
 def monitor(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
@@ -164,6 +164,19 @@ def test_replay_and_digest_preview(workdir: Path) -> None:
     again = monitor("digest", "send", "digest", cwd=workdir)
     assert again.returncode == 0
     assert len(list((workdir / "var" / "outbox").glob("*.eml"))) == 2  # nothing new to send
+
+
+def test_matches_lists_what_was_found_whether_shown_or_not(workdir: Path) -> None:
+    monitor("run", "--once", cwd=workdir)
+    listed = monitor("matches", "--since", "3650d", "--json", cwd=workdir)
+    assert listed.returncode == 0, listed.stderr
+    records = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert {r["rule"] for r in records} >= SAMPLE_PEOPLE_IDS
+    one = monitor("matches", "--since", "3650d", "--rule", "babaryka", cwd=workdir)
+    assert one.stdout.startswith(tuple("0123456789")) and " babaryka: " in one.stdout
+    assert " vlasova: " not in one.stdout
+    none = monitor("matches", "--since", "1d", "--route", "digest", "--rule", "nobody", cwd=workdir)
+    assert none.stdout.startswith("no matches since ")
 
 
 def test_the_daemon_alerts_urgent_matches_and_stops_cleanly_on_sigterm(workdir: Path) -> None:

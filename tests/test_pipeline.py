@@ -32,6 +32,7 @@ from tests.support.pipelines import failed, pipeline_factory, sent
 from tests.support.settings import settings_from
 from tests.support.sink import WebhookSink
 from tests.support.smtp import SmtpServer
+from tests.support.stored import pending_alerts
 
 feed_server = feedserver.feed_server
 smtp_server = smtp.smtp_server
@@ -387,7 +388,7 @@ def test_full_text_feeds_read_the_article_page(
                       "full_text": True, "allow_networks": ["127.0.0.1/32"]}]  # fmt: skip
     pipeline = make_pipeline(data)
     assert pipeline.run_once().poll.matches == 1
-    [alert] = pipeline.store.outbox.pending_alerts("other", None)
+    [alert] = pending_alerts(pipeline.store, "other", None)
     assert alert.match.rule_id == "vlasova" and "Menu" not in alert.article.text
     pipeline.run_once()
     assert len(feed_server.hits("/story.html")) == 1  # a known article's page is not refetched
@@ -417,7 +418,7 @@ def test_a_stored_story_seen_in_a_full_text_feed_gains_the_source_and_keeps_its_
     pipeline = make_pipeline(data)
     summary = pipeline.poller.poll(pipeline.feeds())
     assert (summary.new_articles, summary.matches) == (0, 0)  # nothing new, nothing edited
-    [alert] = pipeline.store.outbox.pending_alerts("other", None)
+    [alert] = pending_alerts(pipeline.store, "other", None)
     assert [source.name for source in alert.sources] == ["Wire", "Teasers"]
     assert feed_server.hits("/court.html") == []  # a stored story's page is not fetched
 

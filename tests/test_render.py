@@ -3,6 +3,7 @@ against what a reader must see (escaping, highlighting, local times, grouping, f
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from datetime import datetime
@@ -14,7 +15,16 @@ from monitor.config import config_from_dict
 from monitor.errors import ConfigError
 from monitor.model import Alert, Article, Digest, Evidence, Match, RuleKind
 from monitor.oneline import shorten
-from monitor.render import LANGUAGES, Footer, Look, load_templates, render_digest, texts
+from monitor.render import (
+    FORMATS,
+    LANGUAGES,
+    Footer,
+    Look,
+    Volume,
+    load_templates,
+    render_digest,
+    texts,
+)
 from tests.support.digests import FOOTER, NOW, sample_alerts, sample_digest
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -257,3 +267,27 @@ def test_a_route_with_an_unknown_language_does_not_load() -> None:
         ConfigError, match=r"^c: routes\[0\]\.language: Input should be 'en', 'ru' or 'be'"
     ):
         config_from_dict({"routes": [{"name": "r", "language": "de"}]}, "c")
+
+
+def test_a_digest_showing_part_of_a_flood_states_the_total_in_every_form() -> None:
+    alerts = sample_alerts()[:2]  # two Babaryka alerts shown ...
+    volume = Volume(10_182, {"babaryka": 9_000}, (("Paval Latushka", 1_180),))  # ... of many
+    look = Look(load_templates(None), "UTC", "ru", FORMATS)
+    digest = render_digest("r", alerts, NOW, look=look, key="dg_1", volume=volume)
+    # CLDR: a number ending in 2 takes the "few" form; a subject line uses plain spaces.
+    assert digest.subject.startswith("monitor: 10 182 новых упоминания — Viktar Babaryka")
+    assert "Показаны 2 самых весомых из 10\u00a0182 новых упоминаний" in digest.text
+    assert "… и ещё 9\u00a0000 упоминаний, не показаны" in digest.text
+    assert "Paval Latushka (1\u00a0180)" in digest.text and "Paval Latushka" in digest.html
+    assert json.loads(digest.bodies["standard"])["total_mentions"] == 10_182
+    assert "и ещё 9\u00a0000 упоминаний" in json.loads(digest.bodies["slack"])["text"]
+
+
+def test_a_rule_matching_much_of_the_days_news_is_called_too_broad() -> None:
+    volume = Volume(5, broad=(("Viktar Babaryka", 300, 1000),))
+    digest = render_digest("r", sample_alerts(), NOW, look=Look(load_templates(None)),
+                           key="dg_1", volume=volume)  # fmt: skip
+    assert (
+        "! Viktar Babaryka matched 300 of the 1,000 articles seen in the last 24 hours (30%): "
+        "the rule is probably too broad" in digest.text
+    )

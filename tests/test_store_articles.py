@@ -11,7 +11,7 @@ import pytest
 from monitor.model import Source
 from monitor.store import Store
 from tests.support import stored
-from tests.support.stored import ARTICLE, BABARYKA, LONG_TEXT, NOW, count, ingest
+from tests.support.stored import ARTICLE, BABARYKA, LONG_TEXT, NOW, count, ingest, pending_alerts
 
 store = stored.store
 
@@ -57,7 +57,7 @@ def test_a_matcher_error_stores_nothing_of_the_document(store: Store) -> None:
 
 def test_alerts_round_trip_with_their_evidence_and_aware_times(store: Store) -> None:
     ingest(store, [ARTICLE], [BABARYKA])
-    [alert] = store.outbox.pending_alerts("daily", None)
+    [alert] = pending_alerts(store, "daily", None)
     assert alert.match == BABARYKA
     assert alert.article == ARTICLE
     assert alert.article.published == ARTICLE.published  # tz-aware UTC survives the trip
@@ -87,7 +87,7 @@ def test_the_same_url_from_two_feeds_is_one_story_with_two_sources(store: Store)
         store, [replace(ARTICLE, guid="atom-9", feed="atom", source="Belarus news")]
     ).saved
     assert (second.new, second.changed, second.article_id) == (False, False, first.article_id)
-    [alert] = store.outbox.pending_alerts("daily", None)
+    [alert] = pending_alerts(store, "daily", None)
     assert alert.sources == (Source("RFE/RL", ARTICLE.url), Source("Belarus news", ARTICLE.url))
 
 
@@ -124,7 +124,7 @@ def test_a_document_is_one_story_per_url_or_body(store: Store) -> None:
     assert count(store, "articles") == 2
     known = store.articles.stored_versions([wire, other])
     assert (known[wire.key].text, known[other.key].text) == (edited.text, other.text)
-    alert = next(a for a in store.outbox.pending_alerts("daily", None) if a.article.url == wire.url)
+    alert = next(a for a in pending_alerts(store, "daily", None) if a.article.url == wire.url)
     assert alert.sources == (Source("RFE/RL", wire.url), Source("Wire", reprint.url))
 
 

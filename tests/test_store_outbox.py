@@ -11,14 +11,14 @@ from monitor.model import DeliveryStatus as S
 from monitor.model import Digest, Source
 from monitor.store import Store
 from tests.support import stored
-from tests.support.stored import ARTICLE, BABARYKA, NOW, ingest
+from tests.support.stored import ARTICLE, BABARYKA, NOW, ingest, pending_alerts
 
 store = stored.store
 LEASE = timedelta(minutes=15)
 
 
 def digest_of(store: Store, route: str, key: str = "dg_1") -> Digest:
-    alerts = store.outbox.pending_alerts(route, None)
+    alerts = pending_alerts(store, route, None)
     ids = tuple(alert.match_id for alert in alerts)
     return Digest(route, key, "subject", "text", "<p>html</p>", NOW, {"standard": b"{}"}, ids)
 
@@ -32,8 +32,8 @@ def owe(store: Store, targets: list[tuple[str, str]], route: str = "daily") -> l
 
 def test_a_match_enters_a_routes_digest_only_once(store: Store) -> None:
     owe(store, [("outbox", "var/outbox")])
-    assert store.outbox.pending_alerts("daily", None) == []
-    assert len(store.outbox.pending_alerts("other-route", None)) == 1  # routes are independent
+    assert pending_alerts(store, "daily", None) == []
+    assert len(pending_alerts(store, "other-route", None)) == 1  # routes are independent
 
 
 def test_a_digest_whose_alerts_were_taken_meanwhile_writes_nothing(store: Store) -> None:
@@ -52,8 +52,8 @@ def test_a_digest_without_alerts_is_not_stored(store: Store) -> None:
 
 def test_pending_alerts_filter_by_rule_ids(store: Store) -> None:
     ingest(store, [ARTICLE], [BABARYKA])
-    assert store.outbox.pending_alerts("daily", {"someone-else"}) == []
-    assert len(store.outbox.pending_alerts("daily", {"babaryka"})) == 1
+    assert pending_alerts(store, "daily", {"someone-else"}) == []
+    assert len(pending_alerts(store, "daily", {"babaryka"})) == 1
 
 
 def test_a_claimed_delivery_carries_every_rendered_form(store: Store) -> None:
@@ -155,7 +155,7 @@ def test_endpoints_can_be_disabled_and_enabled_again(store: Store) -> None:
 def test_pending_alerts_of_many_articles_each_carry_their_sources(store: Store) -> None:
     copies = [replace(ARTICLE, url=f"https://a.example/{i}", source=f"S{i}") for i in range(700)]
     ingest(store, copies, [BABARYKA])
-    alerts = store.outbox.pending_alerts("daily", None)
+    alerts = pending_alerts(store, "daily", None)
     assert len(alerts) == 700
     assert all(
         alert.sources == (Source(alert.article.source, alert.article.url),) for alert in alerts

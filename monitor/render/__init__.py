@@ -8,8 +8,8 @@ send these bytes as they are; nothing is rendered again at send time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,7 +18,7 @@ from monitor.oneline import one_line, shorten
 from monitor.render.groups import Group, group_alerts, local_time
 from monitor.render.payload import FORMATS, Content, webhook_bodies
 from monitor.render.templates import Templates, load_templates
-from monitor.render.texts import LANGUAGES, texts
+from monitor.render.texts import LANGUAGES, Texts, texts
 
 __all__ = [
     "FORMATS",
@@ -27,6 +27,7 @@ __all__ = [
     "Group",
     "Look",
     "Templates",
+    "Volume",
     "default_look",
     "load_templates",
     "render_digest",
@@ -43,6 +44,17 @@ class Footer:
     failing_feeds: tuple[str, ...] = ()
     rule_errors: tuple[str, ...] = ()
     dead_deliveries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Volume:
+    """How much a digest carries beyond what it shows: a flood is counted, not listed."""
+
+    total: int  # mentions the digest carries, shown or not
+    more: Mapping[str, int] = field(default_factory=dict)  # rule id -> mentions not shown
+    hidden: tuple[tuple[str, int], ...] = ()  # rules none of whose stories is shown
+    # Rules that matched an unusual share of the day's articles: (name, mentions, articles).
+    broad: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,11 +75,18 @@ def render_digest(
     look: Look,
     key: str,
     footer: Footer | None = None,
+    volume: Volume | None = None,
 ) -> Digest:
     """Render one route's digest: subject, text, HTML and the webhook bodies it needs."""
     zone = ZoneInfo(look.timezone)
-    groups = group_alerts(alerts, zone)
+    volume = volume or Volume(len(alerts))
+    groups = tuple(
+        replace(group, more=volume.more.get(group.rule_id, 0))
+        for group in group_alerts(alerts, zone)
+    )
     words = texts(look.language)
+    stories = sum(len(group.stories) for group in groups)
+    shown_all = volume.total <= len(alerts)
     context = {
         "language": look.language,
         "t": words.words,
@@ -75,13 +94,14 @@ def render_digest(
         "route": one_line(route),
         "created": local_time(now, zone),
         "timezone": look.timezone,
-        "count": sum(len(group.stories) for group in groups),
-        "names": [group.name for group in groups],
+        "count": stories if shown_all else volume.total,
+        "names": [group.name for group in groups] + [one_line(n) for n, _ in volume.hidden],
         "groups": groups,
         "footer": footer or Footer(),
+        "volume": notes(volume, len(alerts), route, words),
     }
     subject = shorten(one_line(look.templates.render("subject.txt.j2", context)), SUBJECT_LIMIT)
-    content = Content(route, key, subject, now, alerts, groups, words)
+    content = Content(route, key, subject, now, alerts, groups, words, volume.total)
     return Digest(
         route=route,
         key=key,
@@ -92,6 +112,32 @@ def render_digest(
         bodies=webhook_bodies(look.formats, content),
         match_ids=tuple(alert.match_id for alert in alerts),
     )
+
+
+@dataclass(frozen=True)
+class Notes:
+    """What templates say about a digest's volume, in the route's language."""
+
+    summary: str = ""  # "Showing the 200 strongest of 10,182 new mentions ..." or ""
+    hidden: tuple[str, ...] = ()  # "Paval Latushka (12)"
+    broad: tuple[str, ...] = ()  # one warning per rule that is probably too broad
+
+
+def notes(volume: Volume, shown: int, route: str, words: Texts) -> Notes:
+    """The sentences of `volume` in the route's language."""
+    summary = ""
+    if volume.total > shown:
+        summary = words.words["shown_of"].format(
+            shown=words.number(shown), total=words.number(volume.total), route=one_line(route)
+        )
+    hidden = tuple(f"{one_line(name)} ({words.number(n)})" for name, n in volume.hidden)
+    broad = tuple(
+        words.words["too_broad"].format(
+            name=one_line(name), n=words.number(n), m=words.number(m), pct=round(100 * n / m)
+        )
+        for name, n, m in volume.broad
+    )
+    return Notes(summary, hidden, broad)
 
 
 def default_look() -> Look:

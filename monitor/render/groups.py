@@ -51,6 +51,7 @@ class Group:
     kind: str
     high: bool
     stories: tuple[Story, ...]
+    more: int = 0  # mentions of this rule in the digest but not shown (a flood)
 
 
 def group_alerts(alerts: Iterable[Alert], zone: ZoneInfo) -> tuple[Group, ...]:

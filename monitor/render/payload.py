@@ -43,6 +43,7 @@ class Content:
     alerts: Sequence[Alert]
     groups: tuple[Group, ...]
     words: Texts
+    total: int  # mentions the digest carries; `alerts` may show fewer (a flood)
 
 
 def webhook_bodies(formats: Collection[str], content: Content) -> dict[str, bytes]:
@@ -68,6 +69,7 @@ def standard_payload(content: Content) -> Body:
         "route": content.route,
         "subject": content.subject,
         "created": _iso(content.created),
+        "total_mentions": content.total,
         "alerts": [_alert(alert) for alert in content.alerts],
     }
 
@@ -101,6 +103,7 @@ def slack_payload(content: Content) -> Body:
     for group in content.groups:
         lines.append(f"\n*{_slack(group.name)}*")
         lines += [f"• {_slack_story(story)}" for story in group.stories]
+        lines += [content.words.plural(group.more, "more_mentions")] if group.more else []
     return {"text": _fit(lines, SLACK_TEXT_LIMIT, content.words)}
 
 
@@ -131,6 +134,7 @@ def discord_payload(content: Content) -> Body:
 def _discord_embed(group: Group, budget: int, words: Texts) -> Body:
     title = _discord(group.name)[:256]
     lines = [_discord_story(story) for story in group.stories]
+    lines += [words.plural(group.more, "more_mentions")] if group.more else []
     limit = min(DISCORD_DESCRIPTION_LIMIT, budget - len(title))
     return {"title": title, "description": _fit(lines, limit, words) if limit > 40 else ""}
 

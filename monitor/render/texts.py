@@ -33,7 +33,12 @@ class Texts:
         forms = self.plurals.get(key)
         if forms is None:
             raise jinja2.UndefinedError(f"no plural text {key!r} (known: {sorted(self.plurals)})")
-        return forms[plural_form(self.language, n)].format(n=n)
+        return forms[plural_form(self.language, n)].format(n=self.number(n))
+
+    def number(self, n: int) -> str:
+        """10182 -> '10,182' in English, '10 182' (no-break space) in Russian and Belarusian."""
+        grouped = f"{n:,}"
+        return grouped if self.language == "en" else grouped.replace(",", "\u00a0")
 
 
 def texts(language: str) -> Texts:

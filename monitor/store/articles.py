@@ -8,7 +8,7 @@ through another feed (same canonical URL, or the same body) only gains a source.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -100,11 +100,35 @@ class ArticleStore:
             checked += len(chunk)
         return checked, added
 
-    def count(self) -> int:
+    def matched(
+        self, since: datetime, rule_ids: Collection[str] | None, limit: int
+    ) -> list[tuple[datetime, str, Article]]:
+        """The newest matches since `since` (of these rules, when given): when each was
+        found, its rule id and the article (body text left out), newest first."""
+        columns = [c for c in T.articles.c if c.name != "text"]
+        query = (
+            sa.select(T.matches.c.created, T.matches.c.rule_id, *columns)
+            .join(T.articles, T.articles.c.id == T.matches.c.article_id)
+            .where(T.matches.c.created >= since)
+            .order_by(T.matches.c.created.desc(), T.matches.c.id.desc())
+            .limit(limit)
+        )
+        if rule_ids is not None:
+            query = query.where(T.matches.c.rule_id.in_(sorted(rule_ids)))
         with self._engine.connect() as conn:
-            return int(
-                conn.execute(sa.select(sa.func.count()).select_from(T.articles)).scalar_one()
-            )
+            found = conn.execute(query).all()
+        return [
+            (row.created, row.rule_id, rows.build(Article, dict(row._mapping), text=""))
+            for row in found
+        ]
+
+    def count(self, since: datetime | None = None) -> int:
+        """How many stories are stored (first seen since `since`, when given)."""
+        query = sa.select(sa.func.count()).select_from(T.articles)
+        if since is not None:
+            query = query.where(T.articles.c.first_seen >= since)
+        with self._engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
 
     def _since(self, since: datetime) -> Iterator[list[tuple[int, Article]]]:
         last = 0

@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from monitor.model import Alert, Delivery, DeliveryRecord, Digest, Source
+from monitor.model import Alert, Delivery, DeliveryRecord, Digest, Pending, Source
 from monitor.model import DeliveryStatus as S
 from monitor.store import rows
 from monitor.store import schema as T
@@ -34,19 +34,42 @@ class Outbox:
 
     # --- digests -------------------------------------------------------------------------
 
-    def pending_alerts(self, route: str, rule_ids: Collection[str] | None) -> list[Alert]:
+    def pending(self, route: str, rule_ids: Collection[str] | None) -> list[Pending]:
         """Matches not yet put in a digest of this route (all rules when rule_ids is None),
-        each with every source its story was seen at: two queries, however many alerts."""
+        oldest first: a few small values each, so even a flood of matches stays light."""
         taken = sa.select(T.digest_items.c.match_id).where(T.digest_items.c.route == route)
-        query = rows.alert_select().where(T.matches.c.id.not_in(taken)).order_by(T.matches.c.id)
+        sources = (
+            sa.select(sa.func.count())
+            .where(T.article_sources.c.article_id == T.matches.c.article_id)
+            .scalar_subquery()
+        )
+        query = (
+            sa.select(
+                T.matches.c.id, T.matches.c.rule_id, T.matches.c.name, sources.label("sources"),
+                T.articles.c.published,
+            )
+            .join(T.articles, T.articles.c.id == T.matches.c.article_id)
+            .where(T.matches.c.id.not_in(taken))
+            .order_by(T.matches.c.id)
+        )  # fmt: skip
         if rule_ids is not None:
             query = query.where(T.matches.c.rule_id.in_(sorted(rule_ids)))
         with self._engine.connect() as conn:
-            found = [(row.a_id, rows.alert(row)) for row in conn.execute(query)]
+            return [Pending(*row) for row in conn.execute(query)]
+
+    def alerts(self, match_ids: Collection[int]) -> list[Alert]:
+        """The alerts of these matches in full, each with every source its story was seen
+        at: a few queries however many there are."""
+        found: list[tuple[int, Alert]] = []
+        ids = sorted(set(match_ids))
+        with self._engine.connect() as conn:
+            for start in range(0, len(ids), rows.CHUNK):
+                chunk = ids[start : start + rows.CHUNK]
+                query = rows.alert_select().where(T.matches.c.id.in_(chunk))
+                found += [(row.a_id, rows.alert(row)) for row in conn.execute(query)]
             sources = _sources(conn, {article_id for article_id, _ in found})
-        return [
-            rows.with_sources(alert, sources.get(article_id, ())) for article_id, alert in found
-        ]
+        alerts = [rows.with_sources(a, sources.get(article_id, ())) for article_id, a in found]
+        return sorted(alerts, key=lambda alert: alert.match_id)
 
     def create_digest(
         self, digest: Digest, targets: Sequence[tuple[str, str]], now: datetime

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from monitor.model import Article, Evidence, Match, RuleKind
+from monitor.model import Alert, Article, Evidence, Match, RuleKind
 from monitor.store import Ingested, Store
 
 NOW = datetime(2024, 4, 22, 14, 0, tzinfo=UTC)
@@ -47,3 +47,8 @@ def ingest(
 def count(store: Store, table: str) -> int:
     with store.engine.connect() as conn:
         return int(conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def pending_alerts(store: Store, route: str, rule_ids: set[str] | None) -> list[Alert]:
+    """Every alert the route has not carried yet, in full."""
+    return store.outbox.alerts([p.match_id for p in store.outbox.pending(route, rule_ids)])
