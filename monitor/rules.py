@@ -105,6 +105,9 @@ class _Reader:
             line = exc.problem_mark.line + 1 if exc.problem_mark else 1
             self.problems.append(f"{path}:{line}: not valid YAML: {exc.problem}")
             return
+        except yaml.YAMLError as exc:  # e.g. a control character the YAML reader refuses
+            self.problems.append(f"{path}: not valid YAML: {exc}")
+            return
         if root is None:
             return  # an empty file is allowed: a user may be starting one
         if not isinstance(root, yaml.MappingNode):

@@ -141,3 +141,12 @@ def test_fingerprint_changes_when_a_file_is_edited(tmp_path: Path) -> None:
 def test_slug_keeps_any_script() -> None:
     assert slug("Viktar Babaryka") == "viktar-babaryka"
     assert slug("Сяргей Ціханоўскі") == "сяргей-ціханоўскі"
+
+
+def test_a_control_character_the_yaml_reader_refuses_is_a_rule_error(tmp_path: Path) -> None:
+    """Found by tests/test_properties.py: it once escaped as a yaml.ReaderError."""
+    path = tmp_path / "bad.yaml"
+    path.write_text("people:\n  - name: A\x07B\n", encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules([path])
+    assert str(caught.value).startswith(f"{path}: not valid YAML: ")
