@@ -121,6 +121,50 @@ class RouteConfig(_Model):
         return value
 
 
+class HttpConfig(_Model):
+    """The optional status page and endpoints (`[http] listen = "127.0.0.1:8787"`)."""
+
+    listen: str
+    username: str | None = None  # HTTP basic auth, with the password in $password_env
+    password_env: str | None = None
+    token_env: str | None = None  # or a shared secret: "Authorization: Bearer <token>"
+
+    @field_validator("listen")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        host, port = split_listen(value)
+        if not host or not 0 < port < 65536:
+            raise ValueError(f"expected 'host:port' like '127.0.0.1:8787', got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _auth_beyond_loopback(self) -> HttpConfig:
+        if bool(self.username) != bool(self.password_env):
+            raise ValueError("username and password_env go together")
+        host, _ = split_listen(self.listen)
+        if not is_loopback(host) and not (self.password_env or self.token_env):
+            raise ValueError(
+                f"listening on {host} (beyond this machine) needs username and password_env, "
+                "or token_env"
+            )
+        return self
+
+
+def split_listen(value: str) -> tuple[str, int]:
+    """'127.0.0.1:8787' -> ('127.0.0.1', 8787); '[::1]:80' -> ('::1', 80); port 0 if bad."""
+    host, _, port = value.strip().rpartition(":")
+    return host.strip("[]"), int(port) if port.isdigit() else 0
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def bundled(name: str) -> Path:
     """A folder of the working directory, else the copy shipped inside the package."""
     here = Path(name)
@@ -154,6 +198,7 @@ class Config(_Model):
     smtp: SmtpConfig | None = None
     webhooks: dict[str, WebhookConfig] = Field(default_factory=dict)
     routes: tuple[RouteConfig, ...] = Field(default_factory=_default_routes)
+    http: HttpConfig | None = None  # the status page and endpoints; off when absent
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 
-from monitor import enrich, health
+from monitor import enrich, health, metrics
 from monitor.config import FeedConfig
 from monitor.errors import ParseError
 from monitor.fetch import Fetcher
@@ -77,6 +77,15 @@ class Poller:
 
     def poll(self, feeds: Sequence[FeedConfig]) -> PollReport:
         """Fetch, parse, store and match the feeds; record each one's health."""
+        with metrics.POLL_SECONDS.time():
+            report = self._poll(feeds)
+        log.info(
+            "polled %d feeds: %d new articles, %d new matches, %d failed",
+            report.feeds_read, report.new_articles, report.matches, len(report.feeds_failed),
+        )  # fmt: skip
+        return report
+
+    def _poll(self, feeds: Sequence[FeedConfig]) -> PollReport:
         tally = _Tally()
         jobs = self._to_fetch(feeds)
         pool = self.pool if len(jobs) >= POOL_MIN_FEEDS else None
@@ -162,12 +171,14 @@ class Poller:
                 articles = enrich.with_pages(articles, stored, self.fetcher, feed)
             done = self.store.articles.ingest(articles, self.clock(), match)
             tally.new += done.new
-            tally.matches += len(done.match_ids)
+            tally.matches += len(done.matches)
+            metrics.record_ingest(done.new, [rule for _, rule in done.matches])
         self._settle(job, parsed.ttl if parsed else None, tally, saw_new=tally.new > before)
 
     def _settle(self, job: _Job, ttl: timedelta | None, tally: _Tally, *, saw_new: bool) -> None:
         """Record the feed's new health and next check; failures are logged, never dropped."""
         feed, state, result = job
+        metrics.record_fetch(result)
         now = self.clock()
         old = state or FeedState(url=feed.url)
         if result.status in (FetchStatus.OK, FetchStatus.NOT_MODIFIED):

@@ -13,10 +13,12 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from monitor import metrics
 from monitor.deliver.channels import send
 from monitor.errors import DeliveryError, EndpointGoneError
 from monitor.model import Delivery
@@ -69,6 +71,13 @@ class Relay:
             return outcomes
 
     def _send(self, delivery: Delivery, routes: Sequence[Route]) -> Outcome:
+        started = time.monotonic()
+        outcome = self._attempt(delivery, routes)
+        verdict = "sent" if isinstance(outcome, Sent) else "retry" if outcome.retry_at else "dead"
+        metrics.record_delivery(delivery.channel, verdict, time.monotonic() - started)
+        return outcome
+
+    def _attempt(self, delivery: Delivery, routes: Sequence[Route]) -> Outcome:
         context = {"route": delivery.route, "channel": delivery.channel, "delivery": delivery.id}
         try:
             done = send(delivery, self._target(delivery, routes))

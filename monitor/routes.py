@@ -160,6 +160,9 @@ def _missing_secrets(config: Config) -> list[str]:
         if hook.secret_env:
             key = f"webhooks.{name}.secret_env"
             problems.append(missing_secret(hook.secret_env, key) or _bad_secret(hook, key))
+    if (http := config.http) is not None:
+        http_secrets = {"password_env": http.password_env, "token_env": http.token_env}
+        problems += [missing_secret(env, f"http.{key}") for key, env in http_secrets.items() if env]
     for i, route in enumerate(config.routes):
         for name in dict.fromkeys(n for url in route.apprise for n in placeholders(url)):
             problems.append(missing_secret(name, f"routes[{i}].apprise (${{{name}}})"))

@@ -43,7 +43,11 @@ class Ingested:
     """What one `ingest` did, article by article, and the ids of the new matches."""
 
     saved: tuple[Saved, ...] = ()
-    match_ids: tuple[int, ...] = ()
+    matches: tuple[tuple[int, str], ...] = ()  # the new matches: (id, rule id)
+
+    @property
+    def match_ids(self) -> tuple[int, ...]:
+        return tuple(match_id for match_id, _ in self.matches)
 
     @property
     def new(self) -> int:
@@ -72,9 +76,9 @@ class ArticleStore:
                 for article, (story, _, changed) in zip(articles, outcomes, strict=True)
                 if changed
             ]
-            match_ids = _add_matches(conn, found, now)
+            matches = _add_matches(conn, found, now)
         saved = tuple(Saved(story.ident, new, changed) for story, new, changed in outcomes)
-        return Ingested(saved, tuple(match_ids))
+        return Ingested(saved, tuple(matches))
 
     def stored_versions(self, articles: Sequence[Article]) -> dict[str, Article]:
         """The stored story each article is (by key, else by body), keyed by article key."""
@@ -197,8 +201,9 @@ def _add_sources(
 
 def _add_matches(
     conn: Connection, found: Sequence[tuple[int, Sequence[Match]]], now: datetime
-) -> list[int]:
-    """Record matches the articles did not have: one SELECT of known pairs, one INSERT."""
+) -> list[tuple[int, str]]:
+    """Record matches the articles did not have: one SELECT of known pairs, one INSERT.
+    Returns the new matches as (id, rule id)."""
     wanted: dict[tuple[int, str], dict[str, Any]] = {}
     for article_id, matches in found:
         for match in matches:
@@ -213,4 +218,5 @@ def _add_matches(
     if not fresh:
         return []
     query = sa.insert(T.matches).returning(T.matches.c.id, sort_by_parameter_order=True)
-    return [int(i) for i in conn.execute(query, fresh).scalars()]
+    ids = conn.execute(query, fresh).scalars()
+    return [(int(i), values["rule_id"]) for i, values in zip(ids, fresh, strict=True)]
