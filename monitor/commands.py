@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor import health
-from monitor.config import load_config, parse_duration
+from monitor.config import parse_duration
 from monitor.digest import Digester
 from monitor.errors import ConfigError, MonitorError, ParseError, RuleError
 from monitor.fetch import Fetcher
@@ -29,7 +29,7 @@ from monitor.pipeline import Pipeline, describe_failure
 from monitor.relay import Failed, Relay, Sent
 from monitor.rules import load_rules
 from monitor.schedule import run_daemon
-from monitor.settings import Settings, load_settings
+from monitor.settings import Settings, config_file, load_settings
 from monitor.store import Store, StoreLock
 
 
@@ -87,7 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
+    config = config_file(args.config)
     matcher = compile_rules(load_rules(args.rules or list(config.rules)))
     status = 0
     with Fetcher(config.user_agent) as fetcher:
@@ -155,7 +155,7 @@ def match_json(match: Match) -> dict[str, Any]:
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
-    paths = args.paths or list(load_config(args.config).rules)
+    paths = args.paths or list(config_file(args.config).rules)
     try:
         ruleset = load_rules(paths)
     except RuleError as exc:

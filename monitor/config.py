@@ -166,11 +166,15 @@ def is_loopback(host: str) -> bool:
 
 
 def bundled(name: str) -> Path:
-    """A folder of the working directory, else the copy shipped inside the package."""
+    """A folder of the working directory, else the copy shipped inside the package (a
+    wheel), else the one of the source checkout the package runs from (an editable
+    install, which has no copy of its own)."""
     here = Path(name)
     if here.exists():
         return here
-    return Path(__file__).parent / "_bundled" / name
+    shipped = Path(__file__).parent / "_bundled" / name
+    checkout = Path(__file__).resolve().parent.parent / name
+    return checkout if not shipped.exists() and checkout.is_dir() else shipped
 
 
 def _default_feeds() -> tuple[FeedConfig, ...]:

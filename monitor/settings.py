@@ -1,9 +1,10 @@
 """What a process runs with, validated to the end when it loads.
 
 In: the config file's path (``--config``, else ``$MONITOR_CONFIG``, else none: the
-embedded defaults). Out: ``Settings``: the Config and its Routes resolved into typed
-targets with compiled templates, so a mistake anywhere surfaces at load, never at the
-first digest. `secrets=True` also checks every secret the config names is readable.
+embedded defaults). Out: ``Settings``: the Config (relative paths meaning the file's
+folder) and its Routes resolved into typed targets with compiled templates, so a mistake
+anywhere surfaces at load, never at the first digest. `secrets=True` also checks every
+secret the config names is readable.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from monitor.config import CONFIG_ENV, Config, load_config
+from monitor.paths import resolve_paths
 from monitor.routes import Route, find_route, resolve_routes
 
 
@@ -36,9 +38,16 @@ def load_settings(path: str | None = None, *, secrets: bool = False) -> Settings
     """Load and validate everything; ConfigError listing every problem with its key."""
     path = path or os.environ.get(CONFIG_ENV) or None
     fingerprint = file_fingerprint(path)
-    config = load_config(path)
+    config = config_file(path)
     routes = resolve_routes(config, path or "config", secrets=secrets)
     return Settings(config, routes, path, fingerprint)
+
+
+def config_file(path: str | None = None) -> Config:
+    """The config alone (for commands that need no routes), its paths resolved."""
+    path = path or os.environ.get(CONFIG_ENV) or None
+    config = load_config(path)
+    return resolve_paths(config, Path(path).resolve().parent) if path else config
 
 
 def file_fingerprint(path: str | None) -> str:
