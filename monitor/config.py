@@ -198,6 +198,9 @@ class Config(_Model):
     user_agent: str = "monitor/0.1 (+news monitoring for human-rights work)"
     # How often the daemon looks for due feeds, owed deliveries and edited files.
     tick: Duration = timedelta(seconds=30)
+    # Stories not seen for this many days are forgotten (matched ones keep a record without
+    # their text; matches and deliveries stay for audit). 0 keeps everything.
+    retention_days: int = Field(default=180, ge=0)
     feeds: tuple[FeedConfig, ...] = Field(default_factory=_default_feeds)
     smtp: SmtpConfig | None = None
     webhooks: dict[str, WebhookConfig] = Field(default_factory=dict)

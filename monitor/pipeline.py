@@ -132,6 +132,17 @@ class Pipeline:
             since, lambda a: matcher.match(a.full_text, a.language), self.clock()
         )
 
+    def prune(self) -> tuple[int, int]:
+        """Apply `retention_days`: (stories deleted, stories emptied of their text)."""
+        days = self.settings.config.retention_days
+        if not days:
+            return 0, 0
+        deleted, emptied = self.store.articles.prune(self.clock() - timedelta(days=days))
+        if deleted or emptied:
+            log.info("retention (%d days): %d stories forgotten, %d matched ones kept "
+                     "without their text", days, deleted, emptied)  # fmt: skip
+        return deleted, emptied
+
     def close(self) -> None:
         """Stop the parse workers (the store and fetcher belong to the caller)."""
         self.poller.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import signal
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from types import FrameType
 
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 # A job that wakes late (laptop asleep, long GC) still runs if within this grace; later
 # wake-ups are coalesced into one run rather than replayed.
 MISFIRE_GRACE = 600
+PRUNE_EVERY = timedelta(days=1)
 
 
 class Daemon:
@@ -35,6 +37,8 @@ class Daemon:
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
         self.fatal: str | None = None
+        self.last_tick: datetime | None = None  # for readiness: the scheduler is alive
+        self.pruned: datetime | None = None
         self.scheduler = BlockingScheduler(
             timezone="UTC",
             job_defaults={
@@ -73,10 +77,15 @@ class Daemon:
         self.guarded(f"digest {route_name}", lambda: self.pipeline.send_digest(route_name))
 
     def housekeeping_job(self) -> None:
+        now = self.pipeline.clock()
+        self.last_tick = now
         if self.pipeline.settings.changed():
             self.reload()
         self.guarded("rules", self.pipeline.reload_rules)
         self.guarded("relay", self.pipeline.relay_owed)
+        if self.pruned is None or now - self.pruned >= PRUNE_EVERY:
+            self.pruned = now
+            self.guarded("retention", self.pipeline.prune)
 
     def reload(self) -> None:
         """Re-read the config and reschedule; on an error keep running with the old one."""

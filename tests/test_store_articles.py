@@ -158,3 +158,28 @@ def test_stored_versions_find_a_story_by_url_or_by_body(store: Store) -> None:
     known = store.articles.stored_versions([original, teaser_elsewhere, unknown])
     assert set(known) == {original.key, teaser_elsewhere.key}
     assert known[teaser_elsewhere.key].url == original.url
+
+
+def test_retention_forgets_old_unmatched_stories_and_keeps_a_record_of_matched_ones(
+    store: Store,
+) -> None:
+    old_plain = replace(ARTICLE, url="https://example.org/old-plain", text=LONG_TEXT)
+    old_matched = replace(ARTICLE, url="https://example.org/old-matched")
+    ingest(store, [old_plain], now=NOW - timedelta(days=200))
+    ingest(store, [old_matched], [BABARYKA], now=NOW - timedelta(days=200))
+    ingest(store, [ARTICLE], now=NOW)
+    assert store.articles.prune(NOW - timedelta(days=180)) == (1, 1)
+    assert (count(store, "articles"), count(store, "article_sources")) == (2, 2)
+    [alert] = pending_alerts(store, "daily", None)  # the match and its story's record stay
+    assert (alert.article.url, alert.article.title, alert.article.text) == (
+        old_matched.url,
+        old_matched.title,
+        "",
+    )
+    assert store.articles.prune(NOW - timedelta(days=180)) == (0, 0)  # nothing left to do
+
+
+def test_a_story_still_in_its_feed_is_not_forgotten(store: Store) -> None:
+    ingest(store, [ARTICLE], now=NOW - timedelta(days=200))
+    ingest(store, [ARTICLE], now=NOW - timedelta(days=1))  # seen again: last_seen moves on
+    assert store.articles.prune(NOW - timedelta(days=180)) == (0, 0)

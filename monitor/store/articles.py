@@ -70,6 +70,8 @@ class ArticleStore:
             outcomes = [stories.save(article, now) for article in articles]
             _write_stories(conn, stories)
             ids = [story.ident for story, _, _ in outcomes]
+            _touch(conn, {i for i, (_, new, changed) in zip(ids, outcomes, strict=True)
+                          if not new and not changed}, now)  # fmt: skip
             _add_sources(conn, zip(ids, articles, strict=True), stories.stored)
             found = [
                 (story.ident, match(article))
@@ -126,6 +128,23 @@ class ArticleStore:
             for row in found
         ]
 
+    def prune(self, before: datetime) -> tuple[int, int]:
+        """Forget stories last seen before `before`: those never matched go with their
+        sources; matched ones stay for audit (their matches and deliveries point at them)
+        with their body text dropped. Returns (deleted, emptied). Space is given back by
+        the database (SQLite reuses free pages; PostgreSQL autovacuum), not here."""
+        old = T.articles.c.last_seen < before
+        matched = T.articles.c.id.in_(sa.select(T.matches.c.article_id))
+        unmatched = sa.select(T.articles.c.id).where(old, ~matched)
+        with write(self._engine) as conn:
+            sources = T.article_sources.c.article_id.in_(unmatched)
+            conn.execute(sa.delete(T.article_sources).where(sources))
+            deleted = conn.execute(sa.delete(T.articles).where(old, ~matched)).rowcount
+            emptied = conn.execute(
+                sa.update(T.articles).where(old, matched, T.articles.c.text != "").values(text="")
+            ).rowcount
+        return int(deleted), int(emptied)
+
     def count(self, since: datetime | None = None) -> int:
         """How many stories are stored (first seen since `since`, when given)."""
         query = sa.select(sa.func.count()).select_from(T.articles)
@@ -177,6 +196,14 @@ def _write_stories(conn: Connection, stories: Stories) -> None:
             story.id = ids[story.key]
     for story in stories.edited.values():
         conn.execute(sa.update(T.articles).where(T.articles.c.id == story.ident), story.values)
+
+
+def _touch(conn: Connection, article_ids: set[int], now: datetime) -> None:
+    """Stories seen again unchanged: their last sighting (what retention goes by) moves on."""
+    ids = sorted(article_ids)
+    for start in range(0, len(ids), rows.CHUNK):
+        chunk = ids[start : start + rows.CHUNK]
+        conn.execute(sa.update(T.articles).where(T.articles.c.id.in_(chunk)).values(last_seen=now))
 
 
 def _add_sources(
