@@ -26,6 +26,7 @@ from monitor.match import Matcher, compile_rules
 from monitor.model import Article, DeliveryStatus, FetchStatus, Match
 from monitor.parse import parse_documents
 from monitor.pipeline import Pipeline, describe_failure
+from monitor.progress import progress
 from monitor.relay import Failed, Relay, Sent
 from monitor.rules import load_rules
 from monitor.schedule import run_daemon
@@ -78,7 +79,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         stack.callback(pipeline.close)  # parse workers first: they may be mid-task
         if not args.once:
             return run_daemon(pipeline)
-        summary = pipeline.run_once()
+        with progress(len(pipeline.feeds()), "polling", unit="feed") as advance:
+            summary = pipeline.run_once(advance)
     print("\n".join(summary.lines()))
     return 1 if summary.failed else 0
 
@@ -181,9 +183,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     matcher = LiveRules(settings.config.rules).active.matcher
     with open_store(settings) as store:
-        checked, found = store.articles.rematch(
-            since, lambda a: matcher.match(a.full_text, a.language), _now()
-        )
+        total = store.articles.count(since=since)
+        with progress(total, "re-matching", unit="article") as advance:
+            checked, found = store.articles.rematch(
+                since, lambda a: matcher.match(a.full_text, a.language), _now(), advance
+            )
     print(f"re-matched {checked} stored article(s); {found} new match(es) for the next digest")
     return 0
 

@@ -81,9 +81,10 @@ class Pipeline:
         self.digester = Digester(store, clock)
         self.relay = Relay(store, clock)
 
-    def run_once(self) -> RunSummary:
-        """Poll every enabled feed, make every route's digest now, send what is owed."""
-        report = self.poller.poll(self.feeds())
+    def run_once(self, advance: Callable[[int], object] = lambda n: None) -> RunSummary:
+        """Poll every enabled feed, make every route's digest now, send what is owed;
+        `advance(n)` is told of feeds done (a progress bar)."""
+        report = self.poller.poll(self.feeds(), advance)
         for route in self.settings.routes:
             self.digester.make(route, self.rules.active)
         return RunSummary(report, tuple(self.relay.relay(self.settings.routes)))

@@ -47,6 +47,7 @@ class PollReport:
 
 @dataclass
 class _Tally:
+    advance: Callable[[int], object]  # told of each feed done (a progress bar)
     read: int = 0
     failed: list[str] = field(default_factory=list)
     new: int = 0
@@ -75,18 +76,19 @@ class Poller:
         states = self.store.feeds.states({f.name: f.url for f in feeds})
         return [feed for feed in feeds if feed.enabled and _is_due(states.get(feed.name), now)]
 
-    def poll(self, feeds: Sequence[FeedConfig]) -> PollReport:
+    def poll(
+        self, feeds: Sequence[FeedConfig], advance: Callable[[int], object] = lambda n: None
+    ) -> PollReport:
         """Fetch, parse, store and match the feeds; record each one's health."""
         with metrics.POLL_SECONDS.time():
-            report = self._poll(feeds)
+            report = self._poll(feeds, _Tally(advance))
         log.info(
             "polled %d feeds: %d new articles, %d new matches, %d failed",
             report.feeds_read, report.new_articles, report.matches, len(report.feeds_failed),
         )  # fmt: skip
         return report
 
-    def _poll(self, feeds: Sequence[FeedConfig]) -> PollReport:
-        tally = _Tally()
+    def _poll(self, feeds: Sequence[FeedConfig], tally: _Tally) -> PollReport:
         jobs = self._to_fetch(feeds)
         pool = self.pool if len(jobs) >= POOL_MIN_FEEDS else None
         if pool is not None:
@@ -198,6 +200,7 @@ class Poller:
             new = replace(new, url=result.moved_to)
         when = next_check(result, feed.interval, new.failures, now, self.rng, ttl)
         self.store.feeds.save(feed.name, replace(new, next_check=when), feed.url)
+        tally.advance(1)
 
 
 def _is_due(state: FeedState | None, now: datetime) -> bool:

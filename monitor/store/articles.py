@@ -95,15 +95,23 @@ class ArticleStore:
                 known[article.key] = rows.article(row)
         return known
 
-    def rematch(self, since: datetime, match: MatchFn, now: datetime) -> tuple[int, int]:
+    def rematch(
+        self,
+        since: datetime,
+        match: MatchFn,
+        now: datetime,
+        advance: Callable[[int], object] = lambda n: None,
+    ) -> tuple[int, int]:
         """Match articles first seen since `since` again; record only matches they did not
-        have. Returns (articles checked, new matches). Chunked: memory stays flat."""
+        have. Returns (articles checked, new matches). Chunked: memory stays flat;
+        `advance(n)` is told of each chunk done (a progress bar)."""
         checked = added = 0
         for chunk in self._since(since):
             found = [(article_id, match(article)) for article_id, article in chunk]
             with write(self._engine) as conn:
                 added += len(_add_matches(conn, found, now))
             checked += len(chunk)
+            advance(len(chunk))
         return checked, added
 
     def matched(
