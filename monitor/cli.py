@@ -30,6 +30,7 @@ commands (each has --help):
   outbox         pending and dead deliveries        monitor outbox
   digest         preview or send a digest now       monitor digest preview digest
   matches        stored matches, newest first       monitor matches --since 2d
+  worker         multi-node mode (procrastinate)    monitor worker --concurrency 8
 
 With no config file, monitor polls seeds/, matches rules/, stores in var/monitor.db and
 writes digests to var/outbox/. See README.md for the config file.
@@ -111,6 +112,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_digest(sub)
     _add_matches(sub)
+    worker = sub.add_parser(
+        "worker",
+        help="one of many processes sharing the work (engine = 'procrastinate')",
+        description="Multi-node mode: run this on any number of machines against one "
+        "PostgreSQL store; the workers share polling, digests and deliveries through the "
+        "database. Stops on SIGTERM or Ctrl-C after the jobs in hand.",
+        epilog="example: monitor --config /etc/monitor/monitor.toml worker --concurrency 8",
+    )
+    worker.add_argument(
+        "--concurrency", type=int, default=4, help="jobs run at once by this process (4)"
+    )
     return parser
 
 
@@ -246,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _setup_logging(args: argparse.Namespace) -> None:
-    quiet = args.command != "run"  # other commands print their results; logs are noise
+    quiet = args.command not in ("run", "worker")  # others print their results: logs are noise
     level = logging.DEBUG if args.verbose > 1 else logging.INFO
     if not args.verbose and quiet:
         level = logging.WARNING

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from monitor import health
+from monitor import cluster, health
 from monitor.config import parse_duration
 from monitor.digest import Digester
 from monitor.errors import ConfigError, MonitorError, ParseError, RuleError
@@ -44,6 +44,7 @@ def dispatch(args: argparse.Namespace) -> int:
         "outbox": cmd_outbox,
         "digest": cmd_digest,
         "matches": cmd_matches,
+        "worker": cmd_worker,
     }
     return handlers[args.command](args)
 
@@ -71,6 +72,11 @@ def open_store(settings: Settings, *, owner: str | None = None) -> Iterator[Stor
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config, secrets=True)
+    if settings.config.engine == "procrastinate" and not args.once:
+        raise ConfigError(
+            "engine = 'procrastinate': start `monitor worker` on each machine instead of "
+            "`monitor run` (the workers share the work through the database)"
+        )
     with ExitStack() as stack:
         owner = "monitor run --once" if args.once else "monitor run"
         store = stack.enter_context(open_store(settings, owner=owner))
@@ -83,6 +89,23 @@ def cmd_run(args: argparse.Namespace) -> int:
             summary = pipeline.run_once(advance)
     print("\n".join(summary.lines()))
     return 1 if summary.failed else 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config, secrets=True)
+    if settings.config.engine != "procrastinate":
+        raise ConfigError(
+            "`monitor worker` needs engine = 'procrastinate' and a PostgreSQL database_url "
+            "in the config; with one machine, `monitor run` does everything"
+        )
+    with ExitStack() as stack:
+        store = stack.enter_context(open_store(settings))
+        fetcher = stack.enter_context(Fetcher(settings.config.user_agent))
+        pipeline = Pipeline(settings, store, fetcher, on_owed=cluster.deliveries_queued)
+        stack.callback(pipeline.close)
+        cluster.ensure_schema(pipeline)
+        cluster.Cluster(pipeline).run(concurrency=args.concurrency)
+    return 0
 
 
 # --- check -------------------------------------------------------------------------------

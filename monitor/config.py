@@ -206,6 +206,9 @@ class Config(_Model):
     webhooks: dict[str, WebhookConfig] = Field(default_factory=dict)
     routes: tuple[RouteConfig, ...] = Field(default_factory=_default_routes)
     http: HttpConfig | None = None  # the status page and endpoints; off when absent
+    # apscheduler: one daemon (`monitor run`) does everything. procrastinate: any number of
+    # `monitor worker` processes on one PostgreSQL store share the work (see docs/scaling.md).
+    engine: Literal["apscheduler", "procrastinate"] = "apscheduler"
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:
@@ -217,6 +220,9 @@ class Config(_Model):
             for name in route.webhooks:
                 if name not in self.webhooks:
                     problems.append(f"routes[{i}].webhooks: no [webhooks.{name}] section")
+        postgres = (self.database_url or "").startswith(("postgresql://", "postgresql+psycopg://"))
+        if self.engine == "procrastinate" and not postgres:
+            problems.append("engine: 'procrastinate' needs a database_url = 'postgresql://...'")
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from sqlalchemy.engine import Connection
+
 from monitor import health
 from monitor.live_rules import Active
 from monitor.model import Alert, Digest, Pending, Priority
@@ -29,7 +31,8 @@ from monitor.store import Store
 
 log = logging.getLogger(__name__)
 
-# Another process claiming the same alerts first is rare; past this many tries it is a bug.
+# Another process claiming the same alerts first is rare (one daemon per store; in
+# multi-node mode a route's digests take turns); past this many tries, wait for the next run.
 MAX_TRIES = 3
 PER_RULE = 20  # stories shown per rule
 SHOWN = 200  # stories shown in all
@@ -43,9 +46,16 @@ BROAD_MIN = 20
 DAY = timedelta(days=1)
 
 
+# Called inside the transaction that owes a digest's deliveries (multi-node mode queues a
+# job per delivery there): the connection and the new delivery ids.
+OnOwed = Callable[[Connection, list[int]], None]
+
+
 class Digester:
-    def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
-        self.store, self.clock = store, clock
+    def __init__(
+        self, store: Store, clock: Callable[[], datetime], on_owed: OnOwed | None = None
+    ) -> None:
+        self.store, self.clock, self.on_owed = store, clock, on_owed
 
     def make(self, route: Route, active: Active, *, urgent_only: bool = False) -> int:
         """Render the route's pending alerts into one digest owed to each of its targets;
@@ -57,14 +67,17 @@ class Digester:
                 return 0
             digest = self.render(route, pending, active)
             targets = [(target.channel, target.key) for target in route.targets]
-            owed = self.store.outbox.create_digest(digest, targets, self.clock())
+            owed = self.store.outbox.create_digest(digest, targets, self.clock(), self.on_owed)
             if owed is not None:
                 context = {"route": route.name}
                 log.info("digest of %d alerts owed to %d targets", len(pending), len(owed),
                          extra=context)  # fmt: skip
                 return len(owed)
             log.info("another process took some of these alerts first", extra={"route": route.name})
-        raise RuntimeError(f"route {route.name}: alerts taken by others {MAX_TRIES} times running")
+        # They stay pending: the next digest of the route carries whatever is left.
+        log.warning("alerts taken by others %d times running; trying again later", MAX_TRIES,
+                    extra={"route": route.name})  # fmt: skip
+        return 0
 
     def pending(self, route: Route, active: Active, *, urgent_only: bool = False) -> list[Pending]:
         """What the route has not carried yet (only `priority: high` ones if urgent_only)."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from monitor.config import FeedConfig
-from monitor.digest import Digester
+from monitor.digest import Digester, OnOwed
 from monitor.fetch import Fetcher
 from monitor.live_rules import LiveRules
 from monitor.parse import ParsePool
@@ -74,11 +74,12 @@ class Pipeline:
         fetcher: Fetcher,
         clock: Callable[[], datetime] = utcnow,
         parse_pool: ParsePool | None = None,
+        on_owed: OnOwed | None = None,
     ) -> None:
         self.settings, self.store, self.clock = settings, store, clock
         self.rules = LiveRules(settings.config.rules)
         self.poller = Poller(store, fetcher, self.rules, clock, parse_pool)
-        self.digester = Digester(store, clock)
+        self.digester = Digester(store, clock, on_owed)
         self.relay = Relay(store, clock)
 
     def run_once(self, advance: Callable[[int], object] = lambda n: None) -> RunSummary:

@@ -70,6 +70,13 @@ class Relay:
                     outcomes.append(self._send(delivery, routes))
             return outcomes
 
+    def relay_one(self, delivery_id: int, routes: Sequence[Route]) -> Outcome | None:
+        """Send one owed delivery if it is due and no other relay has it (multi-node
+        mode: its job); None when there was nothing to do."""
+        with self._turn:
+            delivery = self.store.outbox.claim(delivery_id, self.clock(), LEASE)
+            return None if delivery is None else self._send(delivery, routes)
+
     def _send(self, delivery: Delivery, routes: Sequence[Route]) -> Outcome:
         started = time.monotonic()
         outcome = self._attempt(delivery, routes)

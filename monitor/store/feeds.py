@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
 
 from monitor.model import FeedState
 from monitor.store import rows
@@ -26,8 +28,11 @@ class FeedStore:
     def states(self, configured: Mapping[str, str] | None = None) -> dict[str, FeedState]:
         """Every feed's state in one query; with `configured` (name -> URL in the config),
         only those feeds, and only while their configured URL is unchanged."""
+        query = sa.select(T.feeds)
+        if configured is not None and len(configured) <= rows.CHUNK:
+            query = query.where(T.feeds.c.name.in_(sorted(configured)))
         with self._engine.connect() as conn:
-            found = conn.execute(sa.select(T.feeds)).all()
+            found = conn.execute(query).all()
         return {
             row.name: rows.feed_state(row)
             for row in found
@@ -49,6 +54,30 @@ class FeedStore:
             if updated.rowcount == 0:
                 conn.execute(sa.insert(T.feeds), {"name": name, **values})
 
+    def claim_due(
+        self, configured: Mapping[str, str], now: datetime, lease: timedelta
+    ) -> list[str]:
+        """For many workers on one store: the configured feeds (name -> URL) whose next check
+        has come, each claimed until `now + lease` so no other worker takes it meanwhile.
+        Rows are locked FOR UPDATE SKIP LOCKED: two workers claiming at once split the due
+        feeds between them instead of waiting on each other or taking the same ones."""
+        with write(self._engine) as conn:
+            _insert_missing(conn, configured)
+            due = (
+                sa.select(T.feeds.c.name)
+                .where(
+                    T.feeds.c.name.in_(sorted(configured)),
+                    T.feeds.c.disabled.is_(False),
+                    sa.or_(T.feeds.c.next_check.is_(None), T.feeds.c.next_check <= now),
+                )
+                .with_for_update(skip_locked=True)
+            )
+            names = list(conn.execute(due).scalars())
+            if names:
+                claimed = T.feeds.c.name.in_(names)
+                conn.execute(sa.update(T.feeds).where(claimed).values(next_check=now + lease))
+        return names
+
     def enable(self, name: str) -> bool:
         """Poll again a feed disabled after HTTP 410, at the next tick. False if unknown."""
         with write(self._engine) as conn:
@@ -61,3 +90,17 @@ class FeedStore:
                 rows.feed_values(state, row.config_url),
             )
         return True
+
+
+def _insert_missing(conn: Connection, configured: Mapping[str, str]) -> None:
+    """A row for each configured feed never seen; another worker may insert it too."""
+    known = set(conn.execute(sa.select(T.feeds.c.name)).scalars())
+    fresh = [
+        {"name": name, **rows.feed_values(FeedState(url=url), url)}
+        for name, url in configured.items()
+        if name not in known
+    ]
+    if not fresh:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(T.feeds).on_conflict_do_nothing(index_elements=["name"]), fresh)

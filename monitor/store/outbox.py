@@ -12,7 +12,7 @@ checked by the row count, so two relays (threads or processes) never both send i
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -72,10 +72,16 @@ class Outbox:
         return sorted(alerts, key=lambda alert: alert.match_id)
 
     def create_digest(
-        self, digest: Digest, targets: Sequence[tuple[str, str]], now: datetime
+        self,
+        digest: Digest,
+        targets: Sequence[tuple[str, str]],
+        now: datetime,
+        then: Callable[[Connection, list[int]], None] | None = None,
     ) -> list[int] | None:
         """Record a digest, claim its matches for the route and owe one delivery per
         (channel, target); return the delivery ids ([] for a digest without alerts).
+        `then(connection, ids)` runs in the same transaction (multi-node mode queues the
+        delivery jobs there, so jobs and rows exist together or not at all).
 
         None when another process put one of these matches in a digest of the route first:
         nothing is written, and the caller reads the pending alerts again.
@@ -87,9 +93,36 @@ class Outbox:
                 if _already_taken(conn, digest):
                     return None
                 digest_id = _insert_digest(conn, digest)
-                return [_owe(conn, digest_id, channel, target, now) for channel, target in targets]
+                owed = [_owe(conn, digest_id, channel, target, now) for channel, target in targets]
+                if then is not None:
+                    then(conn, owed)
+                return owed
         except sa.exc.IntegrityError:  # PostgreSQL: a concurrent digest committed first
             return None
+
+    def take_slot(self, route: str, slot: datetime, previous: datetime | None) -> bool:
+        """Multi-node mode: make `route`'s digest due at `slot` here; True for exactly one
+        worker (the row moves from `previous`, or is created when there was none)."""
+        slots = T.digest_slots
+        try:
+            with write(self._engine) as conn:
+                if previous is None:  # the route's first slot: whoever inserts it first
+                    conn.execute(sa.insert(slots), {"route": route, "slot": slot})
+                    return True
+                moved = conn.execute(
+                    sa.update(slots)
+                    .where(slots.c.route == route, slots.c.slot == previous)
+                    .values(slot=slot)
+                )
+                return moved.rowcount == 1
+        except sa.exc.IntegrityError:  # another worker inserted the first slot
+            return False
+
+    def last_slot(self, route: str) -> datetime | None:
+        slots = T.digest_slots
+        with self._engine.connect() as conn:
+            found = conn.execute(sa.select(slots.c.slot).where(slots.c.route == route)).first()
+        return found.slot if found else None
 
     # --- sending -------------------------------------------------------------------------
 

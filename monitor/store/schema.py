@@ -165,6 +165,16 @@ deliveries = sa.Table(
 )
 
 
+# Multi-node mode: the last schedule slot each route's digest was made for. A worker takes a
+# slot by moving this row from the previous slot (row count 1: it won), so every slot is
+# made once whichever worker gets there first.
+digest_slots = sa.Table(
+    "digest_slots",
+    metadata,
+    sa.Column("route", sa.Text, primary_key=True),
+    sa.Column("slot", UTCDateTime, nullable=False),
+)
+
 # Endpoints that told us they are gone (HTTP 410): nothing more is sent there until the user
 # removes the row (`monitor outbox --enable CHANNEL TARGET`).
 disabled_endpoints = sa.Table(
@@ -215,9 +225,14 @@ def _add_column(conn: Connection, table: sa.Table, column: sa.Column[Any]) -> No
         conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
 
 
+def _v3(conn: Connection) -> None:
+    """Digest schedule slots for multi-node mode."""
+    digest_slots.create(conn, checkfirst=True)
+
+
 # Once a version has shipped, never edit its step: append a new one, so every existing
 # database reaches the same schema.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
 # PostgreSQL advisory lock key for migrations ("monitor" in ASCII, as a 64-bit number).
 _MIGRATION_LOCK = 0x6D6F6E69746F72
 

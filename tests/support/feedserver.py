@@ -18,6 +18,7 @@ import gzip
 import hashlib
 import sys
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class Request:
     path: str  # with the query string, as sent
     headers: dict[str, str]  # lower-case names
     host: str  # the Host header without the port: 'localhost' and '127.0.0.1' differ
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
 
 @dataclass
