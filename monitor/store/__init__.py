@@ -23,6 +23,7 @@ from monitor.store.engine import create_engine, redact, sqlite_path
 from monitor.store.feeds import FeedStore
 from monitor.store.lock import StoreLock
 from monitor.store.outbox import Outbox
+from monitor.store.reports import Reports
 from monitor.store.schema import migrate
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Ingested",
     "MatchFn",
     "Outbox",
+    "Reports",
     "Saved",
     "Store",
     "StoreLock",
@@ -43,6 +45,7 @@ class Store:
         self.feeds = FeedStore(engine)
         self.articles = ArticleStore(engine)
         self.outbox = Outbox(engine)
+        self.reports = Reports(engine)
         self._path = path
         self._identity = _file_identity(path)
 

@@ -1,0 +1,167 @@
+"""The status endpoints as a Starlette app: settings, the store and the daemon's live values
+(rules in force, last scheduler tick, clock) in; an ASGI app out. Read-only: every route is
+GET (HEAD too); anything else is 405.
+
+`/` the status page and search; `/healthz` alive; `/readyz` the store answers and the
+scheduler ticks; `/metrics` Prometheus text. Auth and security headers: guard.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jinja2
+import sqlalchemy as sa
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from monitor.errors import MonitorError
+from monitor.live_rules import Active
+from monitor.settings import Settings
+from monitor.status import FeedHealth, gather, local_time, when
+from monitor.store import Store
+from monitor.web.chart import chart
+from monitor.web.guard import Guard, credentials
+from monitor.web.scrape import Scrape
+from monitor.web.view import KINDS, SEARCH_LIMIT, cards, search_form
+
+log = logging.getLogger(__name__)
+
+CHART_DAYS = 90
+# The scheduler counts as stuck when it has not ticked for this many ticks; before its first
+# tick, the process counts as starting (ready) for as long.
+TICKS_LATE = 3
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,  # titles, evidence and sources come from feeds: hostile by default
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_STORE_ERRORS = (sa.exc.SQLAlchemyError, MonitorError)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(
+    settings: Settings | Callable[[], Settings],
+    store: Store,
+    *,
+    rules: Callable[[], Active | None] = lambda: None,
+    ticks: Callable[[], datetime | None] | None = None,
+    now: Callable[[], datetime] = utcnow,
+) -> Starlette:
+    """The app. `settings` may be a callable, to follow a daemon's reloads; `ticks` gives
+    the scheduler's last tick (None before the first); without `ticks` there is no
+    scheduler to check and /readyz asks the store only. ConfigError when `[http]` names a
+    secret that cannot be read."""
+    current = settings if callable(settings) else lambda: settings
+    started = now()
+
+    def page(request: Request) -> Response:
+        return _page(request, current(), store, rules(), now(), ticks() if ticks else None)
+
+    def ready(request: Request) -> Response:
+        problem = _store_problem(store) or (
+            _tick_problem(ticks(), started, now(), current().config.tick) if ticks else None
+        )
+        return PlainTextResponse(f"not ready: {problem}\n", 503) if problem else _ok()
+
+    def metrics(request: Request) -> Response:
+        feeds = {feed.name: feed.url for feed in current().config.feeds}
+        body = generate_latest(Scrape(store, feeds))
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+    routes = [
+        Route("/", page, methods=["GET"]),
+        Route("/healthz", lambda request: _ok(), methods=["GET"]),
+        Route("/readyz", ready, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+    ]
+    guard = Middleware(Guard, creds=credentials(current().config.http))
+    handlers = dict.fromkeys(_STORE_ERRORS, _store_down)
+    return Starlette(routes=routes, middleware=[guard], exception_handlers=handlers)
+
+
+def _ok() -> Response:
+    return PlainTextResponse("ok\n")
+
+
+def _page(
+    request: Request,
+    settings: Settings,
+    store: Store,
+    rules: Active | None,
+    now: datetime,
+    last_tick: datetime | None,
+) -> Response:
+    form = search_form(request.query_params)
+    status = gather(settings, store, rules, now, last_tick=last_tick)
+    found = store.reports.search(form.query) if form.query else None
+    upcoming = [digest for digest in status.digests if digest.at is not None]
+    context = {
+        "status": status,
+        "health": FeedHealth,
+        "when": when,
+        "local": local_time,
+        "next_digest": min(upcoming, key=lambda d: d.at or now, default=None),
+        "latest": cards(status.latest),
+        "form": form,
+        "search_limit": SEARCH_LIMIT,
+        "kinds": KINDS,
+        "results": None if found is None else cards(found),
+        "found": 0 if found is None else len(found),
+        "charts": [chart(series) for series in store.reports.daily(now, CHART_DAYS)],
+        "chart_days": CHART_DAYS,
+    }
+    return HTMLResponse(_TEMPLATES.get_template("status.html.j2").render(context))
+
+
+def _store_problem(store: Store) -> str | None:
+    """Why the store cannot serve, or None: the SQLite file is still the one opened, and a
+    query (the feeds' states: a small table) answers."""
+    try:
+        store.check()
+        store.feeds.states()
+    except _STORE_ERRORS as exc:
+        log.warning("readyz: the store did not answer: %s", _reason(exc))
+        return f"store: {_reason(exc)}"
+    return None
+
+
+def _tick_problem(
+    last_tick: datetime | None, started: datetime, now: datetime, tick: timedelta
+) -> str | None:
+    late = tick * TICKS_LATE
+    if last_tick is None:
+        if now - started <= late:
+            return None
+        return f"scheduler: no tick in the {_seconds(now - started)} since start"
+    if now - last_tick > late:
+        ago, every = _seconds(now - last_tick), _seconds(tick)
+        return f"scheduler: last tick {ago} ago (expected every {every})"
+    return None
+
+
+def _seconds(span: timedelta) -> str:
+    return f"{int(span.total_seconds())}s"
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of the driver's own message (no SQL, no parameters)."""
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+async def _store_down(request: Request, exc: Exception) -> Response:
+    log.error("status page: the store did not answer: %s", _reason(exc))
+    return PlainTextResponse("the store did not answer; see monitor's log\n", 503)

@@ -1,0 +1,119 @@
+"""What the status page shows, ready for its template: store values and query parameters in,
+frozen display values out (times as text, links only when http(s), evidence split around
+the hit). Pure. The template autoescapes; nothing here marks text as safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from monitor.model import RuleKind
+from monitor.oneline import one_line
+from monitor.render.groups import MAX_SNIPPETS, Snippet, safe_url, split_snippet
+from monitor.status import when
+from monitor.store.reports import Mention, MentionQuery
+
+SEARCH_LIMIT = 50
+CARD_SNIPPETS = 8  # hits shown per story at most
+KINDS = tuple(kind.value for kind in RuleKind)
+
+
+@dataclass(frozen=True)
+class RuleTag:
+    rule_id: str
+    name: str
+    kind: str  # "person" or "event"
+
+
+@dataclass(frozen=True)
+class Card:
+    """One story as the page shows it, with every rule it mentions among those listed."""
+
+    title: str
+    url: str | None  # None unless http(s)
+    source: str
+    published: str  # "" when the feed gave no date
+    found: str  # when the newest of its mentions was recorded
+    rules: tuple[RuleTag, ...]
+    snippets: tuple[Snippet, ...]
+
+
+@dataclass(frozen=True)
+class SearchForm:
+    """The search as asked (echoed back into the form) and the query it makes; `query` is
+    None when nothing was asked or a field is wrong (then `errors` says which)."""
+
+    text: str = ""
+    kind: str = ""
+    since: str = ""  # YYYY-MM-DD, as typed
+    until: str = ""
+    errors: tuple[str, ...] = ()
+    query: MentionQuery | None = None
+
+
+def cards(mentions: Sequence[Mention]) -> list[Card]:
+    """Mentions -> one card per story, in the order of each story's first mention: a story
+    naming five people reads once, not five times."""
+    by_article: dict[int, list[Mention]] = {}
+    for mention in mentions:
+        by_article.setdefault(mention.article_id, []).append(mention)
+    return [_card(same) for same in by_article.values()]
+
+
+def _card(mentions: list[Mention]) -> Card:
+    first = mentions[0]
+    rules = tuple(
+        dict.fromkeys(RuleTag(m.rule_id, one_line(m.name), m.kind.value) for m in mentions)
+    )
+    # One hit per rule when a story names several, so each shows why it is there.
+    each = MAX_SNIPPETS if len(mentions) == 1 else 1
+    snippets = tuple(dict.fromkeys(split_snippet(e) for m in mentions for e in m.evidence[:each]))
+    return Card(
+        title=one_line(first.title) or "(no title)",
+        url=safe_url(first.url),
+        source=one_line(first.source),
+        published=when(first.published) if first.published else "",
+        found=when(max(m.found for m in mentions)),
+        rules=rules,
+        snippets=snippets[:CARD_SNIPPETS],
+    )
+
+
+def search_form(params: Mapping[str, str]) -> SearchForm:
+    """Read the form's fields: `q` (a person's or event's name, or part), `kind`, `from`
+    and `to` (days, both included)."""
+    text = params.get("q", "").strip()[:200]
+    kind = params.get("kind", "").strip()
+    since, until = params.get("from", "").strip(), params.get("to", "").strip()
+    errors = []
+    if kind and kind not in KINDS:
+        errors.append(f"kind: choose one of {', '.join(KINDS)}")
+    first, first_error = _day(since, "from")
+    last, last_error = _day(until, "to")
+    errors += [e for e in (first_error, last_error) if e]
+    asked = bool(text or kind or since or until)
+    if errors or not asked:
+        return SearchForm(text, kind, since, until, tuple(errors))
+    query = MentionQuery(
+        text=text or None,
+        kind=RuleKind(kind) if kind else None,
+        since=_midnight(first) if first else None,
+        until=_midnight(last + timedelta(days=1)) if last else None,
+        limit=SEARCH_LIMIT,
+    )
+    return SearchForm(text, kind, since, until, (), query)
+
+
+def _day(text: str, name: str) -> tuple[date | None, str | None]:
+    if not text:
+        return None, None
+    try:
+        return date.fromisoformat(text), None
+    except ValueError:
+        return None, f"{name}: expected a date like 2024-04-22"
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
