@@ -30,6 +30,7 @@ commands (each has --help):
   outbox         pending and dead deliveries        monitor outbox
   digest         preview or send a digest now       monitor digest preview digest
   matches        stored matches, newest first       monitor matches --since 2d
+  status         feeds, outbox, next digests        monitor status
   worker         multi-node mode (procrastinate)    monitor worker --concurrency 8
 
 With no config file, monitor polls seeds/, matches rules/, stores in var/monitor.db and
@@ -112,6 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_digest(sub)
     _add_matches(sub)
+    sub.add_parser(
+        "status",
+        help="one screen: feeds, outbox, next digests, latest matches",
+        description="The facts of the status page ([http]) as text: each feed's health, "
+        "what is owed or given up, when each route's next digest goes, the latest matches.",
+        epilog="example: monitor status",
+    )
     worker = sub.add_parser(
         "worker",
         help="one of many processes sharing the work (engine = 'procrastinate')",

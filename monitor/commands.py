@@ -29,8 +29,9 @@ from monitor.pipeline import Pipeline, describe_failure
 from monitor.progress import progress
 from monitor.relay import Failed, Relay, Sent
 from monitor.rules import load_rules
-from monitor.schedule import run_daemon
+from monitor.schedule import run_daemon, serve_http
 from monitor.settings import Settings, config_file, load_settings
+from monitor.status import cmd_status
 from monitor.store import Store, StoreLock
 
 
@@ -45,6 +46,7 @@ def dispatch(args: argparse.Namespace) -> int:
         "digest": cmd_digest,
         "matches": cmd_matches,
         "worker": cmd_worker,
+        "status": cmd_status,
     }
     return handlers[args.command](args)
 
@@ -104,6 +106,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
         pipeline = Pipeline(settings, store, fetcher, on_owed=cluster.deliveries_queued)
         stack.callback(pipeline.close)
         cluster.ensure_schema(pipeline)
+        server = serve_http(pipeline, ticks=None)  # readiness: the store answers
+        if server is not None:
+            stack.callback(server.stop)
         cluster.Cluster(pipeline).run(concurrency=args.concurrency)
     return 0
 

@@ -22,6 +22,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from monitor.errors import ConfigError, MonitorError, StoreError
 from monitor.pipeline import Pipeline
 from monitor.settings import load_settings
+from monitor.web.app import create_app
+from monitor.web.server import HttpServer, start
 
 log = logging.getLogger(__name__)
 
@@ -147,11 +149,29 @@ def run_daemon(pipeline: Pipeline) -> int:
     signal.signal(signal.SIGINT, on_stop)
     signal.signal(signal.SIGHUP, on_hup)
     settings = pipeline.settings
+    server = serve_http(pipeline, ticks=lambda: daemon.last_tick)
     log.info(
-        "monitor running: %d feeds, %d routes; Ctrl-C to stop",
+        "monitor running: %d feeds, %d routes%s; Ctrl-C to stop",
         len(settings.config.feeds),
         len(settings.routes),
+        f"; status page at {server.url}" if server else "",
     )
-    daemon.scheduler.start()
+    try:
+        daemon.scheduler.start()
+    finally:
+        if server is not None:
+            server.stop()
     log.info("monitor stopped")
     return 3 if daemon.fatal else 0
+
+
+def serve_http(
+    pipeline: Pipeline, ticks: Callable[[], datetime | None] | None
+) -> HttpServer | None:
+    """The status page and endpoints, when the config has [http]; None otherwise."""
+    if pipeline.settings.config.http is None:
+        return None
+    app = create_app(
+        lambda: pipeline.settings, pipeline.store, rules=lambda: pipeline.rules.active, ticks=ticks
+    )
+    return start(pipeline.settings, app)

@@ -18,7 +18,8 @@ import pytest
 
 from tests.conftest import ROOT, RULES, SAMPLE, SAMPLE_PEOPLE_IDS, SEEDS
 
-COMMANDS = ("run", "check", "rules check", "replay", "feeds", "outbox", "digest", "matches")
+COMMANDS = ("run", "check", "rules check", "replay", "feeds", "outbox", "digest", "matches",
+            "status", "worker")  # fmt: skip
 
 
 def monitor(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -13,6 +15,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
@@ -111,3 +114,33 @@ def test_a_read_only_database_at_start_is_one_clear_line(tmp_path: Path) -> None
     assert result.returncode == 2
     assert result.stderr.strip().endswith("attempt to write a readonly database")
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_daemon_serves_its_status_page_and_stops_it_on_sigterm(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = tmp_path / "monitor.toml"
+    config.write_text(
+        f'data_dir = "{tmp_path / "var"}"\nrules = ["{RULES}"]\ntick = "1s"\n'
+        f'[http]\nlisten = "127.0.0.1:{port}"\n[[feeds]]\nname = "seedfeed"\nurl = "{SEEDS}"\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    daemon = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(config), "run"],
+                              env=env, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline, ready = time.monotonic() + 30, 0
+        while ready != 200:
+            assert time.monotonic() < deadline and daemon.poll() is None
+            try:
+                ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert "seedfeed" in httpx.get(f"http://127.0.0.1:{port}/", timeout=5).text
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(30) == 0
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+    finally:
+        daemon.kill()
