@@ -52,12 +52,10 @@ def dispatch(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def open_store(settings: Settings, *, owner: str | None = None) -> Iterator[Store]:
-    """The store; with `owner`, held by this process alone (a second one is refused)."""
+def open_store(settings: Settings, *, owner: StoreLock | None = None) -> Iterator[Store]:
+    """The store; with `owner` (this process's lock on it), released claims are reported."""
     with ExitStack() as stack:
         url = settings.config.db_url
-        if owner is not None:
-            stack.enter_context(StoreLock(url, owner))
         store = Store.open(url)
         stack.callback(store.close)
         if owner is not None and (released := store.outbox.release_claims(_now())):
@@ -80,13 +78,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             "`monitor run` (the workers share the work through the database)"
         )
     with ExitStack() as stack:
-        owner = "monitor run --once" if args.once else "monitor run"
-        store = stack.enter_context(open_store(settings, owner=owner))
+        purpose = "monitor run --once" if args.once else "monitor run"
+        lock = stack.enter_context(StoreLock(settings.config.db_url, purpose))
+        store = stack.enter_context(open_store(settings, owner=lock))
         fetcher = stack.enter_context(Fetcher(settings.config.user_agent))
         pipeline = Pipeline(settings, store, fetcher)
         stack.callback(pipeline.close)  # parse workers first: they may be mid-task
         if not args.once:
-            return run_daemon(pipeline)
+            return run_daemon(pipeline, lock)
         with progress(len(pipeline.feeds()), "polling", unit="feed") as advance:
             summary = pipeline.run_once(advance)
     print("\n".join(summary.lines()))
@@ -286,7 +285,10 @@ def cmd_digest(args: argparse.Namespace) -> int:
     settings = load_settings(args.config, secrets=sending)
     route = settings.route(args.route)
     active = LiveRules(settings.config.rules).active
-    with open_store(settings, owner="monitor digest send" if sending else None) as store:
+    with ExitStack() as stack:
+        owner = StoreLock(settings.config.db_url, "monitor digest send") if sending else None
+        lock = stack.enter_context(owner) if owner else None
+        store = stack.enter_context(open_store(settings, owner=lock))
         digester = Digester(store, _now)
         if sending:
             digester.make(route, active)

@@ -146,5 +146,10 @@ class Pipeline:
         return deleted, emptied
 
     def close(self) -> None:
-        """Stop the parse workers (the store and fetcher belong to the caller)."""
+        """Record sends the database missed, stop the parse workers (the store and fetcher
+        belong to the caller)."""
+        self.relay.record_unrecorded()
+        if unrecorded := self.relay.unrecorded():
+            log.error("%d send(s) the database never recorded will be sent again at the next "
+                      "start (same Message-ID and webhook-id)", unrecorded)  # fmt: skip
         self.poller.close()

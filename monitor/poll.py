@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 
+import sqlalchemy as sa
+
 from monitor import enrich, health, metrics
 from monitor.config import FeedConfig
 from monitor.errors import ParseError
@@ -148,6 +150,8 @@ class Poller:
         feed, state, result = job
         try:
             self._ingest(job, parsed() if result.status is FetchStatus.OK else None, tally)
+        except sa.exc.SQLAlchemyError:
+            raise  # the store, not this feed: the job stops, says so in one line, retries
         except Exception as exc:  # a bug on one feed must not starve the others
             log.exception("unexpected error while ingesting", extra={"feed": feed.name})
             failed = replace(result, status=FetchStatus.ERROR, error=f"internal error: {exc}")

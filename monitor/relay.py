@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+
 from monitor import metrics
 from monitor.deliver.channels import send
 from monitor.errors import DeliveryError, EndpointGoneError
@@ -59,16 +61,33 @@ class Relay:
         self.store, self.clock = store, clock
         self.rng = random.Random()
         self._turn = threading.Lock()
+        self._unrecorded: dict[int, datetime] = {}  # sent, not yet recorded: id -> when
 
     def relay(self, routes: Sequence[Route]) -> list[Outcome]:
         """Send every owed delivery that is due, each at most once; return what happened."""
         with self._turn:  # scheduler jobs call this from several threads: one at a time
+            self.record_unrecorded()
             outcomes = []
             for delivery_id in self.store.outbox.due(self.clock()):
+                if delivery_id in self._unrecorded:
+                    continue  # sent already: only its record is missing
                 delivery = self.store.outbox.claim(delivery_id, self.clock(), LEASE)
                 if delivery is not None:  # None: another process has it, or sent it
                     outcomes.append(self._send(delivery, routes))
             return outcomes
+
+    def unrecorded(self) -> int:
+        return len(self._unrecorded)
+
+    def record_unrecorded(self) -> None:
+        """Record sends the database could not take at the time (see _record_sent)."""
+        for delivery_id, sent_at in list(self._unrecorded.items()):
+            try:
+                self.store.outbox.mark_sent(delivery_id, sent_at)
+            except sa.exc.SQLAlchemyError:
+                return  # still down: the next relay tries again
+            del self._unrecorded[delivery_id]
+            log.info("send recorded after the database came back", extra={"delivery": delivery_id})
 
     def relay_one(self, delivery_id: int, routes: Sequence[Route]) -> Outcome | None:
         """Send one owed delivery if it is due and no other relay has it (multi-node
@@ -93,9 +112,22 @@ class Relay:
         except Exception as exc:  # a bug in one channel must not stop the deliveries behind it
             log.exception("unexpected error while sending", extra=context)
             return self._failed(delivery, DeliveryError(f"internal error: {exc}"))
-        self.store.outbox.mark_sent(delivery.id, self.clock())
         log.info("delivered: %s", done, extra=context)
+        self._record_sent(delivery.id)
         return Sent(delivery.route, delivery.channel, delivery.target, done)
+
+    def _record_sent(self, delivery_id: int) -> None:
+        """Record a send that happened. Should the database refuse now (restarted, locked),
+        the send is remembered here and recorded later, never repeated by this process."""
+        try:
+            self.store.outbox.mark_sent(delivery_id, self.clock())
+        except sa.exc.SQLAlchemyError as exc:
+            self._unrecorded[delivery_id] = self.clock()
+            log.warning(
+                "sent, but the database did not record it (%s); recorded once it answers",
+                getattr(exc, "orig", None) or exc,
+                extra={"delivery": delivery_id},
+            )
 
     def _target(self, delivery: Delivery, routes: Sequence[Route]) -> Target:
         route = next((r for r in routes if r.name == delivery.route), None)

@@ -19,9 +19,10 @@ import sqlalchemy as sa
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.errors import ConfigError, MonitorError, StoreError
+from monitor.errors import ConfigError, MonitorError, StoreBusyError, StoreError
 from monitor.pipeline import Pipeline
 from monitor.settings import load_settings
+from monitor.store import StoreLock
 from monitor.web.app import create_app
 from monitor.web.server import HttpServer, start
 
@@ -36,8 +37,9 @@ PRUNE_EVERY = timedelta(days=1)
 class Daemon:
     """The scheduler and the pipeline's jobs; `fatal` says why it stopped on its own."""
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, pipeline: Pipeline, lock: StoreLock | None = None) -> None:
         self.pipeline = pipeline
+        self.lock = lock
         self.fatal: str | None = None
         self.last_tick: datetime | None = None  # for readiness: the scheduler is alive
         self.pruned: datetime | None = None
@@ -81,6 +83,7 @@ class Daemon:
     def housekeeping_job(self) -> None:
         now = self.pipeline.clock()
         self.last_tick = now
+        self.check_lock()
         if self.pipeline.settings.changed():
             self.reload()
         self.guarded("rules", self.pipeline.reload_rules)
@@ -116,6 +119,18 @@ class Daemon:
         except Exception:
             log.exception("%s: unexpected error; will retry on the next run", what)
 
+    def check_lock(self) -> None:
+        """Still the one daemon of this store? Another one took it: stop; the database
+        cannot be reached: say so, and check again on the next tick."""
+        if self.lock is None:
+            return
+        try:
+            self.lock.check()
+        except StoreBusyError as exc:
+            self.stop(str(exc))
+        except StoreError as exc:
+            log.error("store lock: %s", exc)
+
     def check_store(self) -> None:
         try:
             self.pipeline.store.check()
@@ -131,10 +146,10 @@ class Daemon:
             self.scheduler.shutdown(wait=fatal is None)
 
 
-def run_daemon(pipeline: Pipeline) -> int:
+def run_daemon(pipeline: Pipeline, lock: StoreLock | None = None) -> int:
     """Block until SIGTERM or Ctrl-C (exit status 0), or a fatal store error (3); SIGHUP
-    reloads the config and rules."""
-    daemon = Daemon(pipeline)
+    reloads the config and rules. `lock` is checked every tick (see StoreLock.check)."""
+    daemon = Daemon(pipeline, lock)
 
     def on_stop(signum: int, frame: FrameType | None) -> None:
         log.info("signal %s: stopping after running jobs finish", signal.Signals(signum).name)

@@ -11,7 +11,9 @@ on a connection of its own, which the server drops when that connection ends.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import logging
 import os
 import socket
 from datetime import UTC, datetime
@@ -24,6 +26,8 @@ from sqlalchemy.engine import Connection
 from monitor.errors import StoreBusyError, StoreError
 from monitor.store.engine import create_engine, redact, sqlite_path
 
+log = logging.getLogger(__name__)
+
 # Two 32-bit keys for pg_try_advisory_lock: "mon" and a hash of the schema in use.
 _PG_CLASS = 0x6D6F6E
 
@@ -34,6 +38,7 @@ class StoreLock:
     def __init__(self, url: str, purpose: str) -> None:
         self._file: IO[str] | None = None
         self._conn: Connection | None = None
+        self._url = url
         self._who = f"pid {os.getpid()} on {socket.gethostname()}: {purpose}"
         path = sqlite_path(url)
         if path is not None:
@@ -41,15 +46,39 @@ class StoreLock:
         elif url.startswith(("postgresql", "postgres")):
             self._lock_postgres(url)
 
+    def check(self) -> None:
+        """PostgreSQL: make sure the lock is still ours. A server restart or a dropped
+        connection ends the session that held it, silently: take it again, or raise
+        StoreBusyError if another process took the store meanwhile (StoreError while the
+        server cannot be reached: the next check tries again)."""
+        if self._conn is None and self._file is None and self._url.startswith("postgres"):
+            self._lock_postgres(self._url)  # lost at an earlier check: try again
+            log.warning("store lock taken again after the database connection was lost")
+            return
+        if self._conn is None:
+            return
+        try:
+            self._conn.execute(sa.text("SELECT 1"))
+            self._conn.commit()
+        except sa.exc.SQLAlchemyError:
+            self._drop_connection()
+            log.warning("the database connection holding the store lock was lost; taking it again")
+            self.check()
+
+    def _drop_connection(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(sa.exc.SQLAlchemyError):  # broken already: just tidy up
+                self._conn.close()
+            self._conn.engine.dispose()
+            self._conn = None
+
     def release(self) -> None:
         if self._file is not None:
             fcntl.flock(self._file, fcntl.LOCK_UN)
             self._file.close()
             self._file = None
-        if self._conn is not None:
-            self._conn.close()
-            self._conn.engine.dispose()
-            self._conn = None
+        self._drop_connection()
+        self._url = ""  # released: check() must not take it again
 
     def __enter__(self) -> StoreLock:
         return self

@@ -182,15 +182,6 @@ def test_sqlite_file_locked_by_another_process_for_a_few_seconds(tmp_path: Path)
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="monitor/poll.py: Poller._ingest_safely takes every exception for a bug: a database "
-    "error while storing (SQLite busy past its timeout) is logged with a full traceback as "
-    "'unexpected error while ingesting', and the feed as failing with 'internal error: "
-    "(sqlite3.OperationalError) database is locked', where the daemon logs other database "
-    "errors in one line (schedule.Daemon.guarded)",
-)
 def test_sqlite_locked_past_the_busy_timeout_is_logged_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -217,14 +208,6 @@ def test_sqlite_locked_past_the_busy_timeout_is_logged_in_one_line(
 
 @pytest.mark.postgres
 @pytest.mark.timeout(120)
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="monitor/store/lock.py: the PostgreSQL store lock is a session advisory lock on a "
-    "connection nobody watches; when the server ends that session (restart, failover, "
-    "pg_terminate_backend) the running daemon loses the lock without noticing, and a second "
-    "`monitor run --once` on the same store is accepted (exit 0) instead of refused (exit 2)",
-)
 def test_after_postgres_drops_its_connections_the_daemon_still_holds_the_store(
     tmp_path: Path, postgres_url: str
 ) -> None:
@@ -246,15 +229,6 @@ def test_after_postgres_drops_its_connections_the_daemon_still_holds_the_store(
 
 @pytest.mark.postgres
 @pytest.mark.timeout(120)
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="monitor/relay.py: Relay._send calls outbox.mark_sent outside any error handling; "
-    "when the database fails that one write (a dropped connection, a restart, SQLite busy "
-    "past 30 s) the send that succeeded is never recorded: the delivery stays `sending` "
-    "for the 15-minute LEASE (`monitor outbox` lists it as owed) and is then, or at the "
-    "next start, sent again: a duplicate without any crash",
-)
 def test_postgres_lost_between_a_send_and_its_record_then_back(
     tmp_path: Path, postgres_url: str
 ) -> None:
