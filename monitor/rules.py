@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import yaml
 from monitor.errors import RuleError
 from monitor.model import EventRule, Origin, PersonRule, Priority, Rule, RuleSet
 
+log = logging.getLogger(__name__)
 RULE_SUFFIXES = (".yaml", ".yml")
 PERSON_KEYS = ("id", "name", "aka", "context", "tags", "priority")
 EVENT_KEYS = ("id", "name", "any", "near", "within", "not", "tags", "priority")
@@ -66,6 +68,12 @@ def load_rules(paths: Iterable[Path]) -> RuleSet:
     for path in files:
         reader.read_file(path)
     reader.check_duplicates()
+    if not reader.problems and not (reader.people or reader.events):
+        where = ", ".join(map(str, files))
+        reader.problems.append(
+            f"{where}: no people or events in any rule file: nothing would be watched "
+            f"(add a rule, like:\n{EXAMPLE})"
+        )
     if reader.problems:
         raise RuleError(reader.problems)
     return RuleSet(people=tuple(reader.people), events=tuple(reader.events))
@@ -108,14 +116,16 @@ class _Reader:
         except yaml.YAMLError as exc:  # e.g. a control character the YAML reader refuses
             self.problems.append(f"{path}: not valid YAML: {exc}")
             return
-        if root is None:
-            return  # an empty file is allowed: a user may be starting one
-        if not isinstance(root, yaml.MappingNode):
+        before = len(self.people) + len(self.events)
+        if root is not None and not isinstance(root, yaml.MappingNode):
             self.problem(root, "", f"expected 'people:' and/or 'events:' lists, like:\n{EXAMPLE}")
             return
-        for key, value in self.mapping(root, TOP_KEYS, ""):
+        for key, value in self.mapping(root, TOP_KEYS, "") if root is not None else ():
             for index, item in enumerate(self.sequence(value, key)):
                 self.read_rule(key, index, item)
+        if len(self.people) + len(self.events) == before and not self.problems:
+            # Allowed (a user may be starting one), but never silently.
+            log.warning("%s: no people or events: this file watches nothing", path)
 
     def mapping(
         self, node: yaml.MappingNode, known: tuple[str, ...], where: str

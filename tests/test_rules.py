@@ -150,3 +150,19 @@ def test_a_control_character_the_yaml_reader_refuses_is_a_rule_error(tmp_path: P
     with pytest.raises(RuleError) as caught:
         load_rules([path])
     assert str(caught.value).startswith(f"{path}: not valid YAML: ")
+
+
+def test_an_empty_rule_file_is_allowed_but_said(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "a.yaml").write_text("people:\n  - name: Viktar Babaryka\n", encoding="utf-8")
+    (tmp_path / "new.yaml").write_text("people:\n", encoding="utf-8")
+    assert len(load_rules([tmp_path]).people) == 1
+    assert f"{tmp_path / 'new.yaml'}: no people or events: this file watches nothing" in caplog.text
+
+
+def test_rule_files_that_watch_nothing_at_all_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "empty.yaml").write_text("", encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules([tmp_path])
+    assert "no people or events in any rule file: nothing would be watched" in str(caught.value)
