@@ -17,9 +17,10 @@ tasks any number of `monitor worker` processes, on any number of machines, share
                       owed deliveries whose retry time came are sent.
 
 Periodic jobs are deferred once per time slot by the database, not by one scheduler
-process. Poll jobs carry a queueing lock per feed (never two waiting for one feed) and a
-lock per host (one poll of a host at a time: politeness); a route's digest jobs share a
-lock (one at a time per route: they would only take each other's alerts). Every worker
+process. Poll jobs carry a queueing lock per feed (never two waiting for one feed) and hold
+a lock per host while they poll (one poll of a host at a time across all workers:
+politeness); a route's digest jobs share a lock (one at a time per route: they would only
+take each other's alerts). Every worker
 reads the config and the rule files, and picks up edits before each job.
 """
 
@@ -27,14 +28,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import procrastinate
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from monitor.errors import ConfigError
 from monitor.fetch.client import host_key
@@ -51,6 +53,9 @@ CLAIM = timedelta(minutes=10)
 # Schedule slots are looked for at most this far back after all workers were down.
 CATCH_UP = timedelta(days=2)
 _SCHEMA_LOCK = 0x6D6F6E70726F63  # "monproc": serialises schema creation by many workers
+_HOST_LOCK = 0x686F7374  # "host": with a hash of the host name, one poll per host
+# A poll whose host is busy with another poll comes back after this.
+HOST_BUSY = timedelta(seconds=2)
 
 
 @dataclass(frozen=True)
@@ -146,22 +151,28 @@ class Cluster:
         store, now = self.pipeline.store, self.pipeline.clock()
         claimed = store.feeds.claim_due({n: f.url for n, f in feeds.items()}, now, CLAIM)
         jobs = [
-            Job("monitor.poll", {"feed": name}, lock=f"host:{host_key(feeds[name].url)}",
-                queueing_lock=f"feed:{name}")
-            for name in claimed
-        ]  # fmt: skip
+            Job("monitor.poll", {"feed": name}, queueing_lock=f"feed:{name}") for name in claimed
+        ]
         with write(store.engine) as conn:
             queue_jobs(conn, _not_waiting(conn, jobs))
         return len(jobs)
 
     def poll(self, feed: str) -> None:
-        """Poll one feed; new matches queue each route's urgent digest job."""
+        """Poll one feed, holding its host's lock; new matches queue each route's urgent
+        digest job. A host busy with another poll: the job comes back in a moment."""
         self._refresh()
         found = [f for f in self.pipeline.feeds() if f.name == feed]
         if not found:
             log.warning("not in the config any more; skipped", extra={"feed": feed})
             return
-        if self.pipeline.poller.poll(found).matches:
+        with host_lock(self.pipeline.store.engine, host_key(found[0].url)) as held:
+            if not held:
+                later = self.pipeline.clock() + HOST_BUSY
+                with write(self.pipeline.store.engine) as conn:
+                    queue_jobs(conn, [Job("monitor.poll", {"feed": feed}, scheduled_at=later)])
+                return
+            matched = self.pipeline.poller.poll(found).matches
+        if matched:
             self._queue_digests("monitor.urgent", [r.name for r in self.pipeline.settings.routes])
 
     def schedule(self, timestamp: int) -> None:
@@ -216,6 +227,27 @@ class Cluster:
             except ConfigError as exc:
                 log.error("config reload failed, keeping the running config:\n%s", exc)
         pipeline.reload_rules()
+
+
+@contextmanager
+def host_lock(engine: Engine, host: str) -> Iterator[bool]:
+    """One poll of a host at a time across all workers (politeness): a PostgreSQL advisory
+    lock on a connection of its own, held for the poll; yields False if another has it.
+
+    Not procrastinate's job `lock`: the database checks those on every job fetch against
+    every waiting job, which made a first cycle of 2,000 feeds three times slower."""
+    with engine.connect() as conn:
+        key = {"cls": _HOST_LOCK, "host": host}
+        held = conn.execute(
+            sa.text("SELECT pg_try_advisory_lock(:cls, hashtext(:host))"), key
+        ).scalar()
+        conn.commit()
+        try:
+            yield bool(held)
+        finally:
+            if held:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:cls, hashtext(:host))"), key)
+                conn.commit()
 
 
 def latest_slot(trigger: Any, last: datetime | None, now: datetime) -> datetime | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.cluster import latest_slot
+from monitor.cluster import host_lock, latest_slot
 from monitor.cron import parse_schedule
 from monitor.store import Store
 from tests.conftest import ROOT
@@ -127,3 +127,19 @@ def test_three_workers_poll_each_feed_once_per_interval_and_deliver_each_alert_o
     assert set(shown.values()) == {1}
     ids = collections.Counter(r.headers["webhook-id"] for r in webhook_sink.requests)
     assert set(ids.values()) == {1}
+
+
+@pytest.mark.postgres
+def test_one_poll_per_host_at_a_time_across_workers(postgres_url: str) -> None:
+    store = Store.open(postgres_url)
+    try:
+        with (
+            host_lock(store.engine, "news.example") as first,
+            host_lock(store.engine, "news.example") as second,  # another worker's try
+            host_lock(store.engine, "other.example") as other,
+        ):
+            assert (first, second, other) == (True, False, True)
+        with host_lock(store.engine, "news.example") as again:
+            assert again  # released when the poll ended
+    finally:
+        store.close()
