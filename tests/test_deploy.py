@@ -19,13 +19,14 @@ DEPLOY = ROOT / "deploy"
 DOCKERFILE = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
 
 
-def test_the_compose_file_is_valid() -> None:
+@pytest.mark.parametrize("name", ["compose.yaml", "compose.cluster.yaml"])
+def test_the_compose_files_are_valid(name: str) -> None:
     compose = shutil.which("docker-compose")
     if compose is None:
         if os.environ.get("MONITOR_REQUIRE_COMPOSE") == "1":
             pytest.fail("docker-compose is not installed (apt-get install docker-compose)")
         pytest.skip("docker-compose is not installed (apt-get install docker-compose)")
-    result = subprocess.run([compose, "-f", str(DEPLOY / "compose.yaml"), "config", "-q"],
+    result = subprocess.run([compose, "-f", str(DEPLOY / name), "config", "-q"],
                             capture_output=True, text=True, timeout=60)  # fmt: skip
     assert result.returncode == 0, result.stderr
 
@@ -40,6 +41,12 @@ def test_compose_runs_the_daemon_with_postgresql_and_a_mail_catcher() -> None:
     )
     mounts = {volume.split(":")[1] for volume in monitor["volumes"]}
     assert {"/var/lib/monitor", "/etc/monitor/monitor.toml", "/etc/monitor/rules"} <= mounts
+
+
+def test_the_cluster_config_is_multi_node() -> None:
+    config = load_settings(str(DEPLOY / "compose" / "cluster.toml")).config
+    assert config.engine == "procrastinate"
+    assert config.database_url and config.database_url.startswith("postgresql://")
 
 
 def test_the_compose_config_loads_as_monitor_would_read_it() -> None:
