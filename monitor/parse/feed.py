@@ -19,6 +19,7 @@ from monitor.oneline import one_line
 from monitor.parse.cleantext import drop_credits, html_to_text, plain_to_text
 from monitor.parse.dates import from_struct
 from monitor.parse.entry import Entry, build_article
+from monitor.parse.fastfeed import FeedDicts, read_feed
 from monitor.parse.limits import MAX_ENTRIES, warn_if_cut
 from monitor.parse.quicktext import MarkupBudget
 from monitor.parse.safexml import neutralise_dtd
@@ -35,39 +36,60 @@ _DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]{0,200}?encoding\s*=\s*["'])[
 def parse_feed(
     text: str, location: str, feed: str, language: str | None
 ) -> tuple[Article, ...] | None:
-    """Articles of an RSS or Atom feed; None if the text is no feed feedparser knows."""
+    """Articles of an RSS or Atom feed; None if the text is no feed feedparser knows.
+
+    Well-formed everyday RSS 2.0 and Atom take fastfeed's reader (the same dicts feedparser
+    would make, ~10x cheaper); anything it declines goes through feedparser.
+    """
     try:
-        parsed = _feedparser(to_safe_xml(text), location)
+        xml = to_safe_xml(text)
+        found = _fast(xml, location, feed) or read_with_feedparser(xml, location)
     except Exception:  # its namespace handlers crash on some malformed input (KeyError...)
         logger.info("feedparser failed, salvaging items", exc_info=True, extra={"feed": feed})
         return salvage_feed(text, feed, language) or None
-    if not (parsed.get("version") or parsed.get("entries") or parsed.get("feed")):
-        return None
-    channel = parsed.get("feed", {})
+    return None if found is None else feed_articles(found, feed, language)
+
+
+def feed_articles(found: FeedDicts, feed: str, language: str | None) -> tuple[Article, ...]:
+    """The articles of a feed read by fastfeed or feedparser (the same builder for both)."""
+    channel = found.channel
     source = _detail_text(channel, "title")
     lang = language or _str(channel.get("language")) or None
     budget = MarkupBudget()
-    entries = parsed.get("entries", [])
-    warn_if_cut(len(entries), feed)
+    warn_if_cut(len(found.entries), feed)
     articles = (
         entry_article(entry, source=source, feed=feed, language=lang, budget=budget)
-        for entry in entries[:MAX_ENTRIES]
+        for entry in found.entries[:MAX_ENTRIES]
     )
     return tuple(article for article in articles if article is not None)
 
 
-def _feedparser(xml: bytes, location: str) -> Any:
-    """feedparser on a stream (a bytes or str argument may be fetched or opened as a path).
+def _fast(xml: bytes, location: str, feed: str) -> FeedDicts | None:
+    """fastfeed's reading; None where it declines, and where it fails (a bug must only
+    cost the fast path)."""
+    try:
+        return read_feed(xml, location)
+    except Exception:
+        logger.warning("the fast feed reader failed", exc_info=True, extra={"feed": feed})
+        return None
+
+
+def read_with_feedparser(xml: bytes, location: str) -> FeedDicts | None:
+    """feedparser on a stream (a bytes or str argument may be fetched or opened as a path);
+    None if it recognises no feed at all.
 
     Its HTML sanitiser and link rewriting are off: we keep plain text only, and together
     they cost 100x the parse itself on large entries.
     """
-    return feedparser.parse(
+    parsed = feedparser.parse(
         io.BytesIO(xml),
         response_headers=_headers(location),
         sanitize_html=False,
         resolve_relative_uris=False,
     )
+    if not (parsed.get("version") or parsed.get("entries") or parsed.get("feed")):
+        return None
+    return FeedDicts(parsed.get("feed", {}), parsed.get("entries", []))
 
 
 def to_safe_xml(text: str) -> bytes:
