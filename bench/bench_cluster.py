@@ -54,9 +54,23 @@ def config(folder: Path, url: str, port: int, hook: str, feeds: int) -> Path:
     return path
 
 
-def first_cycle(base_url: str, feeds: int, workers: int) -> tuple[float, float]:
+STATS = sa.text(
+    "SELECT xact_commit, tup_inserted + tup_updated + tup_deleted "
+    "FROM pg_stat_database WHERE datname = current_database()"
+)
+
+
+def database_work(engine: sa.Engine) -> tuple[int, int]:
+    """(transactions committed, rows written) in this database so far, by every client."""
+    with engine.connect() as conn:
+        commits, rows = conn.execute(STATS).one()
+    return int(commits), int(rows)
+
+
+def first_cycle(base_url: str, feeds: int, workers: int) -> tuple[float, float, tuple[int, int]]:
     """Seconds from the first poll to the last of the first cycle, and to the moment the
-    webhook had received every alert."""
+    webhook had received every alert; and the database's (commits, rows written) meanwhile
+    (other clients of the database count too: run it on a quiet one)."""
     engine = sa.create_engine(base_url.replace("postgresql://", "postgresql+psycopg://"))
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     with engine.begin() as conn:
@@ -71,7 +85,10 @@ def first_cycle(base_url: str, feeds: int, workers: int) -> tuple[float, float]:
             for i in range(feeds):
                 server.routes[f"/f/{i}"] = feed(i)
             path = config(Path(temp), url, server.port, hook.url, feeds)
-            return _run(path, server, workers, lambda: _alerts(hook.requests) >= feeds)
+            before = database_work(engine)
+            polled, delivered = _run(path, server, workers, lambda: _alerts(hook.requests) >= feeds)
+            after = database_work(engine)
+            return polled, delivered, (after[0] - before[0], after[1] - before[1])
     finally:
         with engine.begin() as conn:
             conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
@@ -112,10 +129,12 @@ def main() -> None:
     parser.add_argument("--database", default="postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
     for workers in args.workers:
-        (polled, delivered) = first_cycle(args.database, args.feeds, workers)
+        polled, delivered, (commits, written) = first_cycle(args.database, args.feeds, workers)
         rate = args.feeds / polled * 60
         line = (f"workers={workers} feeds={args.feeds} polled_s={polled:.1f} "
-                f"feeds_per_minute={rate:.0f} all_alerts_delivered_s={delivered:.1f}")  # fmt: skip
+                f"feeds_per_minute={rate:.0f} all_alerts_delivered_s={delivered:.1f} "
+                f"commits_per_feed={commits / args.feeds:.1f} "
+                f"rows_written_per_feed={written / args.feeds:.1f}")  # fmt: skip
         print(line, flush=True)
 
 
