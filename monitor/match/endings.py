@@ -87,6 +87,13 @@ CONSONANT: Paradigm = {
     **_table(E, "genitive (de) or plural (en)", "s"),
 }
 
+# Czech and Slovak add -ová to a woman's foreign surname (Theresa Mayová, Asia Bibiová) and
+# decline it as an adjective: -ová, -ové, -ovou, Slovak -ovej, -ovú.
+CZECH_OVA: Paradigm = {
+    **_table(F, "nominative (-ová)", "a"),
+    **_table(F, "oblique case (-ová)", "e ej u ou"),
+}
+
 for _paradigm in (ADJECTIVAL, POSSESSIVE, NOUN_A, CONSONANT):
     if "_" in _paradigm:
         _paradigm[""] = _paradigm.pop("_")
@@ -95,11 +102,12 @@ for _paradigm in (ADJECTIVAL, POSSESSIVE, NOUN_A, CONSONANT):
 _K_ALTERNATION: Paradigm = {"e": Form(E, "dative or locative")}
 
 ALL_ENDINGS: tuple[str, ...] = tuple(
-    sorted({e for p in (ADJECTIVAL, POSSESSIVE, NOUN_A, CONSONANT) for e in p if e})
+    sorted({e for p in (ADJECTIVAL, POSSESSIVE, NOUN_A, CONSONANT, CZECH_OVA) for e in p if e})
 )
 
 _ADJ_NOM = ("ij", "iy", "ii", "yj", "yi", "yy", "i", "y", "aja", "aya", "aia", "a")
-_POSS_MASC = ("ov", "ev", "ow", "ew", "ou", "av", "aw", "in", "yn")
+# Belarusian -аў/-еў is romanised -au/-eu (Navikau, Lebedzeu): the same possessive surname.
+_POSS_MASC = ("ov", "ev", "ow", "ew", "ou", "av", "aw", "au", "eu", "in", "yn")
 _POSS_FEM = ("ova", "eva", "owa", "ewa", "ava", "awa", "ina", "yna")
 MIN_STEM = 2
 
@@ -130,6 +138,11 @@ def stems_of(surname: str) -> list[Stem]:
             stems.append(Stem(stem[:-1] + "c", _K_ALTERNATION, None))
         return stems
     return [Stem(surname, CONSONANT, None)]
+
+
+def czech_feminine(surname: str) -> Stem:
+    """'may' -> the stem 'mayov' of Mayová, Mayové, Mayovou."""
+    return Stem(surname + "ov", CZECH_OVA, F)
 
 
 def splits(word: str) -> list[tuple[str, str]]:

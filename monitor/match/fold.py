@@ -11,13 +11,14 @@ import functools
 import re
 import unicodedata
 
-# Cyrillic letters of Russian, Belarusian and Ukrainian, read as Latin. The soft and hard
-# signs vanish; ў becomes w so that Belarusian -оў and Polish -ow meet later.
+# Cyrillic letters of Russian, Belarusian, Ukrainian and Bulgarian, read as Latin. The soft
+# sign vanishes; ъ is read as Bulgarian reads it, a vowel (Джонсън = Джонсон); ў becomes w
+# so that Belarusian -оў and Polish -ow meet later.
 _CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "jo", "є": "je",
     "ж": "ž", "з": "z", "и": "i", "і": "i", "ї": "ji", "й": "j", "к": "k", "л": "l", "м": "m",
     "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ў": "w", "ф": "f",
-    "х": "kh", "ц": "c", "ч": "č", "ш": "š", "щ": "šč", "ъ": "", "ы": "y", "ь": "", "э": "e",
+    "х": "kh", "ц": "c", "ч": "č", "ш": "š", "щ": "šč", "ъ": "a", "ы": "y", "ь": "", "э": "e",
     "ю": "ju", "я": "ja",
 }  # fmt: skip
 
@@ -70,12 +71,15 @@ def translit(word: str) -> str:
 def skeleton(latin: str) -> str:
     """A `translit` spelling -> phonetic key: 'tsikhanousk', 'tikhanovsk' -> 'TIXANAVSK'."""
     symbols: list[str] = []
+    previous = ""
     for gram in _MULTI_RE.findall(latin):
         sym = _MULTI_MAP.get(gram) or _SINGLE.get(gram, "")
-        # Latin "ou"/"au" write Belarusian ў (Tsikhanouski = Ціханоўскі).
-        if sym == "U" and symbols and symbols[-1] == "A":
+        # Latin "ou"/"au"/"eu" write Belarusian ў (Tsikhanouski = Ціханоўскі, Lebedzeu =
+        # Лебедзеў); "ju" (ю) stays a vowel.
+        if sym == "U" and (symbols[-1:] == ["A"] or previous == "e"):
             sym = "V"
         symbols.append(sym)
+        previous = gram
     # Belarusian writes a word-initial в before a consonant as у: Уладзімір, Уласава.
     if len(symbols) > 1 and symbols[0] == "U" and symbols[1][:1] not in _VOWELS:
         symbols[0] = "V"

@@ -1,16 +1,18 @@
-"""Equivalent given names across Belarusian, Russian, Ukrainian, Polish, German and English.
+"""Given names: equivalents across scripts, and a lexicon of names in many languages.
 
-In: a word in `translit` spelling. Out: the canonical given names it may be
-(`given_names_of`), with their gender (`gender_of`). Case forms (Сергея, Віктару,
-Siarhieja) are found by dropping an ending.
+In: a word (any script, any case form). Out: the canonical names of the equivalence table it
+may be (`given_names_of`: Сяргей = Siarhei = Sergei), and the genders it has as a given name
+in Faker's name lists of 30 locales (`name_genders`; empty for a word that is no given name).
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
+import re
 
 from monitor.match.endings import Gender
-from monitor.match.fold import given_key, translit
+from monitor.match.fold import given_key, skeleton, translit
 
 # canonical: forms in any script. The first form is the canonical spelling.
 _MALE = """
@@ -107,7 +109,10 @@ def _index() -> dict[str, frozenset[str]]:
 KEY_INDEX = _index()
 
 # Endings a given name takes in running text beyond a final vowel (Сергеем, Віктарам).
-_GIVEN_ENDINGS = ("om", "em", "am", "im", "ym", "ej", "oj", "aj", "owi", "ovi", "iem", "jom", "ju")
+# Polish locatives soften a final r: Wiktar -> Wiktarze.
+_GIVEN_ENDINGS = (
+    "om", "em", "am", "im", "ym", "ej", "oj", "aj", "owi", "ovi", "iem", "jom", "ju", "ze",
+)  # fmt: skip
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -125,6 +130,63 @@ def given_names_of(word: str) -> frozenset[str]:
     for key in keys_of(translit(word)):
         names |= KEY_INDEX.get(key, frozenset())
     return frozenset(names)
+
+
+# Faker's name lists by locale: the Slavic languages monitor reads, and the languages whose
+# people Slavic news names most. Lists in other scripts are left out (never in a Latin or
+# Cyrillic article).
+_LOCALES = (
+    "bg_BG cs_CZ hr_HR mk_MK pl_PL ru_RU sk_SK sl_SI uk_UA lt_LT lv_LV et_EE hu_HU ro_RO "
+    "de_DE de_AT en_US en_GB en_IE en_IN en_PK fr_FR it_IT es_ES pt_PT nl_NL sv_SE no_NO "
+    "da_DK fi_FI tr_TR"
+).split()
+_NAME = re.compile(r"[^\W\d_][^\W\d_'’-]+")
+
+
+def _provider_names(locale: str) -> list[tuple[str, Gender]]:
+    provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+    male = list(getattr(provider, "first_names_male", ()))
+    female = list(getattr(provider, "first_names_female", ()))
+    either = [] if male or female else list(getattr(provider, "first_names", ()))
+    pairs = [(n, Gender.MASC) for n in male] + [(n, Gender.FEM) for n in female]
+    return pairs + [(n, Gender.EITHER) for n in either]
+
+
+@functools.cache
+def _lexicon() -> dict[str, frozenset[Gender]]:
+    """given_key -> the genders of the names that have it, from Faker and from the table."""
+    found: dict[str, set[Gender]] = {}
+    pairs = [(f, gender) for gender, forms in GIVEN_NAMES.values() for f in forms]
+    for locale in _LOCALES:
+        pairs.extend(_provider_names(locale))
+    for name, gender in pairs:
+        if _NAME.fullmatch(name):
+            found.setdefault(skeleton(translit(name)), set()).add(gender)
+    return {key: frozenset(genders) for key, genders in found.items()}
+
+
+# Case endings of given names (Оксане, Сергеем, Віктару, Siarhieja, Marii): what is left,
+# or what is left plus -a (the nominative of most women's names), is looked up.
+_CASE = ("a", "u", "e", "i", "y", "ja", "ju", "ji", "om", "em", "am", "oj", "ej", "ju", "owi")
+
+
+def _nominatives(latin: str) -> set[str]:
+    keys = {skeleton(latin)}
+    for ending in _CASE:
+        if latin.endswith(ending) and len(latin) - len(ending) >= 2:
+            stem = latin[: -len(ending)]
+            keys.update((skeleton(stem), skeleton(stem + "a")))
+    return keys
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def name_genders(word: str) -> frozenset[Gender]:
+    """'Оксане' -> {FEM}; 'Wojciech' -> {MASC}; 'Bank' -> {} (no given name)."""
+    lexicon = _lexicon()
+    genders: set[Gender] = set()
+    for key in _nominatives(translit(word)):
+        genders |= lexicon.get(key, frozenset())
+    return frozenset(genders)
 
 
 def forms_of(canonical: str) -> tuple[str, ...]:

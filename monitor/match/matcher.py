@@ -10,12 +10,14 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from monitor.match.decide import Document, Verdict, decide
 from monitor.match.events import event_verdicts
 from monitor.match.fold import fold_text
+from monitor.match.lexicon import guess_language
 from monitor.match.people import Candidate, PersonIndex
 from monitor.match.terms import Role, Term, TermHit, TermIndex, make_term
 from monitor.match.text import NAME_RE, snippet
-from monitor.match.verify import Place, Verdict, judge
+from monitor.match.verify import Place, Sighting, sight
 from monitor.model import EventRule, Evidence, Match, Rule, RuleSet
 
 log = logging.getLogger(__name__)
@@ -72,15 +74,31 @@ class Matcher:
         # Folding keeps one character per character, so term offsets are text offsets.
         term_hits = self._terms.scan(fold_text(text))
         context = _context_by_rule(term_hits)
-        # Only capitalised words are looked up, each by a few dict lookups (cached per word).
-        for found in NAME_RE.finditer(text):
-            for cand in self._cache[found.group()]:
-                place = Place(text, found.start(), found.end(), language)
-                person = self._people.people[cand.person]
-                rule_index = cand.person  # people come first in RuleSet.all()
-                yield _Hit(rule_index, judge(person, cand, place, context.get(rule_index)))
+        sightings, shared = self._sightings(text, language)
+        if sightings:
+            doc = Document(tuple(sightings), shared, context)
+            # People come first in RuleSet.all(), so a person's index is its rule's.
+            for person, verdict in decide(self._people.people, doc):
+                yield _Hit(person, verdict)
         for rule_index, verdict in event_verdicts(self.rules, term_hits, text):
             yield _Hit(rule_index, verdict)
+
+    def _sightings(
+        self, text: str, language: str | None
+    ) -> tuple[list[Sighting], dict[tuple[int, int], tuple[int, ...]]]:
+        """Every surname reading in the text, read locally; which people each word may be."""
+        sightings: list[Sighting] = []
+        shared: dict[tuple[int, int], tuple[int, ...]] = {}
+        # Only capitalised words are looked up, each by a few dict lookups (cached per word).
+        for found in NAME_RE.finditer(text):
+            if not (cands := self._cache[found.group()]):
+                continue
+            language = language or guess_language(text)
+            place = Place(text, found.start(), found.end(), language)
+            shared[place.start, place.end] = tuple(c.person for c in cands if not c.loose)
+            for cand in cands:
+                sightings.append(sight(self._people.people[cand.person], cand.person, cand, place))
+        return sightings, shared
 
 
 class _WordCache(dict[str, tuple[Candidate, ...]]):
