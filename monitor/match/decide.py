@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from monitor.match.given_names import name_genders
+from monitor.match.given_names import is_given_form
 from monitor.match.lexicon import COMMON, zipf
 from monitor.match.people import Person
 from monitor.match.text import script_label
@@ -106,7 +106,7 @@ def _not_distinctive(person: Person, s: Sighting) -> str | None:
     if common >= COMMON:
         where = script_label(s.word, s.language)
         return f"ordinary word in {where} (Zipf {common:.1f}); needs the given name"
-    if name_genders(s.word) or person.parts.single:
+    if is_given_form(s.word):
         return "also a given name; needs the full name or a context term"
     return None
 

@@ -58,7 +58,7 @@ POSSESSIVE: Paradigm = {
     **_table(M, "instrumental", "ym im em"),
     **_table(M, "locative", "e ie"),
     **_table(M, "dative", "owi ovi"),
-    **_table(F, "oblique case", "oj oi oy aj ai ej oju oji"),
+    **_table(F, "oblique case", "oj oi oy aj ai ej oju oji ij"),
     **_table(E, "plural", "y ykh ikh ych ymi ye"),
     **_table(E, "genitive (de) or plural (en)", "s"),
 }
@@ -98,8 +98,9 @@ for _paradigm in (ADJECTIVAL, POSSESSIVE, NOUN_A, CONSONANT):
     if "_" in _paradigm:
         _paradigm[""] = _paradigm.pop("_")
 
-# Polish k -> c before -e: Babaryce, Łukaszence.
-_K_ALTERNATION: Paradigm = {"e": Form(E, "dative or locative")}
+# k -> c before the dative/locative ending: Polish Babaryce, Belarusian Бабарыцы,
+# Ukrainian Бабариці.
+_K_ALTERNATION: Paradigm = {e: Form(E, "dative or locative") for e in ("e", "y", "i")}
 
 ALL_ENDINGS: tuple[str, ...] = tuple(
     sorted({e for p in (ADJECTIVAL, POSSESSIVE, NOUN_A, CONSONANT, CZECH_OVA) for e in p if e})
@@ -121,23 +122,30 @@ class Stem:
     gender: Gender | None  # what the written form of the rule shows, if anything
 
 
-def stems_of(surname: str) -> list[Stem]:
-    """Translit surname -> its stems: 'babaryka' -> [babaryk (+a, -i, -ę...), babaryc (+e)]."""
+def stems_of(surname: str, gender: Gender | None = None) -> list[Stem]:
+    """Translit surname -> its stems: 'babaryka' -> [babaryk (+a, -i, -ę...), babaryc (+e)].
+    A man's surname in -ova/-ina (Kalina, Sova) declines as a noun, not as a woman's -ova."""
+    if gender is Gender.MASC and surname.endswith(_POSS_FEM):
+        return _noun_a(surname)
     for ending in _ADJ_NOM:
         stem = surname[: -len(ending)]
         if surname.endswith(ending) and stem.endswith(("sk", "ck", "zk")):
             return [Stem(stem, ADJECTIVAL, ADJECTIVAL[ending].gender)]
-    if surname.endswith(_POSS_FEM):
-        return [Stem(surname[:-1], POSSESSIVE, F)]
+    if surname.endswith(_POSS_FEM):  # Власова, or a woman's Калина (Ukrainian gen. Калини)
+        return [Stem(surname[:-1], POSSESSIVE, F), *_noun_a(surname)]
     if surname.endswith(_POSS_MASC):
         return [Stem(surname, POSSESSIVE, M)]
     if surname.endswith(("a", "o")) and len(surname) > MIN_STEM + 1:
-        stem = surname[:-1]
-        stems = [Stem(stem, NOUN_A, None)]
-        if stem.endswith("k"):
-            stems.append(Stem(stem[:-1] + "c", _K_ALTERNATION, None))
-        return stems
+        return _noun_a(surname)
     return [Stem(surname, CONSONANT, None)]
+
+
+def _noun_a(surname: str) -> list[Stem]:
+    stem = surname[:-1]
+    stems = [Stem(stem, NOUN_A, None)]
+    if stem.endswith("k"):
+        stems.append(Stem(stem[:-1] + "c", _K_ALTERNATION, None))
+    return stems
 
 
 def czech_feminine(surname: str) -> Stem:

@@ -87,15 +87,14 @@ def skeleton(latin: str) -> str:
 
 
 def _squeeze(key: str) -> str:
-    """Drop the glide before a vowel (ia, ja, ю) and collapse doubled symbols."""
-    out: list[str] = []
-    for i, sym in enumerate(key):
-        if sym == "I" and i + 1 < len(key) and key[i + 1] in "AU":
-            continue
-        if out and out[-1] == sym:
-            continue
-        out.append(sym)
-    return "".join(out)
+    """Collapse doubled symbols, then drop the glide before a vowel (ia, ja, ю, Lieanid)."""
+    single = _collapse(key)
+    kept = [s for i, s in enumerate(single) if not (s == "I" and single[i + 1 : i + 2] in ("A", "U"))]
+    return _collapse("".join(kept))
+
+
+def _collapse(key: str) -> str:
+    return "".join(s for i, s in enumerate(key) if not i or key[i - 1] != s)
 
 
 def consonants(latin: str) -> str:

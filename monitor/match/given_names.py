@@ -107,6 +107,7 @@ def _index() -> dict[str, frozenset[str]]:
 
 
 KEY_INDEX = _index()
+_TABLE_FORMS = frozenset(f.casefold() for _, forms in GIVEN_NAMES.values() for f in forms)
 
 # Endings a given name takes in running text beyond a final vowel (Сергеем, Віктарам).
 # Polish locatives soften a final r: Wiktar -> Wiktarze.
@@ -115,12 +116,22 @@ _GIVEN_ENDINGS = (
 )  # fmt: skip
 
 
+# Before a dative/locative ending k, g, kh alternate (Вераніка -> Вераніцы, Вольга -> Вользе).
+_ALTERNATIONS = {"c": "k", "z": "g", "s": "kh"}
+
+
+def given_stems(word: str) -> list[str]:
+    """A translit word and what is left of it without each case ending it may carry."""
+    stems = [word, *(word[: -len(e)] for e in _GIVEN_ENDINGS if word.endswith(e))]
+    if word[-1:] in ("y", "i", "e") and word[-2:-1] in _ALTERNATIONS:
+        stems.append(word[:-2] + _ALTERNATIONS[word[-2]])
+    return stems
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def keys_of(word: str) -> frozenset[str]:
     """Every key a translit word may carry as a given name, inflected or not."""
-    keys = {given_key(word)}
-    keys.update(given_key(word[: -len(e)]) for e in _GIVEN_ENDINGS if word.endswith(e))
-    return frozenset(keys)
+    return frozenset(given_key(stem) for stem in given_stems(word))
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -174,9 +185,16 @@ def _nominatives(latin: str) -> set[str]:
     keys = {skeleton(latin)}
     for ending in _CASE:
         if latin.endswith(ending) and len(latin) - len(ending) >= 2:
-            stem = latin[: -len(ending)]
-            keys.update((skeleton(stem), skeleton(stem + "a")))
+            for stem in _alternated(latin[: -len(ending)], ending):
+                keys.update((skeleton(stem), skeleton(stem + "a")))
     return keys
+
+
+def _alternated(stem: str, ending: str) -> tuple[str, ...]:
+    """The stem, and before -e/-i/-y also with k, g, kh restored (Вераніцы -> Веранік-)."""
+    if ending in ("e", "i", "y") and stem[-1:] in _ALTERNATIONS:
+        return stem, stem[:-1] + _ALTERNATIONS[stem[-1]]
+    return (stem,)
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -187,6 +205,16 @@ def name_genders(word: str) -> frozenset[Gender]:
     for key in _nominatives(translit(word)):
         genders |= lexicon.get(key, frozenset())
     return frozenset(genders)
+
+
+def in_table(word: str) -> bool:
+    """Whether the word is written exactly as a form of the equivalence table (Volha, Сяргей)."""
+    return word.casefold() in _TABLE_FORMS
+
+
+def is_given_form(word: str) -> bool:
+    """Whether the word as written, not inflected, is a given name (May, Michel, Тони)."""
+    return skeleton(translit(word)) in _lexicon() or in_table(word)
 
 
 def forms_of(canonical: str) -> tuple[str, ...]:

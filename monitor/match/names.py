@@ -10,15 +10,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from monitor.match.fold import consonants, given_key, translit
-from monitor.match.given_names import forms_of, given_names_of, name_genders
+from monitor.match.fold import consonants, given_key, skeleton, translit
+from monitor.match.given_names import forms_of, given_names_of, in_table, name_genders
 from monitor.match.lexicon import zipf
-from monitor.match.transcribe import SOURCES, looks_slavic, readings, russian_forms
+from monitor.match.transcribe import (
+    SOURCES,
+    looks_slavic,
+    readings,
+    russian_forms,
+    surname_shaped,
+)
 
 _NUMERAL = re.compile(r"^[IVX]{1,5}\.?$")
 FUNCTION_WORD = 6.0  # English Zipf of "the", "of", "and": a description follows
 TITLE_WORD = 3.5  # "Queen", "Pope", "Prophet": an everyday English word before a name
-MIN_LOOSE_GIVEN = 2  # consonants a given name needs to be compared by consonants alone
+MIN_LOOSE_GIVEN = 3  # consonants a given name needs to be compared by consonants alone
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,8 @@ class NameParts:
 
 
 def _is_given(word: str) -> bool:
-    return bool(given_names_of(word) or name_genders(word))
+    """A given name in the table or the lexicon, also in its Russian form (Yahor = Егор)."""
+    return bool(given_names_of(word)) or any(name_genders(f) for f in own_spellings(word))
 
 
 def _description_cut(words: list[str]) -> list[str]:
@@ -60,44 +67,87 @@ def parse_name(name: str) -> NameParts:
         return NameParts((), words[1], single=True)  # Pope Francis, Prophet Muhammad
     if len(words) == 1:  # a given name alone (Kirill) names one person; else a surname
         return NameParts((), words[0], single=_is_given(words[0]))
-    if len(words) == 2 and _is_given(words[1]) and not _is_given(words[0]):
+    if len(words) == 2 and _surname_first(*words):
         return NameParts((words[1],), words[0])  # list order: Тихановский Сергей
     return NameParts(tuple(words[:-1]), words[-1])
+
+
+def _surname_first(first: str, second: str) -> bool:
+    """Only the first word looks like a surname and only the second like a given name."""
+    shaped = surname_shaped(translit(first)) and not surname_shaped(translit(second))
+    return shaped and _is_given(second) and not _is_given(first)
 
 
 def _is_title(word: str) -> bool:
     return zipf(word, "en") >= TITLE_WORD and not _is_given(word)
 
 
+# Latin letter groups a romanisation leaves ambiguous: "Hrytschuk" is Грыцчук (ts + ch),
+# not a German tsch; "Staschyk" is Стасьчык (s + ch), not sch.
+_CLUSTERS = (("tsch", "cč"), ("sch", "sč"), ("tsh", "cš"))
+
+
 def spellings(word: str) -> list[str]:
     """A rule word in `translit` spelling and as Slavic papers may write it: practical
     transcription for foreign names, Russian forms for Belarusian ones."""
     latin = translit(word)
+    forms = [latin, *(latin.replace(a, b) for a, b in _CLUSTERS if a in latin)]
     if looks_slavic(latin) or not word.isascii():
-        return [latin, *russian_forms(latin)]
-    out = [latin]
+        return list(dict.fromkeys(f for form in forms for f in (form, *russian_forms(form))))
+    out = forms
     for source in SOURCES:
         out.extend(r for r in readings(latin, source) if r not in out)
     return out
 
 
-def given_keys(givens: tuple[str, ...]) -> frozenset[str]:
-    """Keys of every equivalent and spelling of the rule's given names."""
+def own_spellings(word: str) -> list[str]:
+    """The word itself, its equivalents in the table and its Russian forms: what an initial
+    or a loose comparison may start from (no foreign readings: 'Anton' read as English
+    'Ejnton' would give it an initial E)."""
+    latin = translit(word)
+    forms = [latin, *russian_forms(latin)]
+    forms.extend(translit(f) for c in _canonicals(word) for f in forms_of(c))
+    return forms
+
+
+def foreign(parts: NameParts) -> bool:
+    """A name from outside the Slavic world (Theresa May, not Volha Salavei): its surname
+    has no Slavic shape and no given name of it is in the table of Slavic equivalents."""
+    surname = parts.surname
+    slavic = looks_slavic(translit(surname)) or any(in_table(g) for g in parts.given)
+    return surname.isascii() and not slavic
+
+
+def given_spellings(givens: tuple[str, ...], foreign: bool) -> list[str]:
+    """Every spelling of the rule's given names: their equivalents and Russian forms, and,
+    for a foreign person (surname not Slavic), how Slavic papers transcribe them (Theresa ->
+    Тереза, David -> Дейвид). A Belarusian's Ihar read as English would meet Yahor."""
     forms: list[str] = []
     for given in givens:
         for part in given.split("-"):
-            forms.extend(spellings(part))
-            forms.extend(translit(f) for c in _canonicals(part) for f in forms_of(c))
-    return frozenset(given_key(f) for f in forms if f)
+            forms.extend(own_spellings(part))
+            forms.extend(spellings(part) if foreign else ())
+    return [f for f in dict.fromkeys(forms) if f]
 
 
-def loose_given_keys(givens: tuple[str, ...]) -> frozenset[str]:
-    """Consonants of those spellings (Viachaslau ~ Вячеслав, Dzianis ~ Денис)."""
-    keys: set[str] = set()
+def given_keys(spelled: list[str]) -> frozenset[str]:
+    """Keys of those spellings, compared with a given name found beside a surname."""
+    return frozenset(given_key(f) for f in spelled)
+
+
+def loose_given_keys(spelled: list[str]) -> frozenset[str]:
+    """Their consonants (Viachaslau ~ Вячеслав, Dzianis ~ Денис)."""
+    return frozenset(k for k in map(consonants, spelled) if len(k) >= MIN_LOOSE_GIVEN)
+
+
+def initials(givens: tuple[str, ...]) -> frozenset[str]:
+    """First letters of the given names as an initial may write them: V. for Viktar, У. and
+    U. (and В.) for Уладзімір."""
+    found: set[str] = set()
     for given in givens:
-        for part in given.split("-"):
-            keys.update(consonants(s) for s in spellings(part))
-    return frozenset(k for k in keys if len(k) >= MIN_LOOSE_GIVEN)
+        for form in own_spellings(given.split("-")[0]):
+            found.update(k[:1] for k in (skeleton(form), skeleton(form[:1])) if k)
+    return frozenset(found)
 
 
 def _canonicals(given: str) -> frozenset[str]:

@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from monitor.match.endings import Form, Gender, Stem, czech_feminine, splits, stems_of
 from monitor.match.fold import consonants, skeleton, translit
 from monitor.match.given_names import gender_of, given_names_of, name_genders
-from monitor.match.names import NameParts, given_keys, loose_given_keys, parse_name, spellings
+from monitor.match.names import (
+    NameParts,
+    foreign,
+    given_keys,
+    given_spellings,
+    initials,
+    loose_given_keys,
+    parse_name,
+    spellings,
+)
 from monitor.model import PersonRule
 
 _POSSESSIVE = ("'s", "’s", "ʼs")
@@ -73,7 +82,7 @@ def _gender(parts: NameParts, stems: list[Stem]) -> Gender | None:
 def _stems(word: str, gender: Gender | None) -> Iterator[Stem]:
     """Every stem of a surname (or aka) as Slavic papers may write it."""
     for spelling in spellings(word):
-        yield from stems_of(spelling)
+        yield from stems_of(spelling, gender)
         if gender is not Gender.MASC and word[-1:] not in "aá":  # Mayová, Bibiová
             yield czech_feminine(spelling)
 
@@ -104,13 +113,10 @@ class PersonIndex:
         for label, word in words:
             for stem in _stems(word, gender):
                 self._index(Entry(number, stem, label))
-        keys = given_keys(givens)
-        own = {skeleton(s) for g in givens for s in spellings(g)} | {
-            skeleton(translit(w)) for _, w in words
-        }
-        initials = frozenset(k[0] for k in keys if k)
-        loose = loose_given_keys(givens)
-        self.people.append(Person(rule, parts, keys, loose, initials, gender, frozenset(own)))
+        spelled = given_spellings(givens, foreign(parts))
+        keys, loose, first = given_keys(spelled), loose_given_keys(spelled), initials(givens)
+        own = {skeleton(s) for s in spelled} | {skeleton(translit(w)) for _, w in words}
+        self.people.append(Person(rule, parts, keys, loose, first, gender, frozenset(own)))
 
     def _index(self, entry: Entry) -> None:
         key = skeleton(entry.stem.stem)

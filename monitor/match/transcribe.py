@@ -66,16 +66,21 @@ SOURCES = {"english": ENGLISH, "french": FRENCH, "german": GERMAN}
 
 # A name already written in a Slavic romanization: no foreign reading is needed (and each
 # would only add collisions): Tsikhanouski, Łukaszenka, Kowalewski, Bialiatski, Paulava.
-_SLAVIC = re.compile(
-    r"(kh|zh|dz|szcz|sz|cz|rz|ts|[šžčł]|ia|iu|io)|"
-    r"(ski|sky|ska|skaya|cki|ckij|ich|vich|wicz|enk[ao]|uk|iuk|ak|ik|au|ou|eu|ets|"
-    r"ov|ev|in|ova|eva|ina|aya|ava|ko|ka)$"
+_SURNAME_ENDING = re.compile(
+    r"(sk[iyaj]\w{0,3}|ck[iyaj]\w{0,3}|ich|vich|wicz|enk[ao]|uk|iuk|ak|ik|au|ou|eu|ets|ov|ev|"
+    r"yk|aw|ow|ew|in|ova|eva|ina|aya|ava|ko|ka)$"
 )
+_SLAVIC = re.compile(r"kh|zh|dz|szcz|sz|cz|rz|ts|[šžčł]|ia|iu|io")
 
 
 def looks_slavic(word: str) -> bool:
     """True for a name in a Slavic romanization (the transcriptions are for other names)."""
-    return bool(_SLAVIC.search(word))
+    return bool(_SLAVIC.search(word) or _SURNAME_ENDING.search(word))
+
+
+def surname_shaped(word: str) -> bool:
+    """A translit word with a Slavic surname suffix: Тихановский, Лосик, Навікаў."""
+    return bool(_SURNAME_ENDING.search(word))
 
 
 def _pieces(word: str, rules: tuple[Rule, ...]) -> list[tuple[str, ...]]:
@@ -127,7 +132,7 @@ def readings(word: str, source: str) -> list[str]:
 # Russian forms of Belarusian names: unstressed я/ia stands for Russian е (Бяляцкі ->
 # Беляцкий, Дзядок -> Дедок, Лебедзеў -> Лебедев); the skeleton already merges дз/д, ц/т,
 # а/о and г/h, so only this vowel needs a second spelling.
-_IA = re.compile(r"(?<=[^aeiouy])(ia|ja|ya|ie|je)")
+_IA = re.compile(r"(?:(?<=[^aeiouy])|^)(ia|ja|ya|ie|je)")
 
 
 def russian_forms(word: str) -> list[str]:

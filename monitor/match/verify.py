@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from monitor.match.endings import Gender
 from monitor.match.fold import consonants, skeleton, translit
-from monitor.match.given_names import given_names_of, keys_of, name_genders
+from monitor.match.given_names import given_names_of, given_stems, keys_of, name_genders
 from monitor.match.lexicon import COMMON, zipf
 from monitor.match.people import Candidate, Person
 from monitor.match.text import script_label, starts_sentence, word_after, word_before
@@ -22,6 +22,8 @@ from monitor.match.text import script_label, starts_sentence, word_after, word_b
 # Patronymics stand between a given name and a surname: Сергей Леонидович Тихановский.
 _PATRONYMIC = re.compile(r"(ovi[cč]|evi[cč]|avi[cč]|ovna|evna|[iy]chna|[iy]čna|awna|ai?ŭna)$")
 _ATTACHED = re.compile(r"[.@/][^\W\d_]")  # Znak.com, @Losik, /babaryka
+_PART = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)?")
+_PART_BEFORE = re.compile(r"[^\W\d_]+$")
 _LINE_WORDS = re.compile(r"[^\W\d_]{2,}")
 MIN_GIVEN = 3  # letters of the shortest given name taken as one (Ян, Ivo); "AS" is none
 
@@ -87,8 +89,9 @@ def _given_at(
 
 
 def _loosely(person: Person, word: str) -> bool:
-    """Consonants agree (Вячаслаў ~ Вячеслав) on a word that is a given name at all."""
-    return consonants(translit(word)) in person.loose_keys and bool(name_genders(word))
+    """Consonants agree (Вячаслаў ~ Вячеславом) on a word that is a given name at all."""
+    stems = given_stems(translit(word))
+    return any(consonants(s) in person.loose_keys for s in stems) and bool(name_genders(word))
 
 
 def _is_given_name(word: str, gender: Gender | None) -> bool:
@@ -157,21 +160,24 @@ def elsewhere(place: Place) -> str | None:
     return None
 
 
-def _hyphen_partner(person: Person, place: Place) -> tuple[int, int] | None:
-    """The span of a double surname or Rees-Mogg written whole, when both parts are the
-    rule's own words."""
+def _compound(person: Person, place: Place) -> tuple[Place, str] | None:
+    """A double surname (Sharenda-Panasiuk) or Rees-Mogg written whole: the place of the
+    whole, and the other part; None unless that part is one of the rule's own words."""
     text, start, end = place.text, place.start, place.end
-    for left, right in ((end, end + 1), (start - 1, start - 1)):
-        if 0 <= left < len(text) and text[left] == "-":
-            if left >= end:
-                found = re.match(r"[\w']+", text[right:])
-                span = (right, right + len(found.group())) if found else None
-            else:
-                found = re.search(r"[\w']+$", text[:left])
-                span = (found.start(), left) if found else None
-            if span and skeleton(translit(text[span[0] : span[1]])) in person.own_words:
-                return (min(start, span[0]), max(end, span[1]))
-    return None
+    if text[end : end + 1] == "-" and (after := _PART.match(text, end + 1)):
+        whole, other = (start, after.end()), after.group()
+    elif start and text[start - 1] == "-" and (before := _PART_BEFORE.search(text, 0, start - 1)):
+        whole, other = (before.start(), end), before.group()
+    else:
+        return None
+    if skeleton(translit(_plain(other))) not in person.own_words:
+        return None
+    return Place(text, *whole, place.language), other
+
+
+def _plain(word: str) -> str:
+    """A word without an English possessive: Panasiuk's -> Panasiuk."""
+    return re.sub(r"['’ʼ]s$", "", word)
 
 
 @dataclass(frozen=True)
@@ -199,8 +205,12 @@ def sight(person: Person, number: int, cand: Candidate, place: Place) -> Sightin
     numeral = person.parts.numeral
     if numeral and (span := _numeral_after(place, numeral)) is not None:
         return seen.at(Kind.FULL, span, f"regnal number {numeral} beside it")
-    if (whole := _hyphen_partner(person, place)) is not None:
-        return seen.at(Kind.FULL, whole, "written whole")
+    if (compound := _compound(person, place)) is not None:
+        place, other = compound
+        if other in person.parts.given or skeleton(translit(other)) not in _surname_keys(person):
+            return seen.at(Kind.FULL, (place.start, place.end), f"given name {other} agrees")
+        seen = _Seen(number, seen.variant, place, seen.given_known)
+    here = (place.start, place.end)
     gender = form.gender if form.gender is not Gender.EITHER else person.gender
     given = find_given(person, place, gender) if not person.parts.single else None
     if given is not None:
@@ -211,6 +221,10 @@ def sight(person: Person, number: int, cand: Candidate, place: Place) -> Sightin
         return seen.at(Kind.OTHER, here, why, conflict=why.startswith("beside"))
     name_use = _capitalised(place.word) and not starts_sentence(place.text, place.start)
     return seen.at(Kind.LONE, here, "", name_use=name_use, plural=form.case == "plural")
+
+
+def _surname_keys(person: Person) -> set[str]:
+    return {skeleton(translit(p)) for p in person.parts.surname_parts}
 
 
 def _with_given(seen: _Seen, cand: Candidate, given: _Given) -> Sighting:
