@@ -164,16 +164,26 @@ def _provider_names(locale: str) -> list[tuple[str, Gender]]:
 
 
 @functools.cache
-def _lexicon() -> dict[str, frozenset[Gender]]:
-    """given_key -> the genders of the names that have it, from Faker and from the table."""
-    found: dict[str, set[Gender]] = {}
+def _names() -> tuple[tuple[str, Gender], ...]:
+    """Every (name, gender) of Faker's lists and of the table."""
     pairs = [(f, gender) for gender, forms in GIVEN_NAMES.values() for f in forms]
     for locale in _LOCALES:
         pairs.extend(_provider_names(locale))
-    for name, gender in pairs:
-        if _NAME.fullmatch(name):
-            found.setdefault(skeleton(translit(name)), set()).add(gender)
+    return tuple((name, gender) for name, gender in pairs if _NAME.fullmatch(name))
+
+
+@functools.cache
+def _lexicon() -> dict[str, frozenset[Gender]]:
+    """skeleton -> the genders of the names that have it."""
+    found: dict[str, set[Gender]] = {}
+    for name, gender in _names():
+        found.setdefault(skeleton(translit(name)), set()).add(gender)
     return {key: frozenset(genders) for key, genders in found.items()}
+
+
+@functools.cache
+def _spelled() -> frozenset[str]:
+    return frozenset(translit(name) for name, _ in _names())
 
 
 # Case endings of given names (Оксане, Сергеем, Віктару, Siarhieja, Marii): what is left,
@@ -214,7 +224,7 @@ def in_table(word: str) -> bool:
 
 def is_given_form(word: str) -> bool:
     """Whether the word as written, not inflected, is a given name (May, Michel, Тони)."""
-    return skeleton(translit(word)) in _lexicon() or in_table(word)
+    return translit(word) in _spelled()
 
 
 def forms_of(canonical: str) -> tuple[str, ...]:

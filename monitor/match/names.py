@@ -94,10 +94,13 @@ def spellings(word: str) -> list[str]:
     forms = [latin, *(latin.replace(a, b) for a, b in _CLUSTERS if a in latin)]
     if looks_slavic(latin) or not word.isascii():
         return list(dict.fromkeys(f for form in forms for f in (form, *russian_forms(form))))
-    out = forms
-    for source in SOURCES:
-        out.extend(r for r in readings(latin, source) if r not in out)
-    return out
+    return list(dict.fromkeys([*forms, *transcribed(latin)]))
+
+
+def transcribed(latin: str) -> list[str]:
+    """How Russian, Ukrainian and Bulgarian papers write a foreign name, read as English,
+    French or German."""
+    return [r for source in SOURCES for r in readings(latin, source)]
 
 
 def own_spellings(word: str) -> list[str]:
@@ -126,7 +129,7 @@ def given_spellings(givens: tuple[str, ...], foreign: bool) -> list[str]:
     for given in givens:
         for part in given.split("-"):
             forms.extend(own_spellings(part))
-            forms.extend(spellings(part) if foreign else ())
+            forms.extend(transcribed(translit(part)) if foreign else ())
     return [f for f in dict.fromkeys(forms) if f]
 
 
