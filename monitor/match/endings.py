@@ -7,6 +7,7 @@ their paradigm (`stems_of`), or every (stem, ending) split of a word (`splits`).
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 
@@ -106,6 +107,11 @@ ALL_ENDINGS: tuple[str, ...] = tuple(
     sorted({e for p in (ADJECTIVAL, POSSESSIVE, NOUN_A, CONSONANT, CZECH_OVA) for e in p if e})
 )
 
+# A vowel that drops when the word is declined: Дзядок -> Дзядка, Шавец -> Шаўца,
+# Лапцёнак -> Лапцёнка.
+_FLEETING = re.compile(r"[aeo](k|c|ts)$")
+_OBLIQUE: Paradigm = {e: f for e, f in CONSONANT.items() if e}
+
 _ADJ_NOM = ("ij", "iy", "ii", "yj", "yi", "yy", "i", "y", "aja", "aya", "aia", "a")
 # Belarusian -аў/-еў is romanised -au/-eu (Navikau, Lebedzeu): the same possessive surname.
 _POSS_MASC = ("ov", "ev", "ow", "ew", "ou", "av", "aw", "au", "eu", "in", "yn")
@@ -137,7 +143,10 @@ def stems_of(surname: str, gender: Gender | None = None) -> list[Stem]:
         return [Stem(surname, POSSESSIVE, M)]
     if surname.endswith(("a", "o")) and len(surname) > MIN_STEM + 1:
         return _noun_a(surname)
-    return [Stem(surname, CONSONANT, None)]
+    stems = [Stem(surname, CONSONANT, None)]
+    if (fleeting := _FLEETING.search(surname)) and fleeting.start() > MIN_STEM:
+        stems.append(Stem(surname[: fleeting.start()] + fleeting.group(1), _OBLIQUE, None))
+    return stems
 
 
 def _noun_a(surname: str) -> list[Stem]:

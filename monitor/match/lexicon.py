@@ -20,7 +20,9 @@ LANGUAGES = ("ru", "uk", "bg", "pl", "cs", "sk", "sl", "en", "de")
 _STANDINS = {"be": ("ru", "uk")}
 COMMON = 3.0  # in wordfreq's small list: an everyday word
 _GUESS_WORDS = 60  # each language's most frequent words, used to guess the language
-_SAMPLE = 400  # words of an article looked at to guess its language
+_SAMPLE = 800  # characters of an article looked at to guess its language (~130 words)
+_ENOUGH = 8.0  # votes that settle the language (a paragraph of running text)
+_SURE = 2.0  # fewer must be twice the runner-up's
 _WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
@@ -70,13 +72,19 @@ def _guess_table() -> dict[str, tuple[str, ...]]:
 
 
 def guess_language(text: str) -> str | None:
-    """The language whose most frequent words the text uses most ('be' for Cyrillic text
-    with ў); None when no language's common words occur."""
+    """The language whose most frequent words the text uses most, by a clear margin ('be'
+    for Cyrillic text with ў); None when the text is too short or too mixed to tell."""
     table = _guess_table()
     votes: dict[str, float] = {}
-    for found in _WORD.finditer(text[: _SAMPLE * 8]):
-        for code in table.get(found.group().lower(), ()):
-            votes[code] = votes.get(code, 0.0) + 1.0 / len(table[found.group().lower()])
+    for word in _WORD.findall(text[:_SAMPLE].lower()):
+        for code in (codes := table.get(word, ())):
+            votes[code] = votes.get(code, 0.0) + 1.0 / len(codes)
     if "ў" in text or "Ў" in text:  # only Belarusian writes it
         return "be"
-    return max(sorted(votes), key=votes.__getitem__) if votes else None
+    ranked = sorted(votes.items(), key=lambda item: (-item[1], item[0]))
+    if not ranked:
+        return None
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    if ranked[0][1] < _ENOUGH and ranked[0][1] < _SURE * runner_up:
+        return None  # a short text sharing its few common words with a neighbour
+    return ranked[0][0]

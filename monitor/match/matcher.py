@@ -89,11 +89,13 @@ class Matcher:
         """Every surname reading in the text, read locally; which people each word may be."""
         sightings: list[Sighting] = []
         shared: dict[tuple[int, int], tuple[int, ...]] = {}
+        guessed = False
         # Only capitalised words are looked up, each by a few dict lookups (cached per word).
         for found in NAME_RE.finditer(text):
             if not (cands := self._cache[found.group()]):
                 continue
-            language = language or guess_language(text)
+            if language is None and not guessed:  # only articles naming a candidate
+                language, guessed = guess_language(text), True
             place = Place(text, found.start(), found.end(), language)
             shared[place.start, place.end] = tuple(c.person for c in cands if not c.loose)
             for cand in cands:
