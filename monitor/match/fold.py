@@ -102,10 +102,20 @@ def consonants(latin: str) -> str:
     return "".join(c for c in skeleton(latin) if c not in _VOWELS)
 
 
+# The skeleton reads e and i alike, so Егор (Ягор, Yahor) and Игорь (Ігар, Ihar) would meet;
+# a given name keeps which of the two it starts with.
+_FRONT_START = re.compile(r"(?:[jy]?e|[jy]a|ie|[jy]o)")
+_HIGH_START = re.compile(r"[iy](?![aeiouy])")
+
+
 def given_key(latin: str) -> str:
-    """Key of a given name: its skeleton without final vowels ('Sergei', 'Сергея' -> 'SIRG')."""
+    """Key of a given name: its skeleton without final vowels ('Sergei', 'Сергея' -> 'SIRG'),
+    marked by an initial e-sound (Ягор -> 'eAGAR') or i-sound (Ігар -> 'iIGAR')."""
     key = skeleton(latin)
-    return key.rstrip(_VOWELS) or key
+    key = key.rstrip(_VOWELS) or key
+    if _FRONT_START.match(latin):
+        return "e" + key
+    return "i" + key if _HIGH_START.match(latin) else key
 
 
 # --- whole-text folding for term search (events, context) --------------------------------

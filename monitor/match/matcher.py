@@ -97,10 +97,13 @@ class Matcher:
             if language is None and not guessed:  # only articles naming a candidate
                 language, guessed = guess_language(text), True
             place = Place(text, found.start(), found.end(), language)
-            shared[place.start, place.end] = tuple(c.person for c in cands if not c.loose)
+            people = tuple(c.person for c in cands if not c.loose)
             for cand in cands:
-                sightings.append(sight(self._people.people[cand.person], cand.person, cand, place))
-        return sightings, shared
+                seen = sight(self._people.people[cand.person], cand.person, cand, place)
+                sightings.append(seen)
+                # A double surname widens the span: who else it may be is kept by the span.
+                shared[seen.start, seen.end] = (*shared.get((seen.start, seen.end), ()), *people)
+        return sightings, {span: tuple(dict.fromkeys(p)) for span, p in shared.items()}
 
 
 class _WordCache(dict[str, tuple[Candidate, ...]]):

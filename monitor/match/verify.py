@@ -207,7 +207,7 @@ def sight(person: Person, number: int, cand: Candidate, place: Place) -> Sightin
         return seen.at(Kind.FULL, span, f"regnal number {numeral} beside it")
     if (compound := _compound(person, place)) is not None:
         place, other = compound
-        if other in person.parts.given or skeleton(translit(other)) not in _surname_keys(person):
+        if skeleton(translit(_plain(other))) not in _surname_keys(person):
             return seen.at(Kind.FULL, (place.start, place.end), f"given name {other} agrees")
         seen = _Seen(number, seen.variant, place, seen.given_known)
     here = (place.start, place.end)
