@@ -90,11 +90,24 @@ _CLUSTERS = (("tsch", "cč"), ("sch", "sč"), ("tsh", "cš"))
 def spellings(word: str) -> list[str]:
     """A rule word in `translit` spelling and as Slavic papers may write it: practical
     transcription for foreign names, Russian forms for Belarusian ones."""
+    return [*written(word), *transcriptions(word)]
+
+
+def written(word: str) -> list[str]:
+    """The word as written, its ambiguous letter groups read both ways, its Russian forms."""
     latin = translit(word)
     forms = [latin, *(latin.replace(a, b) for a, b in _CLUSTERS if a in latin)]
+    return list(dict.fromkeys(f for form in forms for f in (form, *russian_forms(form))))
+
+
+def transcriptions(word: str) -> list[str]:
+    """For a foreign name (no Slavic shape, Latin letters): its practical transcriptions
+    that the written forms do not already give."""
+    latin = translit(word)
     if looks_slavic(latin) or not word.isascii():
-        return list(dict.fromkeys(f for form in forms for f in (form, *russian_forms(form))))
-    return list(dict.fromkeys([*forms, *transcribed(latin)]))
+        return []
+    own = {skeleton(f) for f in written(word)}
+    return [r for r in dict.fromkeys(transcribed(latin)) if skeleton(r) not in own]
 
 
 def transcribed(latin: str) -> list[str]:

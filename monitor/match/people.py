@@ -24,6 +24,8 @@ from monitor.match.names import (
     loose_given_keys,
     parse_name,
     spellings,
+    transcriptions,
+    written,
 )
 from monitor.model import PersonRule
 
@@ -55,6 +57,7 @@ class Entry:
     person: int  # position in PersonIndex.people
     stem: Stem
     label: str  # "surname Babaryka" or "aka Babariko"
+    transcribed: bool = False  # a practical transcription (Джонсън), not the written form
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Candidate:
     form: Form
     label: str
     loose: bool = False  # only the consonants agree: counts with an agreeing given name
+    transcribed: bool = False  # found by a practical transcription of the rule's name
 
 
 def _gender(parts: NameParts, stems: list[Stem]) -> Gender | None:
@@ -79,12 +83,15 @@ def _gender(parts: NameParts, stems: list[Stem]) -> Gender | None:
     return next((s.gender for s in stems if s.gender is not None), None)
 
 
-def _stems(word: str, gender: Gender | None) -> Iterator[Stem]:
-    """Every stem of a surname (or aka) as Slavic papers may write it."""
-    for spelling in spellings(word):
-        yield from stems_of(spelling, gender)
-        if gender is not Gender.MASC and word[-1:] not in "aá":  # Mayová, Bibiová
-            yield czech_feminine(spelling)
+def _stems(word: str, gender: Gender | None) -> Iterator[tuple[Stem, bool]]:
+    """Every stem of a surname (or aka) as Slavic papers may write it, and whether it comes
+    from a practical transcription."""
+    for transcribed, forms in ((False, written(word)), (True, transcriptions(word))):
+        for spelling in forms:
+            for stem in stems_of(spelling, gender):
+                yield stem, transcribed
+            if gender is not Gender.MASC and word[-1:] not in "aá":  # Mayová, Bibiová
+                yield czech_feminine(spelling), transcribed
 
 
 @dataclass
@@ -111,8 +118,8 @@ class PersonIndex:
         words = [(f"surname {parts.surname}", w) for w in parts.surname_parts]
         words += [(f"aka {a.surname}", w) for a in aliases for w in a.surname_parts]
         for label, word in words:
-            for stem in _stems(word, gender):
-                self._index(Entry(number, stem, label))
+            for stem, transcribed in _stems(word, gender):
+                self._index(Entry(number, stem, label, transcribed))
         spelled = given_spellings(givens, foreign(parts))
         keys, loose, first = given_keys(spelled), loose_given_keys(spelled), initials(givens)
         own = {skeleton(s) for s in spelled} | {skeleton(translit(w)) for _, w in words}
@@ -129,7 +136,7 @@ class PersonIndex:
         if german != entry.stem.stem:
             stem = Stem(german, entry.stem.paradigm, entry.stem.gender)
             self.entries.setdefault(skeleton(german), []).append(
-                Entry(entry.person, stem, entry.label)
+                Entry(entry.person, stem, entry.label, entry.transcribed)
             )
 
     def read(self, word: str) -> tuple[Candidate, ...]:
@@ -150,7 +157,7 @@ class PersonIndex:
                     if form is None or not form.gender.agrees(self.people[entry.person].gender):
                         continue
                     form = Form(form.gender, "possessive") if possessive else form
-                    found.setdefault(
-                        entry.person, Candidate(entry.person, form, entry.label, is_loose)
-                    )
+                    cand = Candidate(entry.person, form, entry.label, is_loose, entry.transcribed)
+                    if entry.person not in found or found[entry.person].transcribed > cand.transcribed:
+                        found[entry.person] = cand  # the written form wins over a transcription
         return tuple(found.values())

@@ -61,6 +61,7 @@ class Sighting:
     name_use: bool = False  # capitalised mid-sentence: used as a name, not an everyday word
     plural: bool = False  # "the Tsikhanouskis" name every listed bearer at once
     conflict: bool = False  # another given name beside it: someone else with this surname
+    transcribed: bool = False  # read by a practical transcription of a foreign name
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,8 @@ def sight(person: Person, number: int, cand: Candidate, place: Place) -> Sightin
     if (why := elsewhere(place)) is not None:
         return seen.at(Kind.OTHER, here, why, conflict=why.startswith("beside"))
     name_use = _capitalised(place.word) and not starts_sentence(place.text, place.start)
-    return seen.at(Kind.LONE, here, "", name_use=name_use, plural=form.case == "plural")
+    plural, transcribed = form.case == "plural", cand.transcribed
+    return seen.at(Kind.LONE, here, "", name_use=name_use, plural=plural, transcribed=transcribed)
 
 
 def _surname_keys(person: Person) -> set[str]:
