@@ -20,10 +20,9 @@ from monitor.match.text import script_label
 from monitor.match.verify import Kind, Sighting
 
 MIN_DISTINCT = 4  # letters a surname needs to be distinctive alone (May, Kim, Rak are not)
-# A transcription is an approximation, made for Cyrillic papers: alone, a short one meets
-# unrelated words (Hara read as English would be Ейре, Éire's Russian name), and in Latin
-# letters it stands for a word the rule does not write (Eliasza for Ilyash).
-MIN_TRANSCRIBED = 6
+# A transcription is an approximation: alone, a short one meets unrelated words (Tara read
+# as English would be Тейре).
+MIN_TRANSCRIBED = 5
 
 
 @dataclass(frozen=True)
@@ -110,8 +109,8 @@ def _not_distinctive(person: Person, s: Sighting) -> str | None:
     if common >= COMMON:
         where = script_label(s.word, s.language)
         return f"ordinary word in {where} (Zipf {common:.1f}); needs the given name"
-    if s.transcribed and (s.word.isascii() or sum(map(str.isalpha, s.word)) < MIN_TRANSCRIBED):
-        return "a transcription of the surname, short or in Latin letters; needs the full name"
+    if s.transcribed and sum(map(str.isalpha, s.word)) < MIN_TRANSCRIBED:
+        return "a short transcription of the surname may be another word; needs the full name"
     if is_given_form(s.word):
         return "also a given name; needs the full name or a context term"
     return None

@@ -24,6 +24,7 @@ from monitor.match.transcribe import (
 _NUMERAL = re.compile(r"^[IVX]{1,5}\.?$")
 FUNCTION_WORD = 6.0  # English Zipf of "the", "of", "and": a description follows
 TITLE_WORD = 3.5  # "Queen", "Pope", "Prophet": an everyday English word before a name
+WESTERN = 3.5  # English or German Zipf of a surname that is a word there (Johnson, Hunt)
 MIN_LOOSE_GIVEN = 3  # consonants a given name needs to be compared by consonants alone
 
 
@@ -132,6 +133,16 @@ def foreign(parts: NameParts) -> bool:
     surname = parts.surname
     slavic = looks_slavic(translit(surname)) or any(in_table(g) for g in parts.given)
     return surname.isascii() and not slavic
+
+
+def foreign_surname(parts: NameParts, word: str) -> bool:
+    """Whether Slavic papers transcribe this surname: it has no Slavic shape, and unless it
+    is a word of English or German it belongs to no one with a Slavic given name (Boris
+    Johnson's is transcribed; Ihar Ilyash's and Volha Hara's are not)."""
+    if not word.isascii() or looks_slavic(translit(word)):
+        return False
+    western = max(zipf(word, "en"), zipf(word, "de")) >= WESTERN
+    return western or not any(in_table(g) for g in parts.given)
 
 
 def given_spellings(givens: tuple[str, ...], foreign: bool) -> list[str]:

@@ -18,6 +18,7 @@ from monitor.match.given_names import gender_of, given_names_of, name_genders
 from monitor.match.names import (
     NameParts,
     foreign,
+    foreign_surname,
     given_keys,
     given_spellings,
     initials,
@@ -83,10 +84,11 @@ def _gender(parts: NameParts, stems: list[Stem]) -> Gender | None:
     return next((s.gender for s in stems if s.gender is not None), None)
 
 
-def _stems(word: str, gender: Gender | None) -> Iterator[tuple[Stem, bool]]:
+def _stems(word: str, gender: Gender | None, foreign: bool) -> Iterator[tuple[Stem, bool]]:
     """Every stem of a surname (or aka) as Slavic papers may write it, and whether it comes
-    from a practical transcription."""
-    for transcribed, forms in ((False, written(word)), (True, transcriptions(word))):
+    from a practical transcription (only for a foreign surname)."""
+    readings = transcriptions(word) if foreign else []
+    for transcribed, forms in ((False, written(word)), (True, readings)):
         for spelling in forms:
             for stem in stems_of(spelling, gender):
                 yield stem, transcribed
@@ -118,7 +120,7 @@ class PersonIndex:
         words = [(f"surname {parts.surname}", w) for w in parts.surname_parts]
         words += [(f"aka {a.surname}", w) for a in aliases for w in a.surname_parts]
         for label, word in words:
-            for stem, transcribed in _stems(word, gender):
+            for stem, transcribed in _stems(word, gender, foreign_surname(parts, word)):
                 self._index(Entry(number, stem, label, transcribed))
         spelled = given_spellings(givens, foreign(parts))
         keys, loose, first = given_keys(spelled), loose_given_keys(spelled), initials(givens)
