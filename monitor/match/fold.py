@@ -89,7 +89,9 @@ def skeleton(latin: str) -> str:
 def _squeeze(key: str) -> str:
     """Collapse doubled symbols, then drop the glide before a vowel (ia, ja, ю, Lieanid)."""
     single = _collapse(key)
-    kept = [s for i, s in enumerate(single) if not (s == "I" and single[i + 1 : i + 2] in ("A", "U"))]
+    kept = [
+        s for i, s in enumerate(single) if not (s == "I" and single[i + 1 : i + 2] in ("A", "U"))
+    ]
     return _collapse("".join(kept))
 
 

@@ -146,11 +146,39 @@ def given_names_of(word: str) -> frozenset[str]:
 # Faker's name lists by locale: the Slavic languages monitor reads, and the languages whose
 # people Slavic news names most. Lists in other scripts are left out (never in a Latin or
 # Cyrillic article).
-_LOCALES = (
-    "bg_BG cs_CZ hr_HR mk_MK pl_PL ru_RU sk_SK sl_SI uk_UA lt_LT lv_LV et_EE hu_HU ro_RO "
-    "de_DE de_AT en_US en_GB en_IE en_IN en_PK fr_FR it_IT es_ES pt_PT nl_NL sv_SE no_NO "
-    "da_DK fi_FI tr_TR"
-).split()
+_LOCALES = [
+    "bg_BG",
+    "cs_CZ",
+    "hr_HR",
+    "mk_MK",
+    "pl_PL",
+    "ru_RU",
+    "sk_SK",
+    "sl_SI",
+    "uk_UA",
+    "lt_LT",
+    "lv_LV",
+    "et_EE",
+    "hu_HU",
+    "ro_RO",
+    "de_DE",
+    "de_AT",
+    "en_US",
+    "en_GB",
+    "en_IE",
+    "en_IN",
+    "en_PK",
+    "fr_FR",
+    "it_IT",
+    "es_ES",
+    "pt_PT",
+    "nl_NL",
+    "sv_SE",
+    "no_NO",
+    "da_DK",
+    "fi_FI",
+    "tr_TR",
+]
 _NAME = re.compile(r"[^\W\d_][^\W\d_'’-]+")
 
 

@@ -14,10 +14,11 @@ from monitor.match.decide import Document, Verdict, decide
 from monitor.match.events import event_verdicts
 from monitor.match.fold import fold_text
 from monitor.match.lexicon import guess_language
+from monitor.match.neighbours import Place
 from monitor.match.people import Candidate, PersonIndex
 from monitor.match.terms import Role, Term, TermHit, TermIndex, make_term
 from monitor.match.text import NAME_RE, snippet
-from monitor.match.verify import Place, Sighting, sight
+from monitor.match.verify import Sighting, sight
 from monitor.model import EventRule, Evidence, Match, Rule, RuleSet
 
 log = logging.getLogger(__name__)

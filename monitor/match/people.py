@@ -24,7 +24,6 @@ from monitor.match.names import (
     initials,
     loose_given_keys,
     parse_name,
-    spellings,
     transcriptions,
     written,
 )
@@ -160,6 +159,9 @@ class PersonIndex:
                         continue
                     form = Form(form.gender, "possessive") if possessive else form
                     cand = Candidate(entry.person, form, entry.label, is_loose, entry.transcribed)
-                    if entry.person not in found or found[entry.person].transcribed > cand.transcribed:
+                    if (
+                        entry.person not in found
+                        or found[entry.person].transcribed > cand.transcribed
+                    ):
                         found[entry.person] = cand  # the written form wins over a transcription
         return tuple(found.values())
