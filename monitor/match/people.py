@@ -9,6 +9,7 @@ A word is read by a few dict lookups (one per possible ending), whatever the rul
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -69,6 +70,15 @@ class Candidate:
     label: str
     loose: bool = False  # only the consonants agree: counts with an agreeing given name
     transcribed: bool = False  # found by a practical transcription of the rule's name
+
+
+def _without_marks(word: str) -> str:
+    """A Latin word with its diacritics dropped, as an English speaker types it; other
+    scripts as they are."""
+    if not all(c.isascii() or "\u00c0" <= c <= "\u024f" for c in word):
+        return word
+    decomposed = unicodedata.normalize("NFD", word.replace("ł", "l").replace("Ł", "L"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _gender(parts: NameParts, stems: list[Stem]) -> Gender | None:
@@ -145,7 +155,10 @@ class PersonIndex:
         if not word[:1].isupper():  # names are written capitalised (or in capitals)
             return ()
         possessive = word.endswith(_POSSESSIVE)
-        readings = splits(translit(word[:-2] if possessive else word))
+        bare = word[:-2] if possessive else word
+        readings = splits(translit(bare))
+        if (plain := _without_marks(bare)) != bare:  # Babiš for a rule typed "Babis"
+            readings += [r for r in splits(translit(plain)) if r not in readings]
         found: dict[int, Candidate] = {}
         tables: list[tuple[bool, dict[str, list[Entry]], Callable[[str], str]]] = [
             (False, self.entries, skeleton),

@@ -108,7 +108,7 @@ def script_label(word: str, language: str | None) -> str:
             return "be"
         if "і" in lowered:
             return "uk"
-        return language if language in ("ru", "be", "uk") else "ru"
+        return language if language in ("ru", "be", "uk", "bg") else "ru"
     if lowered & _POLISH:
         return "pl"
     return language or "latin"
