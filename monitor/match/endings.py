@@ -162,10 +162,17 @@ def czech_feminine(surname: str) -> Stem:
     return Stem(surname + "ov", CZECH_OVA, F)
 
 
-def splits(word: str) -> list[tuple[str, str]]:
-    """Every (stem, ending) reading of a translit word, the bare word first."""
+# Endings only Cyrillic writes (Belarusian -ам, soft -я/-ю/-ём, Russian -ого/-ому): a Latin
+# word ending so is no case form (Szwecja is not Szwec + -я, Kollam not Kall + -ам).
+CYRILLIC_ONLY = frozenset(["am", "ja", "ju", "jom", "ogo", "omu", "ago", "aga", "amu"])
+
+
+def splits(word: str, cyrillic: bool = True) -> list[tuple[str, str]]:
+    """Every (stem, ending) reading of a translit word, the bare word first; `cyrillic`
+    says whether the word was written in Cyrillic."""
     out = [(word, "")]
     for ending in ALL_ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
+        fits = word.endswith(ending) and len(word) - len(ending) >= MIN_STEM
+        if fits and (cyrillic or ending not in CYRILLIC_ONLY):
             out.append((word[: -len(ending)], ending))
     return out

@@ -105,19 +105,29 @@ def consonants(latin: str) -> str:
 
 
 # The skeleton reads e and i alike, so Егор (Ягор, Yahor) and Игорь (Ігар, Ihar) would meet;
-# a given name keeps which of the two it starts with.
+# a name keeps which of the two it starts with.
 _FRONT_START = re.compile(r"(?:[jy]?e|[jy]a|ie|[jy]o)")
 _HIGH_START = re.compile(r"[iy](?![aeiouy])")
+
+
+def _start_mark(latin: str) -> str:
+    if _FRONT_START.match(latin):
+        return "e"
+    return "i" if _HIGH_START.match(latin) else ""
 
 
 def given_key(latin: str) -> str:
     """Key of a given name: its skeleton without final vowels ('Sergei', 'Сергея' -> 'SIRG'),
     marked by an initial e-sound (Ягор -> 'eAGAR') or i-sound (Ігар -> 'iIGAR')."""
     key = skeleton(latin)
-    key = key.rstrip(_VOWELS) or key
-    if _FRONT_START.match(latin):
-        return "e" + key
-    return "i" + key if _HIGH_START.match(latin) else key
+    return _start_mark(latin) + (key.rstrip(_VOWELS) or key)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def stem_key(latin: str) -> str:
+    """Key of a surname stem: its skeleton, marked like a given name's by an initial e- or
+    i-sound (Ilyash and Ильяш meet, the Polish Eliasz does not)."""
+    return _start_mark(latin) + skeleton(latin)
 
 
 # --- whole-text folding for term search (events, context) --------------------------------

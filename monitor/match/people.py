@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from monitor.match.endings import Form, Gender, Stem, czech_feminine, splits, stems_of
-from monitor.match.fold import consonants, skeleton, translit
+from monitor.match.fold import consonants, skeleton, stem_key, translit
 from monitor.match.given_names import gender_of, given_names_of, name_genders
 from monitor.match.names import (
     NameParts,
@@ -31,6 +31,7 @@ from monitor.match.names import (
 from monitor.model import PersonRule
 
 _POSSESSIVE = ("'s", "’s", "ʼs")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 MIN_LOOSE = 4
 # German writes ц as z (Zichanouskaja); Polish z is з, so this is a second stem.
 _GERMAN_Z = re.compile(r"ts|c(?![hkzč])")
@@ -70,6 +71,7 @@ class Candidate:
     label: str
     loose: bool = False  # only the consonants agree: counts with an agreeing given name
     transcribed: bool = False  # found by a practical transcription of the rule's name
+    ending: str = ""  # the case ending read off the word
 
 
 def _without_marks(word: str) -> str:
@@ -137,7 +139,7 @@ class PersonIndex:
         self.people.append(Person(rule, parts, keys, loose, first, gender, frozenset(own)))
 
     def _index(self, entry: Entry) -> None:
-        key = skeleton(entry.stem.stem)
+        key = stem_key(entry.stem.stem)
         if entry in self.entries.get(key, ()):
             return
         self.entries.setdefault(key, []).append(entry)
@@ -146,7 +148,7 @@ class PersonIndex:
         german = _GERMAN_Z.sub("z", entry.stem.stem)
         if german != entry.stem.stem:
             stem = Stem(german, entry.stem.paradigm, entry.stem.gender)
-            self.entries.setdefault(skeleton(german), []).append(
+            self.entries.setdefault(stem_key(german), []).append(
                 Entry(entry.person, stem, entry.label, entry.transcribed)
             )
 
@@ -156,12 +158,13 @@ class PersonIndex:
             return ()
         possessive = word.endswith(_POSSESSIVE)
         bare = word[:-2] if possessive else word
-        readings = splits(translit(bare))
+        cyrillic = _CYRILLIC.search(bare) is not None
+        readings = splits(translit(bare), cyrillic)
         if (plain := _without_marks(bare)) != bare:  # Babiš for a rule typed "Babis"
-            readings += [r for r in splits(translit(plain)) if r not in readings]
+            readings += [r for r in splits(translit(plain), cyrillic) if r not in readings]
         found: dict[int, Candidate] = {}
         tables: list[tuple[bool, dict[str, list[Entry]], Callable[[str], str]]] = [
-            (False, self.entries, skeleton),
+            (False, self.entries, stem_key),
             (True, self.loose, consonants),
         ]
         for is_loose, table, key in tables:
@@ -171,7 +174,9 @@ class PersonIndex:
                     if form is None or not form.gender.agrees(self.people[entry.person].gender):
                         continue
                     form = Form(form.gender, "possessive") if possessive else form
-                    cand = Candidate(entry.person, form, entry.label, is_loose, entry.transcribed)
+                    cand = Candidate(
+                        entry.person, form, entry.label, is_loose, entry.transcribed, ending
+                    )
                     if (
                         entry.person not in found
                         or found[entry.person].transcribed > cand.transcribed

@@ -153,7 +153,9 @@ def sight(person: Person, number: int, cand: Candidate, place: Place) -> Sightin
     if (why := elsewhere(place)) is not None:
         return seen.at(Kind.OTHER, here, why, conflict=why.startswith("beside"))
     name_use = _capitalised(place.word) and not starts_sentence(place.text, place.start)
-    plural, transcribed = form.case == "plural", cand.transcribed
+    # Only a plural ending that is nothing else names every bearer (Ціханоўскія, not Citi).
+    plural = form.case == "plural" and len(cand.ending) > 1
+    transcribed = cand.transcribed
     return seen.at(Kind.LONE, here, "", name_use=name_use, plural=plural, transcribed=transcribed)
 
 
