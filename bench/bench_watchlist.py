@@ -68,9 +68,13 @@ def named_in(texts: list[str], people: list[Listed]) -> list[Listed]:
     pairs = {f"{a} {b}" for text in texts for a, b in _PAIRS.findall(text)}
     rng = random.Random(0)
     return [
-        person for person in people
-        if any(_full_name(person, language, case, rng) in pairs
-               for language in ("ru", "uk", "pl", "en") for case in range(4))
+        person
+        for person in people
+        if any(
+            _full_name(person, language, case, rng) in pairs
+            for language in ("ru", "uk", "pl", "en")
+            for case in range(4)
+        )
     ]
 
 
@@ -102,7 +106,9 @@ def recall(matcher: Matcher, people: list[Listed], said: list[Mention]) -> Recal
     for mention in said:
         ids = {m.rule_id for m in matcher.match(mention.text)}
         found += mention.rule_id in ids
-        namesakes += [(mention, i) for i in ids - {mention.rule_id} if surname[i] == mention.surname]
+        namesakes += [
+            (mention, i) for i in ids - {mention.rule_id} if surname[i] == mention.surname
+        ]
     return Recall(found, len(said), namesakes)
 
 
@@ -124,14 +130,21 @@ def main() -> None:
     said = mentions(people, args.mentions, args.seed)
     got = recall(matcher, people, said)
     women = sum(p.given[3] == "f" for p in people)
-    print(f"{len(people)} people ({women} women), seed {args.seed}; left out, named in the news:",
-          ", ".join(p.rule.name for p in named) or "none")
-    print(f"false alarms: {len(alarms.alarms)} in {alarms.articles} articles "
-          f"= {alarms.per_thousand:.1f} per 1,000 ({rate:,.0f} articles/s)")
-    print(f"recall: {got.found}/{got.total} = {got.rate:.3f}; namesake alarms: {len(got.namesakes)}")
+    print(
+        f"{len(people)} people ({women} women), seed {args.seed}; left out, named in the news:",
+        ", ".join(p.rule.name for p in named) or "none",
+    )
+    print(
+        f"false alarms: {len(alarms.alarms)} in {alarms.articles} articles "
+        f"= {alarms.per_thousand:.1f} per 1,000 ({rate:,.0f} articles/s)"
+    )
+    print(
+        f"recall: {got.found}/{got.total} = {got.rate:.3f}; namesake alarms: {len(got.namesakes)}"
+    )
     by_language = collections.Counter(m.language for m in said)
-    missed = collections.Counter(m.language for m in said if m.rule_id not in
-                                 {x.rule_id for x in matcher.match(m.text)})
+    missed = collections.Counter(
+        m.language for m in said if m.rule_id not in {x.rule_id for x in matcher.match(m.text)}
+    )
     print("missed by language:", {k: f"{missed[k]}/{v}" for k, v in sorted(by_language.items())})
     for i, rule in alarms.alarms[:20]:
         lines = [x for x in matcher.explain(texts[i]) if x.startswith(rule) and "; counts" in x]

@@ -42,7 +42,8 @@ _PARADIGMS = {
     "ru": """ский ский ского скому ским | = ; цкий цкий цкого цкому цким | = ;
         ская = | ская ской ской ской ; цкая = | цкая цкой цкой цкой ;
         ов ов ова ову овым | = ; ев ев ева еву евым | = ; ёв ёв ёва ёву ёвым | = ;
-        ова = | ова овой овой овой ; ева = | ева евой евой евой ; ёва = | ёва ёвой ёвой ёвой ; ин ин ина ину иным | = ;
+        ова = | ова овой овой овой ; ева = | ева евой евой евой ; ёва = | ёва ёвой ёвой ёвой ;
+        ин ин ина ину иным | = ;
         о о о о о | о о о о ;
         ий ий ия ию ием | = ; ия = | ия ии ии ией ; ья = | ья ьи ье ьей ; й й я ю ем | = ;
         ка ка ки ке кой | ка ки ке кой ; а а ы е ой | а ы е ой ; _ _ а у ом | =""",
@@ -54,7 +55,8 @@ _PARADIGMS = {
         ія = | ія ії ії ією ; а а и і ою | а и і ою ; _ _ а у ом | =""",
     "pl": """ski ski skiego skiego skim | = ; cki cki ckiego ckiego ckim | = ;
         ska = | ska skiej ską ską ; cka = | cka ckiej cką cką ; o o o o o | o o o o ;
-        awa = | awa awej awą awą ; owa = | owa owej ową ową ; ewa = | ewa ewej ewą ewą ; ka ka ki kę ką | ka ki kę ką ;
+        awa = | awa awej awą awą ; owa = | owa owej ową ową ; ewa = | ewa ewej ewą ewą ;
+        ka ka ki kę ką | ka ki kę ką ;
         ja ja ji ję ją | ja ji ję ją ; a a y ę ą | a y ę ą ; _ _ a a em | =""",
 }
 
@@ -73,14 +75,18 @@ def _forms(words: list[str]) -> tuple[str, ...] | None:
 
 
 PARADIGMS = {language: _paradigm(text) for language, text in _PARADIGMS.items()}
+_REGULAR = {"be": ("", "а", "у", "ам"), "ru": ("", "а", "у", "ом"), "uk": ("", "а", "у", "ом")}
 # Words that lose a vowel when declined: Павел -> Паўла, Пётр -> Пятра, Дзядок -> Дзядка.
 _FLEETING = {"Павел": "Паўл", "Пётр": "Пятр", "Петро": "Петр", "Павло": "Павл"}
+_FLEETING_END = re.compile(r"(?<=[^аеёоуыэюяіи])[оеё](?=[кц]$)|(?<=[ёо]н)а(?=к$)")
 
 
 def decline(word: str, language: str, case: int, woman: bool) -> str:
     """'Тихановский', 'ru', 1 -> 'Тихановского'; 'Лосік', 'be', 1, woman -> 'Лосік'."""
-    if case and word in _FLEETING:
-        return _FLEETING[word] + PARADIGMS[language][-1][1][case]  # type: ignore[index]
+    if case and not woman and language != "pl":
+        stem = _FLEETING.get(word) or _FLEETING_END.sub("", word)
+        if stem != word:
+            return stem + _REGULAR[language][case]
     for ending, men, women in PARADIGMS[language]:
         if ending == "_" or word.endswith(ending):
             forms = women if woman else men
@@ -113,7 +119,9 @@ def mention(person: Listed, language: str, case: int, rng: random.Random) -> Men
     """One sentence naming `person`, in full, in `language` and grammatical `case`."""
     woman = person.given[3] == "f"
     seed = rng.random()  # one romanisation for both names of an English mention
-    surname = spelled(feminine(person.surname) if woman else person.surname, language, random.Random(seed))
+    surname = spelled(
+        feminine(person.surname) if woman else person.surname, language, random.Random(seed)
+    )
     given = _given(person, language, random.Random(seed))
     if language != "en":
         surname = decline(surname, language, case, woman)

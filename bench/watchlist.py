@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 
 from bench.names_by import GIVEN, ORDINARY, REAL, ROOTS, SUFFIXES, SURNAMES
-from bench.spell_by import romanise, russian, russian_latin, ukrainian
+from bench.spell_by import romanise
 from monitor.model import PersonRule
 
 SEED = 9
