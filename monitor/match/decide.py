@@ -70,8 +70,10 @@ def _lone(person: Person, s: Sighting, doc: Document, extra: list[str]) -> Verdi
         return _yes(s, f"the article names {_span(s, full[0])} in full")
     if (other := _someone_else(s, doc)) is not None:
         return _no(s, other)
-    if extra:
+    if extra:  # a context term is the rule's own: it picks this person among namesakes
         return _yes(s, extra[0])
+    if (shared := _shared(s, doc)) is not None:
+        return _no(s, shared)
     if person.rule.alone:
         return _yes(s, "the rule says the surname alone is enough (alone: true)")
     if person.parts.single:
@@ -82,13 +84,18 @@ def _lone(person: Person, s: Sighting, doc: Document, extra: list[str]) -> Verdi
 
 def _someone_else(s: Sighting, doc: Document) -> str | None:
     """Why the lone surname is someone else's: another given name beside this surname, or
-    another listed person with it."""
+    another listed person with it named in full."""
     for other in doc.sightings:
         if other.person == s.person and other.conflict:
             return f"the article names someone else with this surname ({other.reason})"
     sharing = [p for p in doc.shared.get((s.start, s.end), ()) if p != s.person]
     if any(doc.full(p) for p in sharing):
         return "the article names another listed person with this surname in full"
+    return None
+
+
+def _shared(s: Sighting, doc: Document) -> str | None:
+    sharing = [p for p in doc.shared.get((s.start, s.end), ()) if p != s.person]
     if sharing and not s.plural:
         return f"shared with {len(sharing)} other listed person(s); needs the given name"
     return None
