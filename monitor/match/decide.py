@@ -41,9 +41,24 @@ class Document:
     sightings: tuple[Sighting, ...]
     shared: dict[tuple[int, int], tuple[int, ...]]  # (start, end) -> people the word may be
     context: dict[int, str]  # person -> first context term found
+    full: dict[int, Sighting]  # person -> where the article first names them in full
+    others: dict[int, Sighting]  # person -> where it names someone else with the surname
 
-    def full(self, person: int) -> list[Sighting]:
-        return [s for s in self.sightings if s.person == person and s.kind is Kind.FULL]
+    @classmethod
+    def of(
+        cls,
+        sightings: tuple[Sighting, ...],
+        shared: dict[tuple[int, int], tuple[int, ...]],
+        context: dict[int, str],
+    ) -> Document:
+        full: dict[int, Sighting] = {}
+        others: dict[int, Sighting] = {}
+        for s in sightings:
+            if s.kind is Kind.FULL:
+                full.setdefault(s.person, s)
+            elif s.conflict:
+                others.setdefault(s.person, s)
+        return cls(sightings, shared, context, full, others)
 
 
 def decide(people: list[Person], doc: Document) -> Iterator[tuple[int, Verdict]]:
@@ -66,8 +81,8 @@ def _verdict(person: Person, s: Sighting, doc: Document) -> Verdict:
 
 
 def _lone(person: Person, s: Sighting, doc: Document, extra: list[str]) -> Verdict:
-    if full := doc.full(s.person):
-        return _yes(s, f"the article names {_span(s, full[0])} in full")
+    if (full := doc.full.get(s.person)) is not None:
+        return _yes(s, f"the article names the person (at {full.start}-{full.end}) in full")
     if (other := _someone_else(s, doc)) is not None:
         return _no(s, other)
     if extra:  # a context term is the rule's own: it picks this person among namesakes
@@ -85,11 +100,10 @@ def _lone(person: Person, s: Sighting, doc: Document, extra: list[str]) -> Verdi
 def _someone_else(s: Sighting, doc: Document) -> str | None:
     """Why the lone surname is someone else's: another given name beside this surname, or
     another listed person with it named in full."""
-    for other in doc.sightings:
-        if other.person == s.person and other.conflict:
-            return f"the article names someone else with this surname ({other.reason})"
+    if (other := doc.others.get(s.person)) is not None:
+        return f"the article names someone else with this surname ({other.reason})"
     sharing = [p for p in doc.shared.get((s.start, s.end), ()) if p != s.person]
-    if any(doc.full(p) for p in sharing):
+    if any(p in doc.full for p in sharing):
         return "the article names another listed person with this surname in full"
     return None
 
@@ -126,10 +140,6 @@ def _not_distinctive(person: Person, s: Sighting) -> str | None:
 def _distinctive(s: Sighting) -> str:
     where = script_label(s.word, s.language)
     return f"distinctive surname (rare as a word in {where}, no other listed person's)"
-
-
-def _span(s: Sighting, full: Sighting) -> str:
-    return f"the person (at {full.start}-{full.end})"
 
 
 def _yes(s: Sighting, reason: str) -> Verdict:

@@ -2,6 +2,8 @@
 
 In: a `RuleSet` (once), then `Article.full_text` strings. Out: `Match`es in rule order, each
 with its `Evidence`, and `explain` lines saying which variant of which rule hit and why.
+Each surname found is read where it stands (`verify`), then judged with the whole article
+(`decide`): a surname alone counts only where the article gives reason to.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ class Matcher:
         context = _context_by_rule(term_hits)
         sightings, shared = self._sightings(text, language)
         if sightings:
-            doc = Document(tuple(sightings), shared, context)
+            doc = Document.of(tuple(sightings), shared, context)
             # People come first in RuleSet.all(), so a person's index is its rule's.
             for person, verdict in decide(self._people.people, doc):
                 yield _Hit(person, verdict)
