@@ -78,6 +78,7 @@ def named_in(texts: list[str], people: list[Listed]) -> list[Listed]:
     ]
 
 
+_INITIAL = re.compile(r"(?:^|\s)\w\. ")  # "A. Pachobut" fits every namesake with an A.
 # Every two words in a row.
 _PAIRS = re.compile(r"\b(\w[\w'’-]*)(?=\s+(\w[\w'’-]*))")
 
@@ -138,8 +139,10 @@ def main() -> None:
         f"false alarms: {len(alarms.alarms)} in {alarms.articles} articles "
         f"= {alarms.per_thousand:.1f} per 1,000 ({rate:,.0f} articles/s)"
     )
+    initials = sum(bool(_INITIAL.search(m.text)) for m, _ in got.namesakes)
     print(
-        f"recall: {got.found}/{got.total} = {got.rate:.3f}; namesake alarms: {len(got.namesakes)}"
+        f"recall: {got.found}/{got.total} = {got.rate:.3f}; namesake alarms: "
+        f"{len(got.namesakes) - initials} (+{initials} where only an initial is written)"
     )
     by_language = collections.Counter(m.language for m in said)
     missed = collections.Counter(

@@ -121,8 +121,11 @@ _ALTERNATIONS = {"c": "k", "z": "g", "s": "kh"}
 
 
 def given_stems(word: str) -> list[str]:
-    """A translit word and what is left of it without each case ending it may carry."""
+    """A translit word and what is left of it without each case ending it may carry; -y and
+    -i are the genitive of names in -a (Аляксандры is hers, not Аляксандр's)."""
     stems = [word, *(word[: -len(e)] for e in _GIVEN_ENDINGS if word.endswith(e))]
+    if word.endswith(("y", "i")) and len(word) > 3:
+        stems.append(word[:-1] + "a")
     if word[-1:] in ("y", "i", "e") and word[-2:-1] in _ALTERNATIONS:
         stems.append(word[:-2] + _ALTERNATIONS[word[-2]])
     return stems

@@ -25,7 +25,7 @@ _NUMERAL = re.compile(r"^[IVX]{1,5}\.?$")
 FUNCTION_WORD = 6.0  # English Zipf of "the", "of", "and": a description follows
 TITLE_WORD = 3.5  # "Queen", "Pope", "Prophet": an everyday English word before a name
 WESTERN = 3.5  # English or German Zipf of a surname that is a word there (Johnson, Hunt)
-MIN_LOOSE_GIVEN = 3  # consonants a given name needs to be compared by consonants alone
+MIN_LOOSE_GIVEN = 4  # consonants a given name needs to be compared by consonants alone
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def own_spellings(word: str) -> list[str]:
     'Ejnton' would give it an initial E)."""
     latin = translit(word)
     forms = [latin, *russian_forms(latin)]
-    forms.extend(translit(f) for c in _canonicals(word) for f in forms_of(c))
+    forms.extend(translit(f) for c in table_names(word) for f in forms_of(c))
     return forms
 
 
@@ -177,7 +177,7 @@ def initials(givens: tuple[str, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _canonicals(given: str) -> frozenset[str]:
+def table_names(given: str) -> frozenset[str]:
     """The table entries a rule's given name belongs to, exact spellings preferred."""
     found = given_names_of(given)
     exact = {c for c in found if given.lower() in {f.lower() for f in forms_of(c)}}

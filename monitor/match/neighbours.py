@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from monitor.match.endings import Gender
-from monitor.match.fold import consonants, skeleton, translit
+from monitor.match.fold import consonants, skeleton, stem_key, translit
 from monitor.match.given_names import given_names_of, given_stems, keys_of, name_genders
 from monitor.match.lexicon import COMMON, zipf
 from monitor.match.people import Person
@@ -19,6 +19,8 @@ from monitor.match.text import word_after, word_before
 
 # Patronymics stand between a given name and a surname: Сергей Леонидович Тихановский.
 PATRONYMIC = re.compile(r"(ovi[cč]|evi[cč]|avi[cč]|ovna|evna|[iy]chna|[iy]čna|awna|ai?ŭna)$")
+_A_GENITIVE = re.compile(r"[^aeiouyj][yi]$")
+_VOWEL_END = re.compile(r"[aeiouyаеёиоуыэюяієїйáéíóúýj]$", re.IGNORECASE)
 MIN_GIVEN = 3  # letters of the shortest given name taken as one (Ян, Ivo); "AS" is none
 
 
@@ -54,11 +56,20 @@ def _given_at(
         letter = skeleton(translit(word))[:1]
         return Given(*span, letter in person.initials, initial)
     latin = translit(word)
-    own = skeleton(latin) in person.own_words
+    own = stem_key(latin) in person.own_words
     agrees = own or bool(keys_of(latin) & person.given_keys) or _loosely(person, word)
+    agrees = agrees and not _feminine_genitive_of_consonant_name(latin, person)
     # In a headline in capitals every word looks like a name: there an everyday word is none.
     plain = word.isupper() and zipf(word, place.language) >= COMMON
     return Given(*span, agrees, agrees or (not plain and _is_given_name(word, gender)))
+
+
+def _feminine_genitive_of_consonant_name(latin: str, person: Person) -> bool:
+    """Аляксандры, Natalii, Wolhi are genitives of names in -a: they do not stand for a rule
+    whose given names all end in a consonant (Aliaksandr)."""
+    if not _A_GENITIVE.search(latin) or latin.endswith(("ovi", "owi", "evi")):
+        return False  # Олександрові is his dative
+    return not any(_VOWEL_END.search(g) for g in person.parts.given)
 
 
 def _loosely(person: Person, word: str) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from monitor.match.endings import Form, Gender, Stem, czech_feminine, splits, stems_of
 from monitor.match.fold import consonants, skeleton, stem_key, translit
-from monitor.match.given_names import gender_of, given_names_of, name_genders
+from monitor.match.given_names import gender_of, name_genders
 from monitor.match.names import (
     NameParts,
     foreign,
@@ -24,6 +24,7 @@ from monitor.match.names import (
     given_spellings,
     initials,
     loose_given_keys,
+    table_names,
     parse_name,
     transcriptions,
     written,
@@ -47,7 +48,7 @@ class Person:
     loose_keys: frozenset[str]  # their consonants: Viachaslau ~ Вячеслав
     initials: frozenset[str]  # first skeleton letter of those forms: V. Babaryka
     gender: Gender | None
-    own_words: frozenset[str]  # skeletons of every word of the rule's names (Rees of Rees-Mogg)
+    own_words: frozenset[str]  # stem keys of every word of the rule's names (Rees of Rees-Mogg)
 
     @property
     def surname(self) -> str:
@@ -89,7 +90,7 @@ def _gender(parts: NameParts, stems: list[Stem]) -> Gender | None:
     for given in parts.given[:1]:
         found = name_genders(given) - {Gender.EITHER}
         genders |= found if len(found) == 1 else set()
-        genders |= {gender_of(c) for c in given_names_of(given)}
+        genders |= {gender_of(c) for c in table_names(given)}
     if len(genders) == 1:
         return genders.pop()
     return next((s.gender for s in stems if s.gender is not None), None)
@@ -135,7 +136,7 @@ class PersonIndex:
                 self._index(Entry(number, stem, label, transcribed))
         spelled = given_spellings(givens, foreign(parts))
         keys, loose, first = given_keys(spelled), loose_given_keys(spelled), initials(givens)
-        own = {skeleton(s) for s in spelled} | {skeleton(translit(w)) for _, w in words}
+        own = {stem_key(s) for s in spelled} | {stem_key(translit(w)) for _, w in words}
         self.people.append(Person(rule, parts, keys, loose, first, gender, frozenset(own)))
 
     def _index(self, entry: Entry) -> None:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from monitor.match.endings import Gender
-from monitor.match.fold import skeleton, translit
+from monitor.match.fold import skeleton, stem_key, translit
 from monitor.match.lexicon import COMMON, zipf
 from monitor.match.neighbours import Given, Place, find_given
 from monitor.match.people import Candidate, Person
@@ -102,7 +102,7 @@ def _compound(person: Person, place: Place) -> tuple[Place, str] | None:
         whole, other = (before.start(), end), before.group()
     else:
         return None
-    if skeleton(translit(_plain(other))) not in person.own_words:
+    if stem_key(translit(_plain(other))) not in person.own_words:
         return None
     return Place(text, *whole, place.language), other
 
@@ -120,7 +120,7 @@ class _Seen:
     variant: str
     place: Place
     given_known: bool  # the rule names a given name to compare with
-    own_words: frozenset[str]  # skeletons of the rule's own words
+    own_words: frozenset[str]  # stem keys of the rule's own words
 
     def at(self, kind: Kind, span: tuple[int, int], reason: str, **flags: bool) -> Sighting:
         place = self.place
@@ -188,7 +188,7 @@ def _name_after(seen: _Seen) -> str | None:
     if after is None:
         return None
     word = place.text[after[0] : after[1]]
-    own = skeleton(translit(word)) in seen.own_words
+    own = stem_key(translit(word)) in seen.own_words
     return word if not own and _uncommon_name(word, place.language) else None
 
 
