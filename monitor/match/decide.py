@@ -76,6 +76,8 @@ def _verdict(person: Person, s: Sighting, doc: Document) -> Verdict:
     if s.kind is Kind.OTHER:
         return _no(s, s.reason)
     if s.kind is Kind.FULL:
+        if (closer := _closer_namesake(s, doc)) is not None:
+            return _no(s, closer)
         return _yes(s, "; ".join([s.reason, *extra]))
     return _lone(person, s, doc, extra)
 
@@ -95,6 +97,18 @@ def _lone(person: Person, s: Sighting, doc: Document, extra: list[str]) -> Verdi
         return _one_name(s)
     why_not = _not_distinctive(person, s)
     return _no(s, why_not) if why_not else _yes(s, _distinctive(s))
+
+
+def _closer_namesake(s: Sighting, doc: Document) -> str | None:
+    """Aliaksandr and Aliaksandra Ivanchyk both fit "Alyaksandra Ivanchyk"; the one whose
+    given name is written exactly so is meant."""
+    if s.exact:
+        return None
+    for other in doc.sightings:
+        same = (other.start, other.end) == (s.start, s.end) and other.person != s.person
+        if same and other.kind is Kind.FULL and other.exact:
+            return "another listed person's given name is written exactly so"
+    return None
 
 
 def _someone_else(s: Sighting, doc: Document) -> str | None:

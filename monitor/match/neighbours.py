@@ -44,6 +44,7 @@ class Given:
     end: int
     agrees: bool
     known: bool  # a given name (or initial) at all
+    exact: bool = False  # written as one of the rule's own spellings, not only alike
 
 
 def _given_at(
@@ -61,7 +62,8 @@ def _given_at(
     agrees = agrees and not _feminine_genitive_of_consonant_name(latin, person)
     # In a headline in capitals every word looks like a name: there an everyday word is none.
     plain = word.isupper() and zipf(word, place.language) >= COMMON
-    return Given(*span, agrees, agrees or (not plain and _is_given_name(word, gender)))
+    known = agrees or (not plain and _is_given_name(word, gender))
+    return Given(*span, agrees, known, own and agrees)
 
 
 def _feminine_genitive_of_consonant_name(latin: str, person: Person) -> bool:

@@ -32,6 +32,7 @@ from monitor.match.names import (
 from monitor.model import PersonRule
 
 _POSSESSIVE = ("'s", "’s", "ʼs")
+_VOWEL_LETTERS = frozenset("aeiouy")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 MIN_LOOSE = 4
 # German writes ц as z (Zichanouskaja); Polish z is з, so this is a second stem.
@@ -170,6 +171,8 @@ class PersonIndex:
         ]
         for is_loose, table, key in tables:
             for stem, ending in readings:
+                if is_loose and stem[-1:] in _VOWEL_LETTERS:
+                    continue  # a vowel left on a stem hides a case ending from consonants
                 for entry in table.get(key(stem), ()):
                     form = entry.stem.paradigm.get(ending)
                     if form is None or not form.gender.agrees(self.people[entry.person].gender):

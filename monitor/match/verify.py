@@ -48,6 +48,7 @@ class Sighting:
     plural: bool = False  # "the Tsikhanouskis" name every listed bearer at once
     conflict: bool = False  # another given name beside it: someone else with this surname
     transcribed: bool = False  # read by a practical transcription of a foreign name
+    exact: bool = False  # named in full with the given name spelled as the rule spells it
 
 
 def _capitalised(word: str) -> bool:
@@ -178,7 +179,7 @@ def _with_given(seen: _Seen, cand: Candidate, given: Given) -> Sighting:
     reason = f"given name {name} agrees"
     reason += " (surname spelled close to the rule's)" if cand.loose else ""
     span = (min(place.start, given.start), max(place.end, given.end))
-    return seen.at(Kind.FULL, span, reason)
+    return seen.at(Kind.FULL, span, reason, exact=given.exact)
 
 
 def _name_after(seen: _Seen) -> str | None:
