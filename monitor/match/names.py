@@ -10,8 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from monitor.match.endings import Gender
 from monitor.match.fold import consonants, given_key, skeleton, translit
-from monitor.match.given_names import forms_of, given_names_of, in_table, name_genders
+from monitor.match.given_names import (
+    forms_of,
+    gender_of,
+    given_names_of,
+    in_table,
+    name_genders,
+)
 from monitor.match.lexicon import zipf
 from monitor.match.transcribe import (
     SOURCES,
@@ -178,7 +185,11 @@ def initials(givens: tuple[str, ...]) -> frozenset[str]:
 
 
 def table_names(given: str) -> frozenset[str]:
-    """The table entries a rule's given name belongs to, exact spellings preferred."""
+    """The table entries a rule's given name belongs to, exact spellings preferred; else those
+    of the gender its ending shows (Alyaksandra is Aleksandra's, not Aleksandr's)."""
     found = given_names_of(given)
     exact = {c for c in found if given.lower() in {f.lower() for f in forms_of(c)}}
-    return frozenset(exact or found)
+    if exact:
+        return frozenset(exact)
+    gender = Gender.FEM if given[-1:].lower() in ("a", "а", "я") else Gender.MASC
+    return frozenset(c for c in found if gender_of(c) is gender) or found

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from monitor.match.endings import Form, Gender, Stem, czech_feminine, splits, stems_of
-from monitor.match.fold import consonants, skeleton, stem_key, translit
+from monitor.match.fold import consonants, stem_key, translit
 from monitor.match.given_names import gender_of, name_genders
 from monitor.match.names import (
     NameParts,
@@ -24,8 +24,8 @@ from monitor.match.names import (
     given_spellings,
     initials,
     loose_given_keys,
-    table_names,
     parse_name,
+    table_names,
     transcriptions,
     written,
 )
