@@ -164,6 +164,8 @@ def czech_feminine(surname: str) -> Stem:
 
 # Endings only Cyrillic writes (Belarusian -ам, soft -я/-ю/-ём, Russian -ого/-ому): a Latin
 # word ending so is no case form (Szwecja is not Szwec + -я, Kollam not Kall + -ам).
+_ENDING_SET = frozenset(ALL_ENDINGS)
+_LONGEST = max(map(len, ALL_ENDINGS))
 CYRILLIC_ONLY = frozenset(["am", "ja", "ju", "jom", "ogo", "omu", "ago", "aga", "amu"])
 
 
@@ -171,8 +173,8 @@ def splits(word: str, cyrillic: bool = True) -> list[tuple[str, str]]:
     """Every (stem, ending) reading of a translit word, the bare word first; `cyrillic`
     says whether the word was written in Cyrillic."""
     out = [(word, "")]
-    for ending in ALL_ENDINGS:
-        fits = word.endswith(ending) and len(word) - len(ending) >= MIN_STEM
-        if fits and (cyrillic or ending not in CYRILLIC_ONLY):
-            out.append((word[: -len(ending)], ending))
+    for size in range(1, min(_LONGEST, len(word) - MIN_STEM) + 1):
+        ending = word[-size:]
+        if ending in _ENDING_SET and (cyrillic or ending not in CYRILLIC_ONLY):
+            out.append((word[:-size], ending))
     return out

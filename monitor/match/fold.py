@@ -88,15 +88,15 @@ def skeleton(latin: str) -> str:
 
 def _squeeze(key: str) -> str:
     """Collapse doubled symbols, then drop the glide before a vowel (ia, ja, ю, Lieanid)."""
-    single = _collapse(key)
-    kept = [
-        s for i, s in enumerate(single) if not (s == "I" and single[i + 1 : i + 2] in ("A", "U"))
-    ]
-    return _collapse("".join(kept))
+    return _collapse(_GLIDE.sub("", _collapse(key)))
+
+
+_GLIDE = re.compile("I(?=[AU])")
+_RUNS = re.compile(r"(.)\1+")
 
 
 def _collapse(key: str) -> str:
-    return "".join(s for i, s in enumerate(key) if not i or key[i - 1] != s)
+    return _RUNS.sub(r"\1", key)
 
 
 def consonants(latin: str) -> str:
