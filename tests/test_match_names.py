@@ -7,8 +7,8 @@ import pytest
 
 from monitor.match.endings import Gender
 from monitor.match.fold import skeleton, translit
-from monitor.match.given_names import is_given_form, name_genders
 from monitor.match.lexicon import COMMON, guess_language, zipf
+from monitor.match.name_lexicon import is_given_form, name_genders
 from monitor.match.names import NameParts, parse_name, spellings
 from monitor.match.transcribe import looks_slavic, readings, russian_forms
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from monitor.match.given_names import is_given_form
 from monitor.match.lexicon import COMMON, zipf
+from monitor.match.name_lexicon import is_given_form
 from monitor.match.people import Person
 from monitor.match.text import script_label
 from monitor.match.verify import Kind, Sighting

@@ -1,18 +1,16 @@
-"""Given names: equivalents across scripts, and a lexicon of names in many languages.
+"""Equivalent given names across Belarusian, Russian, Ukrainian, Polish, German and English.
 
 In: a word (any script, any case form). Out: the canonical names of the equivalence table it
-may be (`given_names_of`: Сяргей = Siarhei = Sergei), and the genders it has as a given name
-in Faker's name lists of 30 locales (`name_genders`; empty for a word that is no given name).
+may be (`given_names_of`: Сяргей = Siarhei = Sergei), the keys it carries as a given name
+(`keys_of`, case endings dropped) and the table's genders (`gender_of`).
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
-import re
 
 from monitor.match.endings import Gender
-from monitor.match.fold import given_key, skeleton, translit
+from monitor.match.fold import given_key, translit
 
 # canonical: forms in any script. The first form is the canonical spelling.
 _MALE = """
@@ -117,7 +115,7 @@ _GIVEN_ENDINGS = (
 
 
 # Before a dative/locative ending k, g, kh alternate (Вераніка -> Вераніцы, Вольга -> Вользе).
-_ALTERNATIONS = {"c": "k", "z": "g", "s": "kh"}
+ALTERNATIONS = {"c": "k", "z": "g", "s": "kh"}
 
 
 def given_stems(word: str) -> list[str]:
@@ -126,8 +124,8 @@ def given_stems(word: str) -> list[str]:
     stems = [word, *(word[: -len(e)] for e in _GIVEN_ENDINGS if word.endswith(e))]
     if word.endswith(("y", "i")) and len(word) > 3:
         stems.append(word[:-1] + "a")
-    if word[-1:] in ("y", "i", "e") and word[-2:-1] in _ALTERNATIONS:
-        stems.append(word[:-2] + _ALTERNATIONS[word[-2]])
+    if word[-1:] in ("y", "i", "e") and word[-2:-1] in ALTERNATIONS:
+        stems.append(word[:-2] + ALTERNATIONS[word[-2]])
     return stems
 
 
@@ -146,116 +144,9 @@ def given_names_of(word: str) -> frozenset[str]:
     return frozenset(names)
 
 
-# Faker's name lists by locale: the Slavic languages monitor reads, and the languages whose
-# people Slavic news names most. Lists in other scripts are left out (never in a Latin or
-# Cyrillic article).
-_LOCALES = [
-    "bg_BG",
-    "cs_CZ",
-    "hr_HR",
-    "mk_MK",
-    "pl_PL",
-    "ru_RU",
-    "sk_SK",
-    "sl_SI",
-    "uk_UA",
-    "lt_LT",
-    "lv_LV",
-    "et_EE",
-    "hu_HU",
-    "ro_RO",
-    "de_DE",
-    "de_AT",
-    "en_US",
-    "en_GB",
-    "en_IE",
-    "en_IN",
-    "en_PK",
-    "fr_FR",
-    "it_IT",
-    "es_ES",
-    "pt_PT",
-    "nl_NL",
-    "sv_SE",
-    "no_NO",
-    "da_DK",
-    "fi_FI",
-    "tr_TR",
-]
-_NAME = re.compile(r"[^\W\d_][^\W\d_'’-]+")
-
-
-def _provider_names(locale: str) -> list[tuple[str, Gender]]:
-    provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-    male = list(getattr(provider, "first_names_male", ()))
-    female = list(getattr(provider, "first_names_female", ()))
-    either = [] if male or female else list(getattr(provider, "first_names", ()))
-    pairs = [(n, Gender.MASC) for n in male] + [(n, Gender.FEM) for n in female]
-    return pairs + [(n, Gender.EITHER) for n in either]
-
-
-@functools.cache
-def _names() -> tuple[tuple[str, Gender], ...]:
-    """Every (name, gender) of Faker's lists and of the table."""
-    pairs = [(f, gender) for gender, forms in GIVEN_NAMES.values() for f in forms]
-    for locale in _LOCALES:
-        pairs.extend(_provider_names(locale))
-    return tuple((name, gender) for name, gender in pairs if _NAME.fullmatch(name))
-
-
-@functools.cache
-def _lexicon() -> dict[str, frozenset[Gender]]:
-    """skeleton -> the genders of the names that have it."""
-    found: dict[str, set[Gender]] = {}
-    for name, gender in _names():
-        found.setdefault(skeleton(translit(name)), set()).add(gender)
-    return {key: frozenset(genders) for key, genders in found.items()}
-
-
-@functools.cache
-def _spelled() -> frozenset[str]:
-    return frozenset(translit(name) for name, _ in _names())
-
-
-# Case endings of given names (Оксане, Сергеем, Віктару, Siarhieja, Marii): what is left,
-# or what is left plus -a (the nominative of most women's names), is looked up.
-_CASE = ("a", "u", "e", "i", "y", "ja", "ju", "ji", "om", "em", "am", "oj", "ej", "ju", "owi")
-
-
-def _nominatives(latin: str) -> set[str]:
-    keys = {skeleton(latin)}
-    for ending in _CASE:
-        if latin.endswith(ending) and len(latin) - len(ending) >= 2:
-            for stem in _alternated(latin[: -len(ending)], ending):
-                keys.update((skeleton(stem), skeleton(stem + "a")))
-    return keys
-
-
-def _alternated(stem: str, ending: str) -> tuple[str, ...]:
-    """The stem, and before -e/-i/-y also with k, g, kh restored (Вераніцы -> Веранік-)."""
-    if ending in ("e", "i", "y") and stem[-1:] in _ALTERNATIONS:
-        return stem, stem[:-1] + _ALTERNATIONS[stem[-1]]
-    return (stem,)
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def name_genders(word: str) -> frozenset[Gender]:
-    """'Оксане' -> {FEM}; 'Wojciech' -> {MASC}; 'Bank' -> {} (no given name)."""
-    lexicon = _lexicon()
-    genders: set[Gender] = set()
-    for key in _nominatives(translit(word)):
-        genders |= lexicon.get(key, frozenset())
-    return frozenset(genders)
-
-
 def in_table(word: str) -> bool:
     """Whether the word is written exactly as a form of the equivalence table (Volha, Сяргей)."""
     return word.casefold() in _TABLE_FORMS
-
-
-def is_given_form(word: str) -> bool:
-    """Whether the word as written, not inflected, is a given name (May, Michel, Тони)."""
-    return translit(word) in _spelled()
 
 
 def forms_of(canonical: str) -> tuple[str, ...]:

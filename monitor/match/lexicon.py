@@ -8,13 +8,12 @@ words) and `guess_language` (the code whose most frequent words the text uses mo
 from __future__ import annotations
 
 import functools
-import math
 import re
 
-import wordfreq
+from monitor.match.wordlists import word_list
 
 # wordfreq's "small" lists hold every word at or above Zipf 3 in each language: enough to
-# tell an everyday word from a name, at ~6 MB per language instead of ~50 MB.
+# tell an everyday word from a name.
 LANGUAGES = ("ru", "uk", "bg", "pl", "cs", "sk", "sl", "en", "de")
 # Belarusian has no wordfreq list; its everyday words are looked up in its neighbours'.
 _STANDINS = {"be": ("ru", "uk")}
@@ -27,11 +26,6 @@ _WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
-@functools.cache
-def _frequencies(language: str) -> dict[str, float]:
-    return wordfreq.get_frequency_dict(language, wordlist="small")
-
-
 _CYRILLIC_LANGUAGES = ("ru", "uk", "bg", "be")
 # An article of unknown language: a word is as common as in the most fitting language of its
 # script (Latin words also in English, which every language quotes).
@@ -41,7 +35,7 @@ _UNKNOWN = {True: ("ru", "uk", "bg"), False: ("en", "pl", "cs", "de")}
 def preload() -> None:
     """Read every language's list now (about a quarter second), not in the first article."""
     for code in LANGUAGES:
-        _frequencies(code)
+        word_list(code)
     _guess_table()
 
 
@@ -62,18 +56,14 @@ def word_languages(word: str, language: str | None) -> tuple[str, ...]:
 def zipf(word: str, language: str | None) -> float:
     """'Войти', 'ru' -> 4.4; 'Бабарико', 'ru' -> 0.0 (rarer than Zipf 3, or no list)."""
     key = word.casefold().replace("’", "'")
-    best = 0.0
-    for code in word_languages(word, language):
-        if (freq := _frequencies(code).get(key)) is not None:
-            best = max(best, math.log10(freq) + 9)
-    return round(best, 2)
+    return max((word_list(code).zipf(key) for code in word_languages(word, language)), default=0.0)
 
 
 @functools.cache
 def _guess_table() -> dict[str, tuple[str, ...]]:
     table: dict[str, list[str]] = {}
     for code in LANGUAGES:
-        for word in wordfreq.top_n_list(code, _GUESS_WORDS, wordlist="small"):
+        for word in word_list(code).top[:_GUESS_WORDS]:
             table.setdefault(word, []).append(code)
     return {word: tuple(codes) for word, codes in table.items()}
 

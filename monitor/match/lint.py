@@ -18,13 +18,12 @@ import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-import wordfreq
-
 from monitor.match.decide import MIN_DISTINCT
-from monitor.match.given_names import is_given_form
 from monitor.match.lexicon import LANGUAGES, zipf
 from monitor.match.matcher import Matcher
+from monitor.match.name_lexicon import is_given_form
 from monitor.match.people import Person, PersonIndex
+from monitor.match.wordlists import top_words
 from monitor.model import Article, PersonRule, RuleSet
 
 EVERYDAY_WORDS = 10_000  # the most frequent words of each language checked against surnames
@@ -122,7 +121,7 @@ def _shared(person: Person, others: list[str]) -> Iterator[str]:
 
 @functools.cache
 def _top_words(language: str) -> tuple[str, ...]:
-    return tuple(wordfreq.top_n_list(language, EVERYDAY_WORDS, wordlist="small"))
+    return top_words(language, EVERYDAY_WORDS)
 
 
 def _everyday_readings(

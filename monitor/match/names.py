@@ -17,9 +17,9 @@ from monitor.match.given_names import (
     gender_of,
     given_names_of,
     in_table,
-    name_genders,
 )
 from monitor.match.lexicon import zipf
+from monitor.match.name_lexicon import name_genders
 from monitor.match.transcribe import (
     SOURCES,
     looks_slavic,

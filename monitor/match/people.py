@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from monitor.match.endings import Form, Gender, Stem, czech_feminine, splits, stems_of
 from monitor.match.fold import consonants, stem_key, translit
-from monitor.match.given_names import gender_of, name_genders
+from monitor.match.given_names import gender_of
+from monitor.match.name_lexicon import name_genders
 from monitor.match.names import (
     NameParts,
     foreign,
