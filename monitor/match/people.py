@@ -172,7 +172,7 @@ class PersonIndex:
         ]
         for is_loose, table, key in tables:
             for stem, ending in readings:
-                if is_loose and stem[-1:] in _VOWEL_LETTERS:
+                if is_loose and (stem[-1:] in _VOWEL_LETTERS or len(stem) < MIN_LOOSE):
                     continue  # a vowel left on a stem hides a case ending from consonants
                 for entry in table.get(key(stem), ()):
                     form = entry.stem.paradigm.get(ending)
