@@ -148,6 +148,7 @@ class PersonRule:
     tags: tuple[str, ...] = ()
     priority: Priority = Priority.NORMAL
     origin: Origin | None = None
+    alone: bool = False  # the surname alone names this person (no given name needed)
 
     kind = RuleKind.PERSON
 

@@ -23,7 +23,7 @@ from monitor.model import EventRule, Origin, PersonRule, Priority, Rule, RuleSet
 
 log = logging.getLogger(__name__)
 RULE_SUFFIXES = (".yaml", ".yml")
-PERSON_KEYS = ("id", "name", "aka", "context", "tags", "priority")
+PERSON_KEYS = ("id", "name", "aka", "context", "alone", "tags", "priority")
 EVENT_KEYS = ("id", "name", "any", "near", "within", "not", "tags", "priority")
 TOP_KEYS = ("people", "events")
 EXAMPLE = """\
@@ -194,6 +194,7 @@ class _RuleFields:
             tags=self.names("tags"),
             priority=self.priority(),
             origin=self.origin(),
+            alone=self.flag("alone"),
         )
         return rule if name else None
 
@@ -256,6 +257,16 @@ class _RuleFields:
                 f"expected 'high' or 'normal', got {text!r}",
             )
             return Priority.NORMAL
+
+    def flag(self, key: str) -> bool:
+        """A yes/no key: `alone: true`."""
+        node = self.fields.get(key)
+        if node is None:
+            return False
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+            return bool(yaml.safe_load(node.value))
+        self.reader.problem(node, f"{self.where}.{key}", "expected true or false")
+        return False
 
     def within(self) -> int:
         node = self.fields.get("within")

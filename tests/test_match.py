@@ -23,6 +23,7 @@ def _person(entry: dict[str, Any]) -> PersonRule:
         name=entry["name"],
         aka=tuple(entry.get("aka", ())),
         context=tuple(entry.get("context", ())),
+        alone=bool(entry.get("alone", False)),
     )
 
 
@@ -69,7 +70,7 @@ def test_case_table_needs_no_language_hint(matcher: Matcher, case: dict[str, Any
 
 def test_every_case_language_is_covered() -> None:
     languages = {case.get("language") for case in CASES["cases"]}
-    assert {"en", "ru", "be", "uk", "pl", "de"} <= languages
+    assert {"en", "ru", "be", "uk", "pl", "de", "bg", "cs"} <= languages
 
 
 # --- the sample article -------------------------------------------------------------------

@@ -71,8 +71,11 @@ def test_adjectival_endings_tell_gender(word: str, ending: str, gender: Gender, 
 def test_surname_kinds_are_recognised() -> None:
     (tsikhanouskaya,) = stems_of("tsikhanouskaya")
     assert (tsikhanouskaya.stem, tsikhanouskaya.gender) == ("tsikhanousk", Gender.FEM)
-    (vlasova,) = stems_of("vlasova")
+    vlasova, *as_noun = stems_of("vlasova")  # her -ova, or a noun in -a (Ukrainian Калини)
     assert (vlasova.stem, vlasova.paradigm, vlasova.gender) == ("vlasov", POSSESSIVE, Gender.FEM)
+    assert [s.paradigm for s in as_noun] == [NOUN_A]
+    (kalina,) = stems_of("kalina", Gender.MASC)  # a man's Kalina declines as a noun
+    assert (kalina.stem, kalina.paradigm) == ("kalin", NOUN_A)
     babaryka, alternation = stems_of("babaryka")
     assert (babaryka.stem, babaryka.paradigm, babaryka.gender) == ("babaryk", NOUN_A, None)
     assert alternation.stem == "babaryc"  # Polish dative Babaryce

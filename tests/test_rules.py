@@ -78,7 +78,7 @@ def test_a_folder_loads_every_yaml_file_in_name_order(tmp_path: Path) -> None:
 def test_unknown_keys_get_a_suggestion_with_file_and_line(tmp_path: Path) -> None:
     assert problems(tmp_path, "people:\n  - name: X Y\n    akа: [Z]\n    alias: [Q]\n") == [
         "F:3: people[0].akа: unknown key (did you mean 'aka'?)",
-        "F:4: people[0].alias: unknown key (known: id, name, aka, context, tags, priority)",
+        "F:4: people[0].alias: unknown key (known: id, name, aka, context, alone, tags, priority)",
     ]
 
 

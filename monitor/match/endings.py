@@ -7,6 +7,7 @@ their paradigm (`stems_of`), or every (stem, ending) split of a word (`splits`).
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 
@@ -58,7 +59,7 @@ POSSESSIVE: Paradigm = {
     **_table(M, "instrumental", "ym im em"),
     **_table(M, "locative", "e ie"),
     **_table(M, "dative", "owi ovi"),
-    **_table(F, "oblique case", "oj oi oy aj ai ej oju oji"),
+    **_table(F, "oblique case", "oj oi oy aj ai ej oju oji ij"),
     **_table(E, "plural", "y ykh ikh ych ymi ye"),
     **_table(E, "genitive (de) or plural (en)", "s"),
 }
@@ -87,19 +88,33 @@ CONSONANT: Paradigm = {
     **_table(E, "genitive (de) or plural (en)", "s"),
 }
 
+# Czech and Slovak add -ová to a woman's foreign surname (Theresa Mayová, Asia Bibiová) and
+# decline it as an adjective: -ová, -ové, -ovou, Slovak -ovej, -ovú.
+CZECH_OVA: Paradigm = {
+    **_table(F, "nominative (-ová)", "a"),
+    **_table(F, "oblique case (-ová)", "e ej u ou"),
+}
+
 for _paradigm in (ADJECTIVAL, POSSESSIVE, NOUN_A, CONSONANT):
     if "_" in _paradigm:
         _paradigm[""] = _paradigm.pop("_")
 
-# Polish k -> c before -e: Babaryce, Łukaszence.
-_K_ALTERNATION: Paradigm = {"e": Form(E, "dative or locative")}
+# k -> c before the dative/locative ending: Polish Babaryce, Belarusian Бабарыцы,
+# Ukrainian Бабариці.
+_K_ALTERNATION: Paradigm = {e: Form(E, "dative or locative") for e in ("e", "y", "i")}
 
 ALL_ENDINGS: tuple[str, ...] = tuple(
-    sorted({e for p in (ADJECTIVAL, POSSESSIVE, NOUN_A, CONSONANT) for e in p if e})
+    sorted({e for p in (ADJECTIVAL, POSSESSIVE, NOUN_A, CONSONANT, CZECH_OVA) for e in p if e})
 )
 
+# A vowel that drops when the word is declined: Дзядок -> Дзядка, Шавец -> Шаўца,
+# Лапцёнак -> Лапцёнка.
+_FLEETING = re.compile(r"[aeo](k|c|ts)$")
+_OBLIQUE: Paradigm = {e: f for e, f in CONSONANT.items() if e}
+
 _ADJ_NOM = ("ij", "iy", "ii", "yj", "yi", "yy", "i", "y", "aja", "aya", "aia", "a")
-_POSS_MASC = ("ov", "ev", "ow", "ew", "ou", "av", "aw", "in", "yn")
+# Belarusian -аў/-еў is romanised -au/-eu (Navikau, Lebedzeu): the same possessive surname.
+_POSS_MASC = ("ov", "ev", "ow", "ew", "ou", "av", "aw", "au", "eu", "in", "yn")
 _POSS_FEM = ("ova", "eva", "owa", "ewa", "ava", "awa", "ina", "yna")
 MIN_STEM = 2
 
@@ -113,29 +128,53 @@ class Stem:
     gender: Gender | None  # what the written form of the rule shows, if anything
 
 
-def stems_of(surname: str) -> list[Stem]:
-    """Translit surname -> its stems: 'babaryka' -> [babaryk (+a, -i, -ę...), babaryc (+e)]."""
+def stems_of(surname: str, gender: Gender | None = None) -> list[Stem]:
+    """Translit surname -> its stems: 'babaryka' -> [babaryk (+a, -i, -ę...), babaryc (+e)].
+    A man's surname in -ova/-ina (Kalina, Sova) declines as a noun, not as a woman's -ova."""
+    if gender is Gender.MASC and surname.endswith(_POSS_FEM):
+        return _noun_a(surname)
     for ending in _ADJ_NOM:
         stem = surname[: -len(ending)]
         if surname.endswith(ending) and stem.endswith(("sk", "ck", "zk")):
             return [Stem(stem, ADJECTIVAL, ADJECTIVAL[ending].gender)]
-    if surname.endswith(_POSS_FEM):
-        return [Stem(surname[:-1], POSSESSIVE, F)]
+    if surname.endswith(_POSS_FEM):  # Власова, or a woman's Калина (Ukrainian gen. Калини)
+        return [Stem(surname[:-1], POSSESSIVE, F), *_noun_a(surname)]
     if surname.endswith(_POSS_MASC):
         return [Stem(surname, POSSESSIVE, M)]
     if surname.endswith(("a", "o")) and len(surname) > MIN_STEM + 1:
-        stem = surname[:-1]
-        stems = [Stem(stem, NOUN_A, None)]
-        if stem.endswith("k"):
-            stems.append(Stem(stem[:-1] + "c", _K_ALTERNATION, None))
-        return stems
-    return [Stem(surname, CONSONANT, None)]
+        return _noun_a(surname)
+    stems = [Stem(surname, CONSONANT, None)]
+    if (fleeting := _FLEETING.search(surname)) and fleeting.start() > MIN_STEM:
+        stems.append(Stem(surname[: fleeting.start()] + fleeting.group(1), _OBLIQUE, None))
+    return stems
 
 
-def splits(word: str) -> list[tuple[str, str]]:
-    """Every (stem, ending) reading of a translit word, the bare word first."""
+def _noun_a(surname: str) -> list[Stem]:
+    stem = surname[:-1]
+    stems = [Stem(stem, NOUN_A, None)]
+    if stem.endswith("k"):
+        stems.append(Stem(stem[:-1] + "c", _K_ALTERNATION, None))
+    return stems
+
+
+def czech_feminine(surname: str) -> Stem:
+    """'may' -> the stem 'mayov' of Mayová, Mayové, Mayovou."""
+    return Stem(surname + "ov", CZECH_OVA, F)
+
+
+# Endings only Cyrillic writes (Belarusian -ам, soft -я/-ю/-ём, Russian -ого/-ому): a Latin
+# word ending so is no case form (Szwecja is not Szwec + -я, Kollam not Kall + -ам).
+_ENDING_SET = frozenset(ALL_ENDINGS)
+_LONGEST = max(map(len, ALL_ENDINGS))
+CYRILLIC_ONLY = frozenset(["am", "ja", "ju", "jom", "ogo", "omu", "ago", "aga", "amu"])
+
+
+def splits(word: str, cyrillic: bool = True) -> list[tuple[str, str]]:
+    """Every (stem, ending) reading of a translit word, the bare word first; `cyrillic`
+    says whether the word was written in Cyrillic."""
     out = [(word, "")]
-    for ending in ALL_ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
-            out.append((word[: -len(ending)], ending))
+    for size in range(1, min(_LONGEST, len(word) - MIN_STEM) + 1):
+        ending = word[-size:]
+        if ending in _ENDING_SET and (cyrillic or ending not in CYRILLIC_ONLY):
+            out.append((word[:-size], ending))
     return out

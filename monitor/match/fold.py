@@ -11,13 +11,14 @@ import functools
 import re
 import unicodedata
 
-# Cyrillic letters of Russian, Belarusian and Ukrainian, read as Latin. The soft and hard
-# signs vanish; ў becomes w so that Belarusian -оў and Polish -ow meet later.
+# Cyrillic letters of Russian, Belarusian, Ukrainian and Bulgarian, read as Latin. The soft
+# sign vanishes; ъ is read as Bulgarian reads it, a vowel (Джонсън = Джонсон); ў becomes w
+# so that Belarusian -оў and Polish -ow meet later.
 _CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "jo", "є": "je",
     "ж": "ž", "з": "z", "и": "i", "і": "i", "ї": "ji", "й": "j", "к": "k", "л": "l", "м": "m",
     "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ў": "w", "ф": "f",
-    "х": "kh", "ц": "c", "ч": "č", "ш": "š", "щ": "šč", "ъ": "", "ы": "y", "ь": "", "э": "e",
+    "х": "kh", "ц": "c", "ч": "č", "ш": "š", "щ": "šč", "ъ": "a", "ы": "y", "ь": "", "э": "e",
     "ю": "ju", "я": "ja",
 }  # fmt: skip
 
@@ -70,12 +71,15 @@ def translit(word: str) -> str:
 def skeleton(latin: str) -> str:
     """A `translit` spelling -> phonetic key: 'tsikhanousk', 'tikhanovsk' -> 'TIXANAVSK'."""
     symbols: list[str] = []
+    previous = ""
     for gram in _MULTI_RE.findall(latin):
         sym = _MULTI_MAP.get(gram) or _SINGLE.get(gram, "")
-        # Latin "ou"/"au" write Belarusian ў (Tsikhanouski = Ціханоўскі).
-        if sym == "U" and symbols and symbols[-1] == "A":
+        # Latin "ou"/"au"/"eu" write Belarusian ў (Tsikhanouski = Ціханоўскі, Lebedzeu =
+        # Лебедзеў); "ju" (ю) stays a vowel.
+        if sym == "U" and (symbols[-1:] == ["A"] or previous == "e"):
             sym = "V"
         symbols.append(sym)
+        previous = gram
     # Belarusian writes a word-initial в before a consonant as у: Уладзімір, Уласава.
     if len(symbols) > 1 and symbols[0] == "U" and symbols[1][:1] not in _VOWELS:
         symbols[0] = "V"
@@ -83,15 +87,16 @@ def skeleton(latin: str) -> str:
 
 
 def _squeeze(key: str) -> str:
-    """Drop the glide before a vowel (ia, ja, ю) and collapse doubled symbols."""
-    out: list[str] = []
-    for i, sym in enumerate(key):
-        if sym == "I" and i + 1 < len(key) and key[i + 1] in "AU":
-            continue
-        if out and out[-1] == sym:
-            continue
-        out.append(sym)
-    return "".join(out)
+    """Collapse doubled symbols, then drop the glide before a vowel (ia, ja, ю, Lieanid)."""
+    return _collapse(_GLIDE.sub("", _collapse(key)))
+
+
+_GLIDE = re.compile("I(?=[AU])")
+_RUNS = re.compile(r"(.)\1+")
+
+
+def _collapse(key: str) -> str:
+    return _RUNS.sub(r"\1", key)
 
 
 def consonants(latin: str) -> str:
@@ -99,10 +104,30 @@ def consonants(latin: str) -> str:
     return "".join(c for c in skeleton(latin) if c not in _VOWELS)
 
 
+# The skeleton reads e and i alike, so Егор (Ягор, Yahor) and Игорь (Ігар, Ihar) would meet;
+# a name keeps which of the two it starts with.
+_FRONT_START = re.compile(r"(?:[jy]?e|[jy]a|ie|[jy]o)")
+_HIGH_START = re.compile(r"[iy](?![aeiouy])")
+
+
+def _start_mark(latin: str) -> str:
+    if _FRONT_START.match(latin):
+        return "e"
+    return "i" if _HIGH_START.match(latin) else ""
+
+
 def given_key(latin: str) -> str:
-    """Key of a given name: its skeleton without final vowels ('Sergei', 'Сергея' -> 'SIRG')."""
+    """Key of a given name: its skeleton without final vowels ('Sergei', 'Сергея' -> 'SIRG'),
+    marked by an initial e-sound (Ягор -> 'eAGAR') or i-sound (Ігар -> 'iIGAR')."""
     key = skeleton(latin)
-    return key.rstrip(_VOWELS) or key
+    return _start_mark(latin) + (key.rstrip(_VOWELS) or key)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def stem_key(latin: str) -> str:
+    """Key of a surname stem: its skeleton, marked like a given name's by an initial e- or
+    i-sound (Ilyash and Ильяш meet, the Polish Eliasz does not)."""
+    return _start_mark(latin) + skeleton(latin)
 
 
 # --- whole-text folding for term search (events, context) --------------------------------

@@ -1,8 +1,8 @@
 """Equivalent given names across Belarusian, Russian, Ukrainian, Polish, German and English.
 
-In: a word in `translit` spelling. Out: the canonical given names it may be
-(`given_names_of`), with their gender (`gender_of`). Case forms (Сергея, Віктару,
-Siarhieja) are found by dropping an ending.
+In: a word (any script, any case form). Out: the canonical names of the equivalence table it
+may be (`given_names_of`: Сяргей = Siarhei = Sergei), the keys it carries as a given name
+(`keys_of`, case endings dropped) and the table's genders (`gender_of`).
 """
 
 from __future__ import annotations
@@ -105,17 +105,34 @@ def _index() -> dict[str, frozenset[str]]:
 
 
 KEY_INDEX = _index()
+_TABLE_FORMS = frozenset(f.casefold() for _, forms in GIVEN_NAMES.values() for f in forms)
 
 # Endings a given name takes in running text beyond a final vowel (Сергеем, Віктарам).
-_GIVEN_ENDINGS = ("om", "em", "am", "im", "ym", "ej", "oj", "aj", "owi", "ovi", "iem", "jom", "ju")
+# Polish locatives soften a final r: Wiktar -> Wiktarze.
+_GIVEN_ENDINGS = (
+    "om", "em", "am", "im", "ym", "ej", "oj", "aj", "owi", "ovi", "iem", "jom", "ju", "ze",
+)  # fmt: skip
+
+
+# Before a dative/locative ending k, g, kh alternate (Вераніка -> Вераніцы, Вольга -> Вользе).
+ALTERNATIONS = {"c": "k", "z": "g", "s": "kh"}
+
+
+def given_stems(word: str) -> list[str]:
+    """A translit word and what is left of it without each case ending it may carry; -y and
+    -i are the genitive of names in -a (Аляксандры is hers, not Аляксандр's)."""
+    stems = [word, *(word[: -len(e)] for e in _GIVEN_ENDINGS if word.endswith(e))]
+    if word.endswith(("y", "i")) and len(word) > 3:
+        stems.append(word[:-1] + "a")
+    if word[-1:] in ("y", "i", "e") and word[-2:-1] in ALTERNATIONS:
+        stems.append(word[:-2] + ALTERNATIONS[word[-2]])
+    return stems
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def keys_of(word: str) -> frozenset[str]:
     """Every key a translit word may carry as a given name, inflected or not."""
-    keys = {given_key(word)}
-    keys.update(given_key(word[: -len(e)]) for e in _GIVEN_ENDINGS if word.endswith(e))
-    return frozenset(keys)
+    return frozenset(given_key(stem) for stem in given_stems(word))
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -125,6 +142,11 @@ def given_names_of(word: str) -> frozenset[str]:
     for key in keys_of(translit(word)):
         names |= KEY_INDEX.get(key, frozenset())
     return frozenset(names)
+
+
+def in_table(word: str) -> bool:
+    """Whether the word is written exactly as a form of the equivalence table (Volha, Сяргей)."""
+    return word.casefold() in _TABLE_FORMS
 
 
 def forms_of(canonical: str) -> tuple[str, ...]:

@@ -2,6 +2,8 @@
 
 In: a `RuleSet` (once), then `Article.full_text` strings. Out: `Match`es in rule order, each
 with its `Evidence`, and `explain` lines saying which variant of which rule hit and why.
+Each surname found is read where it stands (`verify`), then judged with the whole article
+(`decide`): a surname alone counts only where the article gives reason to.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from monitor.match.decide import Document, Verdict, decide
 from monitor.match.events import event_verdicts
 from monitor.match.fold import fold_text
+from monitor.match.lexicon import guess_language, preload
+from monitor.match.neighbours import Place
 from monitor.match.people import Candidate, PersonIndex
 from monitor.match.terms import Role, Term, TermHit, TermIndex, make_term
 from monitor.match.text import NAME_RE, snippet
-from monitor.match.verify import Place, Verdict, judge
+from monitor.match.verify import Sighting, sight
 from monitor.model import EventRule, Evidence, Match, Rule, RuleSet
 
 log = logging.getLogger(__name__)
@@ -39,6 +44,8 @@ class Matcher:
     def __init__(self, ruleset: RuleSet) -> None:
         self.rules: tuple[Rule, ...] = ruleset.all()
         self._people = PersonIndex.build(ruleset.people)
+        if ruleset.people:
+            preload()
         self._terms = TermIndex(list(_terms_of(self.rules)))
         self._cache = _WordCache(self._people)
         log.debug("compiled rules=%d stems=%d", len(self.rules), len(self._people.entries))
@@ -72,15 +79,36 @@ class Matcher:
         # Folding keeps one character per character, so term offsets are text offsets.
         term_hits = self._terms.scan(fold_text(text))
         context = _context_by_rule(term_hits)
-        # Only capitalised words are looked up, each by a few dict lookups (cached per word).
-        for found in NAME_RE.finditer(text):
-            for cand in self._cache[found.group()]:
-                place = Place(text, found.start(), found.end(), language)
-                person = self._people.people[cand.person]
-                rule_index = cand.person  # people come first in RuleSet.all()
-                yield _Hit(rule_index, judge(person, cand, place, context.get(rule_index)))
+        sightings, shared = self._sightings(text, language)
+        if sightings:
+            doc = Document.of(tuple(sightings), shared, context)
+            # People come first in RuleSet.all(), so a person's index is its rule's.
+            for person, verdict in decide(self._people.people, doc):
+                yield _Hit(person, verdict)
         for rule_index, verdict in event_verdicts(self.rules, term_hits, text):
             yield _Hit(rule_index, verdict)
+
+    def _sightings(
+        self, text: str, language: str | None
+    ) -> tuple[list[Sighting], dict[tuple[int, int], tuple[int, ...]]]:
+        """Every surname reading in the text, read locally; which people each word may be."""
+        sightings: list[Sighting] = []
+        shared: dict[tuple[int, int], tuple[int, ...]] = {}
+        guessed = False
+        # Only capitalised words are looked up, each by a few dict lookups (cached per word).
+        for found in NAME_RE.finditer(text):
+            if not (cands := self._cache[found.group()]):
+                continue
+            if language is None and not guessed:  # only articles naming a candidate
+                language, guessed = guess_language(text), True
+            place = Place(text, found.start(), found.end(), language)
+            people = tuple(c.person for c in cands if not c.loose)
+            for cand in cands:
+                seen = sight(self._people.people[cand.person], cand.person, cand, place)
+                sightings.append(seen)
+                # A double surname widens the span: who else it may be is kept by the span.
+                shared[seen.start, seen.end] = (*shared.get((seen.start, seen.end), ()), *people)
+        return sightings, {span: tuple(dict.fromkeys(p)) for span, p in shared.items()}
 
 
 class _WordCache(dict[str, tuple[Candidate, ...]]):

@@ -1,40 +1,60 @@
 """Person rules compiled into one surname index, and the reading of one article word.
 
 In: `PersonRule`s; later, one article word. Out: `PersonIndex`, a dict from surname-stem
-skeleton to the rules it may name, and for a word every (rule, gender, case) it may be.
+skeleton to the rules it may name (with every spelling Slavic papers use: transcriptions,
+Russian forms, Czech -ová), and for a word every (rule, gender, case) it may be.
 A word is read by a few dict lookups (one per possible ending), whatever the rule count.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from monitor.match.common_words import ORDINARY_KEYS
-from monitor.match.endings import Form, Gender, Stem, splits, stems_of
-from monitor.match.fold import consonants, given_key, skeleton, translit
-from monitor.match.given_names import forms_of, gender_of, given_names_of
+from monitor.match.endings import Form, Gender, Stem, czech_feminine, splits, stems_of
+from monitor.match.fold import consonants, stem_key, translit
+from monitor.match.given_names import gender_of
+from monitor.match.name_lexicon import name_genders
+from monitor.match.names import (
+    NameParts,
+    foreign,
+    foreign_surname,
+    given_keys,
+    given_spellings,
+    initials,
+    loose_given_keys,
+    parse_name,
+    table_names,
+    transcriptions,
+    written,
+)
 from monitor.model import PersonRule
 
 _POSSESSIVE = ("'s", "’s", "ʼs")
+_VOWEL_LETTERS = frozenset("aeiouy")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 MIN_LOOSE = 4
-_GERMAN_Z = re.compile(
-    r"ts|c(?![hkzč])"
-)  # consonants a stem needs before a vowel-blind lookup is worth trying
+# German writes ц as z (Zichanouskaja); Polish z is з, so this is a second stem.
+_GERMAN_Z = re.compile(r"ts|c(?![hkzč])")
 
 
 @dataclass(frozen=True)
 class Person:
-    """A compiled person rule: what its given name may look like, its gender."""
+    """A compiled person rule: its name's parts, what its given name may look like, gender."""
 
     rule: PersonRule
-    surname: str  # as written in the rule, for --explain
-    given: str | None
-    given_keys: frozenset[str]  # given_key of every equivalent of the given name(s)
+    parts: NameParts
+    given_keys: frozenset[str]  # given_key of every equivalent and spelling of the given names
+    loose_keys: frozenset[str]  # their consonants: Viachaslau ~ Вячеслав
     initials: frozenset[str]  # first skeleton letter of those forms: V. Babaryka
     gender: Gender | None
-    ordinary: bool  # the surname is also an everyday word
+    own_words: frozenset[str]  # stem keys of every word of the rule's names (Rees of Rees-Mogg)
+
+    @property
+    def surname(self) -> str:
+        return self.parts.surname
 
 
 @dataclass(frozen=True)
@@ -42,6 +62,7 @@ class Entry:
     person: int  # position in PersonIndex.people
     stem: Stem
     label: str  # "surname Babaryka" or "aka Babariko"
+    transcribed: bool = False  # a practical transcription (Джонсън), not the written form
 
 
 @dataclass(frozen=True)
@@ -52,37 +73,41 @@ class Candidate:
     form: Form
     label: str
     loose: bool = False  # only the consonants agree: counts with an agreeing given name
+    transcribed: bool = False  # found by a practical transcription of the rule's name
+    ending: str = ""  # the case ending read off the word
 
 
-def split_name(name: str) -> tuple[str | None, str]:
-    """'Viktar Babaryka' -> ('Viktar', 'Babaryka'); 'Тихановский Сергей' -> ('Сергей', ...)."""
-    words = name.split()
-    if len(words) == 1:
-        return None, words[0]
-    if given_names_of(words[-1]) and not given_names_of(words[0]):
-        return words[-1], words[0]
-    return words[0], words[-1]
+def _without_marks(word: str) -> str:
+    """A Latin word with its diacritics dropped, as an English speaker types it; other
+    scripts as they are."""
+    if not all(c.isascii() or "\u00c0" <= c <= "\u024f" for c in word):
+        return word
+    decomposed = unicodedata.normalize("NFD", word.replace("ł", "l").replace("Ł", "L"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _canonicals(given: str) -> frozenset[str]:
-    """The table entries a rule's given name belongs to, exact spellings preferred."""
-    found = given_names_of(given)
-    exact = {c for c in found if given.lower() in {f.lower() for f in forms_of(c)}}
-    return frozenset(exact or found)
-
-
-def _given_keys(givens: list[str]) -> frozenset[str]:
-    forms = [*givens]
-    for given in givens:
-        forms.extend(f for c in _canonicals(given) for f in forms_of(c))
-    return frozenset(given_key(translit(f)) for f in forms)
-
-
-def _gender(given: str | None, stems: list[Stem]) -> Gender | None:
-    genders = {gender_of(c) for c in _canonicals(given)} if given else set()
+def _gender(parts: NameParts, stems: list[Stem]) -> Gender | None:
+    """The gender the rule's given name (or else its surname's form) shows."""
+    genders: set[Gender] = set()
+    for given in parts.given[:1]:
+        found = name_genders(given) - {Gender.EITHER}
+        genders |= found if len(found) == 1 else set()
+        genders |= {gender_of(c) for c in table_names(given)}
     if len(genders) == 1:
         return genders.pop()
     return next((s.gender for s in stems if s.gender is not None), None)
+
+
+def _stems(word: str, gender: Gender | None, foreign: bool) -> Iterator[tuple[Stem, bool]]:
+    """Every stem of a surname (or aka) as Slavic papers may write it, and whether it comes
+    from a practical transcription (only for a foreign surname)."""
+    readings = transcriptions(word) if foreign else []
+    for transcribed, forms in ((False, written(word)), (True, readings)):
+        for spelling in forms:
+            for stem in stems_of(spelling, gender):
+                yield stem, transcribed
+            if gender is not Gender.MASC and word[-1:] not in "aá":  # Mayová, Bibiová
+                yield czech_feminine(spelling), transcribed
 
 
 @dataclass
@@ -101,33 +126,33 @@ class PersonIndex:
         return index
 
     def add(self, rule: PersonRule) -> None:
-        given, surname = split_name(rule.name)
-        aliases = [split_name(aka) for aka in rule.aka]
-        givens = [g for g, _ in [(given, surname), *aliases] if g]
-        stems = stems_of(translit(surname))
+        parts = parse_name(rule.name)
+        aliases = [parse_name(aka) for aka in rule.aka]
+        givens = tuple(g for p in (parts, *aliases) for g in p.given)
+        gender = _gender(parts, stems_of(translit(parts.surname_parts[-1])))
         number = len(self.people)
-        for label, word in [
-            (f"surname {surname}", surname),
-            *((f"aka {s}", s) for _, s in aliases),
-        ]:
-            for stem in stems_of(translit(word)):
-                self._index(Entry(number, stem, label))
-        keys = _given_keys(givens)
-        ordinary = any(skeleton(s.stem) in ORDINARY_KEYS for s in stems)
-        initials = frozenset(k[0] for k in keys if k)
-        person = Person(rule, surname, given, keys, initials, _gender(given, stems), ordinary)
-        self.people.append(person)
+        words = [(f"surname {parts.surname}", w) for w in parts.surname_parts]
+        words += [(f"aka {a.surname}", w) for a in aliases for w in a.surname_parts]
+        for label, word in words:
+            for stem, transcribed in _stems(word, gender, foreign_surname(parts, word)):
+                self._index(Entry(number, stem, label, transcribed))
+        spelled = given_spellings(givens, foreign(parts))
+        keys, loose, first = given_keys(spelled), loose_given_keys(spelled), initials(givens)
+        own = {stem_key(s) for s in spelled} | {stem_key(translit(w)) for _, w in words}
+        self.people.append(Person(rule, parts, keys, loose, first, gender, frozenset(own)))
 
     def _index(self, entry: Entry) -> None:
-        self.entries.setdefault(skeleton(entry.stem.stem), []).append(entry)
-        if len(key := consonants(entry.stem.stem)) >= MIN_LOOSE:
-            self.loose.setdefault(key, []).append(entry)
-        # German writes ц as z (Zichanouskaja); Polish z is з, so this is a second stem.
+        key = stem_key(entry.stem.stem)
+        if entry in self.entries.get(key, ()):
+            return
+        self.entries.setdefault(key, []).append(entry)
+        if len(loose := consonants(entry.stem.stem)) >= MIN_LOOSE:
+            self.loose.setdefault(loose, []).append(entry)
         german = _GERMAN_Z.sub("z", entry.stem.stem)
         if german != entry.stem.stem:
             stem = Stem(german, entry.stem.paradigm, entry.stem.gender)
-            self.entries.setdefault(skeleton(german), []).append(
-                Entry(entry.person, stem, entry.label)
+            self.entries.setdefault(stem_key(german), []).append(
+                Entry(entry.person, stem, entry.label, entry.transcribed)
             )
 
     def read(self, word: str) -> tuple[Candidate, ...]:
@@ -135,20 +160,31 @@ class PersonIndex:
         if not word[:1].isupper():  # names are written capitalised (or in capitals)
             return ()
         possessive = word.endswith(_POSSESSIVE)
-        readings = splits(translit(word[:-2] if possessive else word))
+        bare = word[:-2] if possessive else word
+        cyrillic = _CYRILLIC.search(bare) is not None
+        readings = splits(translit(bare), cyrillic)
+        if (plain := _without_marks(bare)) != bare:  # Babiš for a rule typed "Babis"
+            readings += [r for r in splits(translit(plain), cyrillic) if r not in readings]
         found: dict[int, Candidate] = {}
         tables: list[tuple[bool, dict[str, list[Entry]], Callable[[str], str]]] = [
-            (False, self.entries, skeleton),
+            (False, self.entries, stem_key),
             (True, self.loose, consonants),
         ]
         for is_loose, table, key in tables:
             for stem, ending in readings:
+                if is_loose and (stem[-1:] in _VOWEL_LETTERS or len(stem) < MIN_LOOSE):
+                    continue  # a vowel left on a stem hides a case ending from consonants
                 for entry in table.get(key(stem), ()):
                     form = entry.stem.paradigm.get(ending)
                     if form is None or not form.gender.agrees(self.people[entry.person].gender):
                         continue
                     form = Form(form.gender, "possessive") if possessive else form
-                    found.setdefault(
-                        entry.person, Candidate(entry.person, form, entry.label, is_loose)
+                    cand = Candidate(
+                        entry.person, form, entry.label, is_loose, entry.transcribed, ending
                     )
+                    if (
+                        entry.person not in found
+                        or found[entry.person].transcribed > cand.transcribed
+                    ):
+                        found[entry.person] = cand  # the written form wins over a transcription
         return tuple(found.values())

@@ -6,6 +6,7 @@ snippets (the sentence around a hit, at most ~300 characters), sentence starts.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # A word is a run of letters/digits (combining stress marks included, so Тихано́вский stays
@@ -96,6 +97,7 @@ def words_between(text: str, start: int, end: int) -> int:
     return len(WORD_RE.findall(text, start, end))
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def script_label(word: str, language: str | None) -> str:
     """A short language/script label for --explain: 'be', 'uk', 'ru', 'pl', 'en'..."""
     lowered = set(word.lower())
@@ -106,7 +108,7 @@ def script_label(word: str, language: str | None) -> str:
             return "be"
         if "і" in lowered:
             return "uk"
-        return language if language in ("ru", "be", "uk") else "ru"
+        return language if language in ("ru", "be", "uk", "bg") else "ru"
     if lowered & _POLISH:
         return "pl"
     return language or "latin"

@@ -1,0 +1,164 @@
+"""The document-level decision: does a surname standing alone name the rule's person?
+
+In: every `Sighting` of one article, the people, the context terms found. Out: a `Verdict`
+per sighting. In news a person is named in full first and by surname after, so a lone
+surname counts when the article names that person in full, carries one of the rule's context
+terms, the rule says `alone: true`, or the surname is distinctive: rare as a word in the
+article's language, at least four letters, no given name, and no other listed person's.
+It never counts when the article names someone else with that surname.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from monitor.match.lexicon import COMMON, zipf
+from monitor.match.name_lexicon import is_given_form
+from monitor.match.people import Person
+from monitor.match.text import script_label
+from monitor.match.verify import Kind, Sighting
+
+MIN_DISTINCT = 4  # letters a surname needs to be distinctive alone (May, Kim, Rak are not)
+# A transcription is an approximation: alone, a short one meets unrelated words (Tara read
+# as English would be Тейре).
+MIN_TRANSCRIBED = 5
+
+
+@dataclass(frozen=True)
+class Verdict:
+    counts: bool
+    start: int
+    end: int
+    variant: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the decision needs to know about the whole article."""
+
+    sightings: tuple[Sighting, ...]
+    shared: dict[tuple[int, int], tuple[int, ...]]  # (start, end) -> people the word may be
+    context: dict[int, str]  # person -> first context term found
+    full: dict[int, Sighting]  # person -> where the article first names them in full
+    others: dict[int, Sighting]  # person -> where it names someone else with the surname
+
+    @classmethod
+    def of(
+        cls,
+        sightings: tuple[Sighting, ...],
+        shared: dict[tuple[int, int], tuple[int, ...]],
+        context: dict[int, str],
+    ) -> Document:
+        full: dict[int, Sighting] = {}
+        others: dict[int, Sighting] = {}
+        for s in sightings:
+            if s.kind is Kind.FULL:
+                full.setdefault(s.person, s)
+            elif s.conflict:
+                others.setdefault(s.person, s)
+        return cls(sightings, shared, context, full, others)
+
+
+def decide(people: list[Person], doc: Document) -> Iterator[tuple[int, Verdict]]:
+    """(person, Verdict) for every sighting of the article, in article order."""
+    for s in doc.sightings:
+        person = people[s.person]
+        yield s.person, _verdict(person, s, doc)
+
+
+def _verdict(person: Person, s: Sighting, doc: Document) -> Verdict:
+    context = doc.context.get(s.person)
+    extra = [f"context term '{context}' present"] if context else []
+    if person.rule.context and not context:
+        return _no(s, "no context term present")
+    if s.kind is Kind.OTHER:
+        return _no(s, s.reason)
+    if s.kind is Kind.FULL:
+        if (closer := _closer_namesake(s, doc)) is not None:
+            return _no(s, closer)
+        return _yes(s, "; ".join([s.reason, *extra]))
+    return _lone(person, s, doc, extra)
+
+
+def _lone(person: Person, s: Sighting, doc: Document, extra: list[str]) -> Verdict:
+    if (full := doc.full.get(s.person)) is not None:
+        return _yes(s, f"the article names the person (at {full.start}-{full.end}) in full")
+    if (other := _someone_else(s, doc)) is not None:
+        return _no(s, other)
+    if extra:  # a context term is the rule's own: it picks this person among namesakes
+        return _yes(s, extra[0])
+    if (shared := _shared(s, doc)) is not None:
+        return _no(s, shared)
+    if person.rule.alone:
+        return _yes(s, "the rule says the surname alone is enough (alone: true)")
+    if person.parts.single:
+        return _one_name(s)
+    why_not = _not_distinctive(person, s)
+    return _no(s, why_not) if why_not else _yes(s, _distinctive(s))
+
+
+def _closer_namesake(s: Sighting, doc: Document) -> str | None:
+    """Aliaksandr and Aliaksandra Ivanchyk both fit "Alyaksandra Ivanchyk"; the one whose
+    given name is written exactly so is meant."""
+    if s.exact:
+        return None
+    for other in doc.sightings:
+        same = (other.start, other.end) == (s.start, s.end) and other.person != s.person
+        if same and other.kind is Kind.FULL and other.exact:
+            return "another listed person's given name is written exactly so"
+    return None
+
+
+def _someone_else(s: Sighting, doc: Document) -> str | None:
+    """Why the lone surname is someone else's: another given name beside this surname, or
+    another listed person with it named in full."""
+    if (other := doc.others.get(s.person)) is not None:
+        return f"the article names someone else with this surname ({other.reason})"
+    sharing = [p for p in doc.shared.get((s.start, s.end), ()) if p != s.person]
+    if any(p in doc.full for p in sharing):
+        return "the article names another listed person with this surname in full"
+    return None
+
+
+def _shared(s: Sighting, doc: Document) -> str | None:
+    sharing = [p for p in doc.shared.get((s.start, s.end), ()) if p != s.person]
+    if sharing and not s.plural:
+        return f"shared with {len(sharing)} other listed person(s); needs the given name"
+    return None
+
+
+def _one_name(s: Sighting) -> Verdict:
+    """A rule of one name (Prophet Muhammad, Pope Francis) names its person by that name
+    alone, where it is used as a name and stands beside no other."""
+    if s.name_use or zipf(s.word, s.language) < COMMON:
+        return _yes(s, "the rule's one name, used as a name")
+    return _no(s, "the rule's one name, but not used as a name here")
+
+
+def _not_distinctive(person: Person, s: Sighting) -> str | None:
+    if sum(c.isalpha() for c in s.word) < MIN_DISTINCT:
+        return f"shorter than {MIN_DISTINCT} letters as written; needs the given name"
+    common = zipf(s.word, s.language)
+    if common >= COMMON:
+        where = script_label(s.word, s.language)
+        return f"ordinary word in {where} (Zipf {common:.1f}); needs the given name"
+    if s.transcribed and sum(map(str.isalpha, s.word)) < MIN_TRANSCRIBED:
+        return "a short transcription of the surname may be another word; needs the full name"
+    if is_given_form(s.word):
+        return "also a given name; needs the full name or a context term"
+    return None
+
+
+def _distinctive(s: Sighting) -> str:
+    where = script_label(s.word, s.language)
+    return f"distinctive surname (rare as a word in {where}, no other listed person's)"
+
+
+def _yes(s: Sighting, reason: str) -> Verdict:
+    return Verdict(True, s.start, s.end, s.variant, reason)
+
+
+def _no(s: Sighting, reason: str) -> Verdict:
+    return Verdict(False, s.start, s.end, s.variant, reason)
