@@ -193,6 +193,14 @@ def _add_rules(sub: argparse._SubParsersAction[Any]) -> None:
         metavar="PATH",
         help="rule files or folders (default: the config's rules)",
     )
+    check.add_argument(
+        "--against-store",
+        action="store_true",
+        help="also say how many stored articles each rule would have matched",
+    )
+    check.add_argument(
+        "--since", default="30d", help="with --against-store: how far back (default 30d)"
+    )
 
 
 def _add_replay(sub: argparse._SubParsersAction[Any]) -> None:

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from monitor import cluster, health
-from monitor.config import parse_duration
+from monitor.config import since_option
 from monitor.digest import Digester
-from monitor.errors import ConfigError, MonitorError, ParseError, RuleError
+from monitor.errors import ConfigError, MonitorError, ParseError
 from monitor.fetch import Fetcher
 from monitor.live_rules import LiveRules
 from monitor.match import Matcher, compile_rules
@@ -28,6 +28,7 @@ from monitor.parse import parse_documents
 from monitor.pipeline import Pipeline, describe_failure
 from monitor.progress import progress
 from monitor.relay import Failed, Relay, Sent
+from monitor.rulecheck import cmd_rules_check
 from monitor.rules import load_rules
 from monitor.schedule import run_daemon, serve_http
 from monitor.settings import Settings, config_file, load_settings
@@ -183,30 +184,11 @@ def match_json(match: Match) -> dict[str, Any]:
 # --- rules check -------------------------------------------------------------------------
 
 
-def cmd_rules_check(args: argparse.Namespace) -> int:
-    paths = args.paths or list(config_file(args.config).rules)
-    try:
-        ruleset = load_rules(paths)
-    except RuleError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
-        return 2
-    print(
-        f"ok: {len(ruleset.people)} people, {len(ruleset.events)} events "
-        f"in {', '.join(map(str, paths))}"
-    )
-    return 0
-
-
 # --- replay, feeds, outbox, digest -------------------------------------------------------
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    try:
-        since = _now() - parse_duration(args.since)
-    except ValueError as exc:
-        raise ConfigError(f"--since: {exc}") from None
+    since = since_option(args.since)
     settings = load_settings(args.config)
     matcher = LiveRules(settings.config.rules).active.matcher
     with open_store(settings) as store:
@@ -304,10 +286,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 
 def cmd_matches(args: argparse.Namespace) -> int:
-    try:
-        since = _now() - parse_duration(args.since)
-    except ValueError as exc:
-        raise ConfigError(f"--since: {exc}") from None
+    since = since_option(args.since)
     settings = load_settings(args.config)
     rule_ids: set[str] | None = set(args.rule) if args.rule else None
     if args.route:

@@ -16,7 +16,7 @@ import os
 import re
 import tomllib
 import typing
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -50,6 +50,14 @@ def parse_duration(value: object) -> timedelta:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+def since_option(text: str) -> datetime:
+    """A command's `--since 30d`: that long before now; ConfigError naming the option."""
+    try:
+        return datetime.now(UTC) - parse_duration(text)
+    except ValueError as exc:
+        raise ConfigError(f"--since: {exc}") from None
 
 
 class _Model(BaseModel):

@@ -231,3 +231,20 @@ def test_two_runs_started_together_send_each_digest_once(workdir: Path) -> None:
         if code == 2:
             assert "another monitor is running on" in err and "one daemon per store" in err
     assert len(list((workdir / "var" / "outbox").glob("*.eml"))) == 1
+
+
+def test_rules_check_warns_of_noisy_rules_and_counts_fires_against_the_store(
+    workdir: Path,
+) -> None:
+    (workdir / "rules" / "new.yaml").write_text(
+        "people:\n  - name: Un\n  - name: Lilia Vlasova\n    id: vlasova-again\n", "utf-8"
+    )
+    monitor("run", "--once", cwd=workdir)
+    result = monitor("rules", "check", "--against-store", "--since", "3650d", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("warning: ")]
+    assert any("new.yaml:2: un: surname 'Un' is shorter than 4 letters" in w for w in warnings)
+    counts = dict(line.strip().split(": ", 1) for line in result.stdout.splitlines()
+                  if line.startswith("  "))  # fmt: skip
+    assert counts["babaryka"].startswith(("1", "2", "3", "4", "5", "6", "7", "8", "9"))
+    assert counts["un"].startswith("0")

@@ -7,7 +7,7 @@ import pytest
 from monitor.match.endings import ADJECTIVAL, NOUN_A, POSSESSIVE, Gender, splits, stems_of
 from monitor.match.fold import consonants, fold_text, skeleton, translit
 from monitor.match.given_names import given_names_of
-from monitor.match.text import NAME_RE, snippet, starts_sentence, word_after, word_before
+from monitor.match.spans import NAME_RE, snippet, starts_sentence, word_after, word_before
 
 
 def stem_key(word: str) -> set[str]:

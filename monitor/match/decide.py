@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from monitor.match.lexicon import COMMON, zipf
 from monitor.match.name_lexicon import is_given_form
 from monitor.match.people import Person
-from monitor.match.text import script_label
+from monitor.match.spans import script_label
 from monitor.match.verify import Kind, Sighting
 
 MIN_DISTINCT = 4  # letters a surname needs to be distinctive alone (May, Kim, Rak are not)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from monitor.match.decide import Verdict
+from monitor.match.spans import words_between
 from monitor.match.terms import Role, TermHit
-from monitor.match.text import words_between
 from monitor.model import EventRule, Rule
 
 # No real word is longer: hits further apart than this many characters per word are too far.

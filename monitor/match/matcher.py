@@ -18,8 +18,8 @@ from monitor.match.fold import fold_text
 from monitor.match.lexicon import guess_language, preload
 from monitor.match.neighbours import Place
 from monitor.match.people import Candidate, PersonIndex
+from monitor.match.spans import NAME_RE, snippet
 from monitor.match.terms import Role, Term, TermHit, TermIndex, make_term
-from monitor.match.text import NAME_RE, snippet
 from monitor.match.verify import Sighting, sight
 from monitor.model import EventRule, Evidence, Match, Rule, RuleSet
 

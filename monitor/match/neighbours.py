@@ -16,7 +16,7 @@ from monitor.match.given_names import given_names_of, given_stems, keys_of
 from monitor.match.lexicon import COMMON, zipf
 from monitor.match.name_lexicon import name_genders
 from monitor.match.people import Person
-from monitor.match.text import word_after, word_before
+from monitor.match.spans import word_after, word_before
 
 # Patronymics stand between a given name and a surname: Сергей Леонидович Тихановский.
 PATRONYMIC = re.compile(r"(ovi[cč]|evi[cč]|avi[cč]|ovna|evna|[iy]chna|[iy]čna|awna|ai?ŭna)$")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from monitor.match.fold import fold_text
-from monitor.match.text import WORD_RE
+from monitor.match.spans import WORD_RE
 
 _LETTER = r"[\w\u0300-\u036f]"
 _LETTER_RE = re.compile(_LETTER)

@@ -17,7 +17,7 @@ from monitor.match.fold import skeleton, stem_key, translit
 from monitor.match.lexicon import COMMON, zipf
 from monitor.match.neighbours import Given, Place, find_given
 from monitor.match.people import Candidate, Person
-from monitor.match.text import script_label, starts_sentence, word_after, word_before
+from monitor.match.spans import script_label, starts_sentence, word_after, word_before
 
 _ATTACHED = re.compile(r"[.@/][^\W\d_]")  # Znak.com, @Losik, /babaryka
 _PART = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)?")

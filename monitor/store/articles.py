@@ -106,7 +106,7 @@ class ArticleStore:
         have. Returns (articles checked, new matches). Chunked: memory stays flat;
         `advance(n)` is told of each chunk done (a progress bar)."""
         checked = added = 0
-        for chunk in self._since(since):
+        for chunk in self.since(since):
             found = [(article_id, match(article)) for article_id, article in chunk]
             with write(self._engine) as conn:
                 added += len(_add_matches(conn, found, now))
@@ -161,7 +161,8 @@ class ArticleStore:
         with self._engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 
-    def _since(self, since: datetime) -> Iterator[list[tuple[int, Article]]]:
+    def since(self, since: datetime) -> Iterator[list[tuple[int, Article]]]:
+        """Articles first seen since `since`, in chunks of REPLAY_CHUNK (ids ascending)."""
         last = 0
         while True:
             query = (
