@@ -20,14 +20,15 @@ Periodic jobs are deferred once per time slot by the database, not by one schedu
 process. Poll jobs carry a queueing lock per feed (never two waiting for one feed) and hold
 a lock per host while they poll (one poll of a host at a time across all workers:
 politeness); a route's digest jobs share a lock (one at a time per route: they would only
-take each other's alerts). Every worker
-reads the config and the rule files, and picks up edits before each job.
+take each other's alerts). Every worker reads the config and the rule files, and picks up
+edits within REFRESH (five seconds).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ import procrastinate
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from monitor.config import FeedConfig
 from monitor.errors import ConfigError
 from monitor.fetch.client import host_key
 from monitor.pipeline import Pipeline
@@ -56,6 +58,8 @@ _SCHEMA_LOCK = 0x6D6F6E70726F63  # "monproc": serialises schema creation by many
 _HOST_LOCK = 0x686F7374  # "host": with a hash of the host name, one poll per host
 # A poll whose host is busy with another poll comes back after this.
 HOST_BUSY = timedelta(seconds=2)
+# Edited config and rule files are picked up within this (every worker reads them).
+REFRESH = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,8 @@ class Cluster:
 
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
+        self._checked = 0.0  # when the files were last looked at (monotonic seconds)
+        self._feeds: tuple[object, dict[str, FeedConfig]] = (None, {})
         url = pipeline.settings.config.db_url.replace("postgresql+psycopg://", "postgresql://")
         self.app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url))
         self._register()
@@ -161,11 +167,12 @@ class Cluster:
         """Poll one feed, holding its host's lock; new matches queue each route's urgent
         digest job. A host busy with another poll: the job comes back in a moment."""
         self._refresh()
-        found = [f for f in self.pipeline.feeds() if f.name == feed]
-        if not found:
-            log.warning("not in the config any more; skipped", extra={"feed": feed})
+        config = self._feed(feed)
+        if config is None:
+            log.warning("not in the config any more (or disabled); skipped", extra={"feed": feed})
             return
-        with host_lock(self.pipeline.store.engine, host_key(found[0].url)) as held:
+        found = [config]
+        with host_lock(self.pipeline.store.engine, host_key(config.url)) as held:
             if not held:
                 later = self.pipeline.clock() + HOST_BUSY
                 with write(self.pipeline.store.engine) as conn:
@@ -218,8 +225,19 @@ class Cluster:
         with write(self.pipeline.store.engine) as conn:
             queue_jobs(conn, _not_waiting(conn, jobs))
 
+    def _feed(self, name: str) -> FeedConfig | None:
+        """An enabled feed of the config in force, by name (indexed once per config)."""
+        settings = self.pipeline.settings
+        if self._feeds[0] is not settings:
+            self._feeds = (settings, {f.name: f for f in self.pipeline.feeds()})
+        return self._feeds[1].get(name)
+
     def _refresh(self) -> None:
-        """Pick up edited config and rule files before each job."""
+        """Pick up edited config and rule files, looking at most every REFRESH seconds: a
+        busy worker runs many jobs a second, and the files are the same for all of them."""
+        if time.monotonic() - self._checked < REFRESH.total_seconds():
+            return
+        self._checked = time.monotonic()
         pipeline = self.pipeline
         if pipeline.settings.changed():
             try:

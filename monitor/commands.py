@@ -290,7 +290,7 @@ def cmd_matches(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     rule_ids: set[str] | None = set(args.rule) if args.rule else None
     if args.route:
-        rules = LiveRules(settings.config.rules).active.rules
+        rules = load_rules(settings.config.rules)  # the rules only: no matcher needed
         selected = settings.route(args.route).selected(rules)
         if selected is not None:  # None: the route takes every rule
             rule_ids = selected if rule_ids is None else rule_ids & selected

@@ -6,6 +6,7 @@ verdicts for `monitor feeds` and the digest footer (failing for how long, stale 
 
 from __future__ import annotations
 
+import enum
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -65,15 +66,41 @@ def failing_too_long(state: FeedState, now: datetime) -> bool:
     return state.failing_since is not None and now - state.failing_since > FAILING_REPORT_AFTER
 
 
+class FeedHealth(enum.Enum):
+    OK = "ok"
+    FAILING = "failing"
+    STALE = "stale"
+    DISABLED = "disabled"
+    NEW = "new"  # not polled yet
+
+
+def verdict(state: FeedState | None, enabled: bool, now: datetime) -> FeedHealth:
+    """A feed's health as a value (the status page, `monitor status`, `monitor feeds`)."""
+    if not enabled or (state is not None and state.disabled):
+        return FeedHealth.DISABLED
+    if state is None or never_polled(state):
+        return FeedHealth.NEW
+    if state.failures:
+        return FeedHealth.FAILING
+    return FeedHealth.STALE if is_stale(state, now) else FeedHealth.OK
+
+
+def never_polled(state: FeedState) -> bool:
+    """A row made before the first poll (multi-node claims make them) says nothing yet."""
+    seen = (state.last_success, state.last_new, state.content_hash, state.last_error)
+    return all(value is None for value in seen) and not state.failures and not state.disabled
+
+
 def describe(state: FeedState | None, enabled: bool, now: datetime) -> str:
     """One status word or phrase for `monitor feeds`."""
-    if state is None:
-        return "never polled"
-    if state.disabled or not enabled:
+    kind = verdict(state, enabled, now)
+    if kind is FeedHealth.NEW or state is None:
+        return "disabled in config" if not enabled else "never polled"
+    if kind is FeedHealth.DISABLED:
         return f"disabled ({state.last_error})" if state.disabled else "disabled in config"
-    if state.failures:
+    if kind is FeedHealth.FAILING:
         since = f" since {state.failing_since:%Y-%m-%d %H:%M} UTC" if state.failing_since else ""
         return f"FAILING x{state.failures}{since}: {state.last_error}"
-    if is_stale(state, now):
+    if kind is FeedHealth.STALE:
         return f"stale: nothing new since {state.last_new:%Y-%m-%d %H:%M} UTC"
     return "ok"

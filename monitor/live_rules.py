@@ -16,7 +16,6 @@ from pathlib import Path
 from monitor import rules as rule_files
 from monitor.errors import RuleError
 from monitor.match import Matcher, compile_rules
-from monitor.match.lint import lint
 from monitor.model import RuleSet
 
 log = logging.getLogger(__name__)
@@ -36,7 +35,6 @@ class LiveRules:
         fingerprint = rule_files.fingerprint(paths)
         ruleset = rule_files.load_rules(paths)
         self.active = Active(ruleset, compile_rules(ruleset), fingerprint)
-        _warn(ruleset)
 
     def reload(self, paths: Sequence[Path]) -> bool:
         """Load the rule files if they changed; True if new rules are now in force."""
@@ -51,12 +49,4 @@ class LiveRules:
             return False
         self.active = Active(ruleset, compile_rules(ruleset), fingerprint)
         log.info("rules loaded: %d people, %d events", len(ruleset.people), len(ruleset.events))
-        _warn(ruleset)
         return True
-
-
-def _warn(ruleset: RuleSet) -> None:
-    """Rules likely to be noisy (a surname that is an everyday word, shared, very short),
-    said where the operator looks; `monitor rules check` says the same."""
-    for warning in lint(ruleset):
-        log.warning("rule may alert wrongly: %s", warning)

@@ -18,6 +18,8 @@ from monitor.config import FeedConfig
 from monitor.digest import Digester, OnOwed
 from monitor.fetch import Fetcher
 from monitor.live_rules import LiveRules
+from monitor.match.lint import lint
+from monitor.model import RuleSet
 from monitor.parse import ParsePool
 from monitor.poll import Poller, PollReport
 from monitor.relay import Failed, Outcome, Relay, Sent
@@ -66,6 +68,13 @@ def describe_failure(failed: Failed) -> str:
     return f"{failed.channel} {failed.target}: {failed.error} ({verdict})"
 
 
+def warn_noisy(rules: RuleSet) -> None:
+    """Rules likely to alert wrongly (an everyday-word surname, a shared one, a very short
+    one), said in the daemon's log when they load; `monitor rules check` says the same."""
+    for warning in lint(rules):
+        log.warning("rule may alert wrongly: %s", warning)
+
+
 class Pipeline:
     def __init__(
         self,
@@ -78,6 +87,7 @@ class Pipeline:
     ) -> None:
         self.settings, self.store, self.clock = settings, store, clock
         self.rules = LiveRules(settings.config.rules)
+        warn_noisy(self.rules.active.rules)
         self.poller = Poller(store, fetcher, self.rules, clock, parse_pool)
         self.digester = Digester(store, clock, on_owed)
         self.relay = Relay(store, clock)
@@ -117,6 +127,7 @@ class Pipeline:
         """Load changed rule files; a new or edited rule sees the recent articles once."""
         if not self.rules.reload(self.settings.config.rules):
             return False
+        warn_noisy(self.rules.active.rules)
         checked, found = self.replay(self.clock() - RETRO_WINDOW)
         log.info("rules changed: re-matched %d recent articles, %d new matches", checked, found)
         return True

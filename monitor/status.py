@@ -6,12 +6,12 @@ mentions), shown by the status page (monitor.web) and by `monitor status` as one
 from __future__ import annotations
 
 import argparse
-import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from monitor import health
 from monitor.config import FeedConfig
+from monitor.health import FeedHealth
 from monitor.live_rules import Active
 from monitor.model import FeedState
 from monitor.oneline import one_line
@@ -21,14 +21,6 @@ from monitor.store.reports import Mention, OutboxSummary
 
 LATEST = 20  # mentions the page shows
 SCREEN_LATEST = 10  # of which `monitor status` prints, to stay within one screen
-
-
-class FeedHealth(enum.Enum):
-    OK = "ok"
-    FAILING = "failing"
-    STALE = "stale"
-    DISABLED = "disabled"
-    NEW = "new"  # not polled yet
 
 
 @dataclass(frozen=True)
@@ -87,29 +79,13 @@ def gather(
 
 
 def feed_line(feed: FeedConfig, state: FeedState | None, now: datetime) -> FeedLine:
-    if state is not None and _never_polled(state):
-        state = None  # a row made before the first poll (by another worker) says nothing yet
-    text = health.describe(state, feed.enabled, now)
-    if state is None:
-        kind = FeedHealth.DISABLED if not feed.enabled else FeedHealth.NEW
+    kind, text = health.verdict(state, feed.enabled, now), health.describe(state, feed.enabled, now)
+    if state is None or kind is FeedHealth.NEW:
         return FeedLine(feed.name, feed.url, kind, text)
     return FeedLine(
-        feed.name, state.url, feed_health(state, feed.enabled, now), text, state.last_success,
-        None if state.disabled or not feed.enabled else state.next_check,
+        feed.name, state.url, kind, text, state.last_success,
+        None if kind is FeedHealth.DISABLED else state.next_check,
     )  # fmt: skip
-
-
-def _never_polled(state: FeedState) -> bool:
-    return state.last_success is None and not state.failures and not state.disabled
-
-
-def feed_health(state: FeedState, enabled: bool, now: datetime) -> FeedHealth:
-    """The verdict of health.describe, as a value (in the same order)."""
-    if state.disabled or not enabled:
-        return FeedHealth.DISABLED
-    if state.failures:
-        return FeedHealth.FAILING
-    return FeedHealth.STALE if health.is_stale(state, now) else FeedHealth.OK
 
 
 def next_digests(settings: Settings, now: datetime) -> tuple[NextDigest, ...]:

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from monitor.config import FeedConfig
+from monitor.health import FeedHealth
 from monitor.live_rules import LiveRules
 from monitor.model import Digest, FeedState
-from monitor.status import FeedHealth, cmd_status, feed_line, gather, lines
+from monitor.status import cmd_status, feed_line, gather, lines
 from monitor.store import Store
 from tests.conftest import RULES
 from tests.support.settings import settings_from

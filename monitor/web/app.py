@@ -23,9 +23,10 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from monitor.errors import MonitorError
+from monitor.health import FeedHealth
 from monitor.live_rules import Active
 from monitor.settings import Settings
-from monitor.status import FeedHealth, gather, local_time, when
+from monitor.status import gather, local_time, when
 from monitor.store import Store
 from monitor.web.chart import chart
 from monitor.web.guard import Guard, credentials
