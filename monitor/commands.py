@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from monitor import cluster, health
+from monitor import health
 from monitor.config import since_option
 from monitor.digest import Digester
 from monitor.errors import ConfigError, MonitorError, ParseError
@@ -94,6 +94,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    from monitor import cluster  # procrastinate and psycopg: only workers import them
+
     settings = load_settings(args.config, secrets=True)
     if settings.config.engine != "procrastinate":
         raise ConfigError(

@@ -1,17 +1,19 @@
 """The polling stage: feeds in, a PollReport out; fetch -> parse -> enrich -> store -> match.
 
 Feeds are fetched concurrently (the Fetcher's limits); a large poll is parsed in worker
-processes while this thread stores and matches each feed as its parse finishes. Each
-document is stored and matched in one transaction (ArticleStore.ingest). Then the feed's
-health and next check are recorded. A failure, even a bug, costs one feed: it is logged,
-counted and retried later, and the other feeds go on.
+processes while this thread stores and matches what they finished. Parsed feeds are stored
+and matched in batches, one transaction each (ArticleStore.ingest), and the feeds' health
+and next checks recorded together (FeedStore.save_many): a batch grows while the workers are
+ahead and is written whenever this thread would otherwise wait, so a busy poll writes few
+large transactions and a quiet one loses no time. A failure, even a bug, costs one feed: it
+is logged, counted and retried later, and the other feeds go on.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -24,19 +26,31 @@ from monitor.config import FeedConfig
 from monitor.errors import ParseError
 from monitor.fetch import Fetcher
 from monitor.live_rules import LiveRules
-from monitor.model import Article, FeedState, FetchResult, FetchStatus, Match
-from monitor.parse import ParsedFeed, ParsePool, parse_documents
+from monitor.model import Article, FeedState, FetchResult, FetchStatus, Match, RuleSet
+from monitor.parse import ParsedFeed
 from monitor.policy import next_check
 from monitor.store import Store
+from monitor.workers import MatchKey, Worked, WorkerPool, match_key, work
 
 log = logging.getLogger(__name__)
 
 # Polls of fewer feeds parse in this process: starting workers would cost more than it saves.
 POOL_MIN_FEEDS = 8
-# Parsed feeds waiting to be stored, per worker: bounds memory, keeps the workers busy.
-PARSE_QUEUE = 4
+# Fetched feeds waiting for a worker or to be stored, per worker: keeps the workers busy
+# and lets fetching run ahead while they start; bounds memory (a feed is ~60 kB).
+PARSE_QUEUE = 64
+# A batch is written once it holds this many articles or feeds (or when nothing else is
+# ready): large enough that a statement's fixed cost and a commit are shared by hundreds of
+# articles, small enough that a transaction stays short and its memory bounded.
+BATCH_ARTICLES = 2000
+BATCH_FEEDS = 200
+# Waiting for the workers, a batch is written early only from this size: smaller writes
+# would take CPU the workers need (the commits alone cost as much as the rows).
+EARLY_ARTICLES = 500
 
 _Job = tuple[FeedConfig, FeedState | None, FetchResult]
+_Read = tuple[_Job, tuple[Article, ...], timedelta | None]  # a feed's articles, its TTL hint
+_Matched = dict[MatchKey, tuple[Match, ...]]
 
 
 @dataclass(frozen=True)
@@ -59,6 +73,39 @@ class _Tally:
         return PollReport(self.read, tuple(self.failed), self.new, self.matches)
 
 
+@dataclass
+class _Batch:
+    """Feeds read but not yet written: their articles (to store and match) and each feed's
+    job and TTL hint (to record its health); the matches workers found under `rules`."""
+
+    rules: RuleSet | None = None
+    feeds: list[_Read] = field(default_factory=list)
+    articles: int = 0
+    matched: _Matched = field(default_factory=dict)
+
+    def add(
+        self,
+        job: _Job,
+        articles: tuple[Article, ...],
+        ttl: timedelta | None,
+        matched: Mapping[MatchKey, tuple[Match, ...]] | None = None,
+    ) -> None:
+        self.feeds.append((job, articles, ttl))
+        self.articles += len(articles)
+        self.matched.update(matched or {})
+
+    def full(self) -> bool:
+        return self.articles >= BATCH_ARTICLES or len(self.feeds) >= BATCH_FEEDS
+
+    def worth_writing(self) -> bool:
+        return self.articles >= EARLY_ARTICLES or len(self.feeds) >= BATCH_FEEDS
+
+    def take(self) -> tuple[list[_Read], _Matched]:
+        taken = self.feeds, self.matched
+        self.feeds, self.articles, self.matched = [], 0, {}
+        return taken
+
+
 class Poller:
     def __init__(
         self,
@@ -66,10 +113,10 @@ class Poller:
         fetcher: Fetcher,
         rules: LiveRules,
         clock: Callable[[], datetime],
-        pool: ParsePool | None = None,
+        pool: WorkerPool | None = None,
     ) -> None:
         self.store, self.fetcher, self.rules, self.clock = store, fetcher, rules, clock
-        self.pool = pool or ParsePool()
+        self.pool = pool or WorkerPool()
         self.rng = random.Random()
 
     def due(self, feeds: Sequence[FeedConfig]) -> list[FeedConfig]:
@@ -93,22 +140,25 @@ class Poller:
     def _poll(self, feeds: Sequence[FeedConfig], tally: _Tally) -> PollReport:
         jobs = self._to_fetch(feeds)
         pool = self.pool if len(jobs) >= POOL_MIN_FEEDS else None
+        batch = _Batch()
         if pool is not None:
             pool.retry()
-        parsing: dict[Future[ParsedFeed], _Job] = {}
+            batch.rules = self.rules.active.rules
+            pool.use_rules(batch.rules)  # workers match with the rules in force now
+        parsing: dict[Future[Worked], _Job] = {}
         requests = [(url, state) for url, (_, state) in jobs.items()]
         for url, result in self.fetcher.fetch_many(requests):
             feed, state = jobs[url]
             tally.read += 1
             job = (feed, state, result)
             if result.status is not FetchStatus.OK or pool is None:
-                parse = partial(parse_documents, result.documents, feed.name, feed.language)
-                self._ingest_safely(job, parse, tally)
-                continue
-            parsing[pool.submit(result.documents, feed.name, feed.language)] = job
-            self._ingest_parsed(pool, parsing, tally, limit=PARSE_QUEUE * pool.workers)
-        if pool is not None:
-            self._ingest_parsed(pool, parsing, tally, limit=0)
+                here = partial(work, result.documents, feed.name, feed.language)
+                self._read(job, here, batch, tally)
+            else:
+                parsing[pool.submit(result.documents, feed.name, feed.language)] = job
+            self._drain(parsing, batch, tally, limit=PARSE_QUEUE * self.pool.workers)
+        self._drain(parsing, batch, tally, limit=0)
+        self._write(batch, tally)
         return tally.report()
 
     def close(self) -> None:
@@ -130,59 +180,137 @@ class Poller:
             jobs[state.url if state else feed.url] = (feed, state)
         return jobs
 
-    def _ingest_parsed(
-        self, pool: ParsePool, parsing: dict[Future[ParsedFeed], _Job], tally: _Tally, limit: int
+    def _drain(
+        self, parsing: dict[Future[Worked], _Job], batch: _Batch, tally: _Tally, limit: int
     ) -> None:
-        """Ingest the finished parses; wait for more while over `limit` are in flight."""
-        while parsing:
-            done, _ = wait(
-                parsing, timeout=None if len(parsing) > limit else 0, return_when=FIRST_COMPLETED
-            )
-            if not done:
-                return
-            for future in done:
+        """Take in the finished parses, writing full batches; while over `limit` parses are
+        in flight, write a batch worth writing (rather than idle), then wait for more."""
+        while True:
+            if batch.full():
+                self._write(batch, tally)
+            ready = [future for future in parsing if future.done()]
+            if not ready:
+                if len(parsing) <= limit:
+                    return
+                if batch.worth_writing():
+                    self._write(batch, tally)
+                ready = list(wait(parsing, return_when=FIRST_COMPLETED).done)
+            for future in ready:
                 feed, _, result = job = parsing.pop(future)
-                parsed = partial(pool.result, future, result.documents, feed.name, feed.language)
-                self._ingest_safely(job, parsed, tally)
+                parsed = partial(
+                    self.pool.result, future, result.documents, feed.name, feed.language
+                )
+                self._read(job, parsed, batch, tally)
 
-    def _ingest_safely(self, job: _Job, parsed: Callable[[], ParsedFeed], tally: _Tally) -> None:
-        """Ingest, where a bug (in parsing too) fails only this feed."""
-        feed, state, result = job
+    def _read(self, job: _Job, worked: Callable[[], Worked], batch: _Batch, tally: _Tally) -> None:
+        """Add a fetched feed's articles (parsed, enriched) to the batch; a bug in parsing
+        or enriching fails only this feed."""
+        _, _, result = job
         try:
-            self._ingest(job, parsed() if result.status is FetchStatus.OK else None, tally)
+            found = worked() if result.status is FetchStatus.OK else None
+            articles = self._articles(job, found.parsed) if found else ()
         except sa.exc.SQLAlchemyError:
             raise  # the store, not this feed: the job stops, says so in one line, retries
         except Exception as exc:  # a bug on one feed must not starve the others
-            log.exception("unexpected error while ingesting", extra={"feed": feed.name})
-            failed = replace(result, status=FetchStatus.ERROR, error=f"internal error: {exc}")
-            self._settle((feed, state, failed), None, tally, saw_new=False)
+            batch.add(self._failed(job, exc), (), None)
+            return
+        if found is None:
+            batch.add(job, (), None)
+            return
+        batch.add(job, articles, found.parsed.ttl, found.matches)
 
-    def _ingest(self, job: _Job, parsed: ParsedFeed | None, tally: _Tally) -> None:
+    def _articles(self, job: _Job, parsed: ParsedFeed) -> tuple[Article, ...]:
+        """The articles of every document parsed (parse errors logged), with their pages'
+        text for a full_text feed."""
         feed, _, result = job
-        before = tally.new
-        matcher = self.rules.active.matcher  # one rule set for the whole feed
-
-        def match(article: Article) -> Sequence[Match]:
-            return matcher.match(article.full_text, article.language)
-
-        for document, outcome in zip(
-            result.documents, parsed.outcomes if parsed else (), strict=False
-        ):
+        articles: list[Article] = []
+        for document, outcome in zip(result.documents, parsed.outcomes, strict=False):
             if isinstance(outcome, ParseError):
                 log.warning("%s: %s", document.location, outcome, extra={"feed": feed.name})
                 continue
-            articles = outcome
             if feed.full_text:
-                stored = self.store.articles.stored_versions(articles)
-                articles = enrich.with_pages(articles, stored, self.fetcher, feed)
-            done = self.store.articles.ingest(articles, self.clock(), match)
-            tally.new += done.new
-            tally.matches += len(done.matches)
-            metrics.record_ingest(done.new, [rule for _, rule in done.matches])
-        self._settle(job, parsed.ttl if parsed else None, tally, saw_new=tally.new > before)
+                stored = self.store.articles.stored_versions(outcome)
+                outcome = enrich.with_pages(outcome, stored, self.fetcher, feed)
+            articles += outcome
+        return tuple(articles)
 
-    def _settle(self, job: _Job, ttl: timedelta | None, tally: _Tally, *, saw_new: bool) -> None:
-        """Record the feed's new health and next check; failures are logged, never dropped."""
+    def _failed(self, job: _Job, exc: Exception) -> _Job:
+        """The job of a feed that met a bug, recorded as failed; the bug is logged."""
+        feed, state, result = job
+        log.error("unexpected error while ingesting", extra={"feed": feed.name}, exc_info=exc)
+        failed = replace(result, status=FetchStatus.ERROR, error=f"internal error: {exc}")
+        return feed, state, failed
+
+    def _write(self, batch: _Batch, tally: _Tally) -> None:
+        """Store and match the batch's articles in one transaction, then record every
+        feed's health in another. Should the batch fail on a bug (not the database), each
+        feed is stored alone, so that only the feed behind the bug fails."""
+        rules = batch.rules
+        feeds, matched = batch.take()
+        if not feeds:
+            return
+        if rules is not self.rules.active.rules:
+            matched = {}  # the rules changed since the workers matched: match here
+        groups = [articles for _, articles, _ in feeds]
+        try:
+            new: Sequence[int | Exception] = self._ingest(groups, matched, tally)
+        except sa.exc.SQLAlchemyError:
+            raise  # the store, not a feed: the job stops, says so in one line, retries
+        except Exception:
+            new = self._ingest_each(groups, matched, tally)
+        settled = []
+        for (job, _, ttl), outcome in zip(feeds, new, strict=True):
+            if isinstance(outcome, Exception):
+                job, outcome = self._failed(job, outcome), 0
+            settled.append(self._settle(job, ttl, tally, saw_new=outcome > 0))
+        self.store.feeds.save_many(settled)
+        tally.advance(len(settled))
+
+    def _ingest(
+        self,
+        groups: Sequence[tuple[Article, ...]],
+        matched: Mapping[MatchKey, tuple[Match, ...]],
+        tally: _Tally,
+    ) -> list[int]:
+        """Store and match the groups' articles in one transaction (a worker's matches are
+        used where it made them); how many new stories each group brought."""
+        articles = [article for group in groups for article in group]
+        if not articles:
+            return [0] * len(groups)
+        matcher = self.rules.active.matcher  # one rule set for the whole batch
+
+        def match(article: Article) -> Sequence[Match]:
+            found = matched.get(match_key(article))
+            return matcher.match(article.full_text, article.language) if found is None else found
+
+        done = self.store.articles.ingest(articles, self.clock(), match)
+        tally.new += done.new
+        tally.matches += len(done.matches)
+        metrics.record_ingest(done.new, [rule for _, rule in done.matches])
+        return done.new_by_group([len(group) for group in groups])
+
+    def _ingest_each(
+        self,
+        groups: Sequence[tuple[Article, ...]],
+        matched: Mapping[MatchKey, tuple[Match, ...]],
+        tally: _Tally,
+    ) -> list[int | Exception]:
+        """Each group in a transaction of its own: a group's bug is its outcome."""
+        outcomes: list[int | Exception] = []
+        for group in groups:
+            try:
+                outcomes += self._ingest([group], matched, tally)
+            except sa.exc.SQLAlchemyError:
+                raise
+            except Exception as exc:
+                outcomes.append(exc)
+        return outcomes
+
+    def _settle(
+        self, job: _Job, ttl: timedelta | None, tally: _Tally, *, saw_new: bool
+    ) -> tuple[str, FeedState, str]:
+        """The feed's new health and next check (to save); failures are logged, never
+        dropped."""
         feed, state, result = job
         metrics.record_fetch(result)
         now = self.clock()
@@ -203,8 +331,7 @@ class Poller:
             )
             new = replace(new, url=result.moved_to)
         when = next_check(result, feed.interval, new.failures, now, self.rng, ttl)
-        self.store.feeds.save(feed.name, replace(new, next_check=when), feed.url)
-        tally.advance(1)
+        return feed.name, replace(new, next_check=when), feed.url
 
 
 def _is_due(state: FeedState | None, now: datetime) -> bool:

@@ -14,6 +14,7 @@ import signal
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -23,8 +24,9 @@ from monitor.errors import ConfigError, MonitorError, StoreBusyError, StoreError
 from monitor.pipeline import Pipeline
 from monitor.settings import load_settings
 from monitor.store import StoreLock
-from monitor.web.app import create_app
-from monitor.web.server import HttpServer, start
+
+if TYPE_CHECKING:
+    from monitor.web.server import HttpServer
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +188,11 @@ def serve_http(
     """The status page and endpoints, when the config has [http]; None otherwise."""
     if pipeline.settings.config.http is None:
         return None
+    # Starlette and uvicorn are imported only by those who serve the page: a start's
+    # imports are part of every `run --once`.
+    from monitor.web.app import create_app
+    from monitor.web.server import start
+
     app = create_app(
         lambda: pipeline.settings, pipeline.store, rules=lambda: pipeline.rules.active, ticks=ticks
     )

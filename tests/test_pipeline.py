@@ -23,8 +23,8 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from monitor.model import DeliveryStatus, Document
-from monitor.parse import ParsePool
 from monitor.schedule import Daemon
+from monitor.workers import WorkerPool
 from tests.conftest import RULES, SEEDS
 from tests.support import feedserver, sink, smtp
 from tests.support.feedserver import FeedServer, Reply
@@ -557,17 +557,17 @@ def test_a_dead_parse_worker_leaves_the_parsing_to_this_process(
 ) -> None:
     body = (SEEDS / "rfe-belarus.rss.xml").read_bytes()
     documents = [Document("rfe-belarus.rss.xml", body, "application/rss+xml")]
-    pool = ParsePool(workers=1)
+    pool = WorkerPool(workers=1)
     try:
         [first] = pool.result(
             pool.submit(documents, "rferl", None), documents, "rferl", None
-        ).outcomes
+        ).parsed.outcomes
         for worker in multiprocessing.active_children():
             os.kill(worker.pid or 0, signal.SIGKILL)
             worker.join()
         [again] = pool.result(
             pool.submit(documents, "rferl", None), documents, "rferl", None
-        ).outcomes
+        ).parsed.outcomes
     finally:
         pool.close()
     assert isinstance(first, tuple) and len(first) == 4
@@ -578,6 +578,8 @@ def test_a_dead_parse_worker_leaves_the_parsing_to_this_process(
 def test_a_bug_on_one_feed_parsed_by_a_worker_does_not_starve_the_others(
     tmp_path: Path, feed_server: FeedServer, make_pipeline: Any
 ) -> None:
+    """Feeds parsed (and matched) by workers are stored in batches; a bug while storing
+    one feed's articles fails that feed only: the batch is stored again feed by feed."""
     feed_server.routes["/boom.xml"] = Reply(
         body=b"<rss version='2.0'><channel><title>b</title><item><title>BOOM</title>"
         b"<link>https://x.example/boom</link></item></channel></rss>"
@@ -585,11 +587,27 @@ def test_a_bug_on_one_feed_parsed_by_a_worker_does_not_starve_the_others(
     data = many_feeds(tmp_path, feed_server, 2)
     data["feeds"].append({"name": "boom", "url": feed_server.url("/boom.xml")})
     pipeline = make_pipeline(data)
-    explode(pipeline)
+    pipeline.store.articles = ExplodingArticles(pipeline.store.articles)
     try:
         summary = pipeline.poller.poll(pipeline.feeds())
     finally:
         pipeline.close()
-    assert summary.feeds_read == 9 and summary.new_articles > 5
+    assert summary.feeds_read == 9 and summary.new_articles > 5 and summary.matches > 5
+    assert [line.split(":")[0] for line in summary.feeds_failed] == ["boom"]
     state = pipeline.store.feeds.state("boom")
-    assert state is not None and state.last_error == "internal error: matcher bug"
+    assert state is not None and state.last_error == "internal error: store bug"
+
+
+class ExplodingArticles:
+    """Stands in for a bug in storing one article (the rest of the store is real)."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+
+    def ingest(self, articles: Any, now: Any, match: Any) -> Any:
+        if any(article.title == "BOOM" for article in articles):
+            raise RuntimeError("store bug")
+        return self.real.ingest(articles, now, match)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)

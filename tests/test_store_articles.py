@@ -128,6 +128,22 @@ def test_a_document_is_one_story_per_url_or_body(store: Store) -> None:
     assert alert.sources == (Source("RFE/RL", wire.url), Source("Wire", reprint.url))
 
 
+def test_several_feeds_in_one_batch_are_stored_as_if_one_after_the_other(store: Store) -> None:
+    """The poller stores the documents of many feeds in one transaction: the same story in
+    two of them is one story with two sources, and each feed's new stories are counted."""
+    first = [
+        replace(ARTICLE, url="https://a.example/1"),
+        replace(ARTICLE, url="https://a.example/2"),
+    ]
+    second = [replace(ARTICLE, url="https://a.example/2", feed="b", source="Wire")]
+    third = [replace(ARTICLE, url="https://a.example/3", feed="c")]
+    done = ingest(store, [*first, *second, *third], [BABARYKA])
+    assert done.new_by_group([2, 1, 1]) == [2, 0, 1]
+    assert count(store, "articles") == 3 and len(done.matches) == 3
+    alert = next(a for a in pending_alerts(store, "daily", None) if a.article.url.endswith("/2"))
+    assert alert.sources == (Source("RFE/RL", first[1].url), Source("Wire", second[0].url))
+
+
 def test_a_document_finds_stored_stories(store: Store) -> None:
     [first] = ingest(store, [replace(ARTICLE, text=LONG_TEXT)]).saved
     reprint = replace(ARTICLE, text=LONG_TEXT + "!", url="https://b.example/9", source="Wire")

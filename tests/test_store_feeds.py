@@ -37,3 +37,14 @@ def test_a_disabled_feed_is_enabled_for_the_next_tick(store: Store) -> None:
     state = store.feeds.state("gone")
     assert state is not None and not state.disabled and state.next_check is None
     assert store.feeds.enable("never-polled") is False
+
+
+def test_many_feeds_are_saved_at_once_known_and_new(store: Store) -> None:
+    store.feeds.save("known", STATE, OLD)
+    fixed = replace(STATE, failures=0, last_error=None)
+    store.feeds.save_many(
+        [("known", fixed, OLD), ("new", STATE, "https://n.example/feed"), ("other", fixed, OLD)]
+    )
+    assert store.feeds.states() == {"known": fixed, "new": STATE, "other": fixed}
+    store.feeds.save_many([])
+    assert len(store.feeds.states()) == 3

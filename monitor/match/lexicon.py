@@ -32,13 +32,6 @@ _CYRILLIC_LANGUAGES = ("ru", "uk", "bg", "be")
 _UNKNOWN = {True: ("ru", "uk", "bg"), False: ("en", "pl", "cs", "de")}
 
 
-def preload() -> None:
-    """Read every language's list now (about a quarter second), not in the first article."""
-    for code in LANGUAGES:
-        word_list(code)
-    _guess_table()
-
-
 def word_languages(word: str, language: str | None) -> tuple[str, ...]:
     """The languages to judge one word in: the article's, unless the word is in another
     script (a Latin name in a Russian article is judged as English)."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from monitor.match.decide import Document, Verdict, decide
 from monitor.match.events import event_verdicts
 from monitor.match.fold import fold_text
-from monitor.match.lexicon import guess_language, preload
+from monitor.match.lexicon import guess_language
 from monitor.match.neighbours import Place
 from monitor.match.people import Candidate, PersonIndex
 from monitor.match.spans import NAME_RE, snippet
@@ -43,9 +43,9 @@ class Matcher:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.rules: tuple[Rule, ...] = ruleset.all()
+        # The word lists (wordfreq) load when an article first needs them, not here: a poll
+        # that brings nothing new never reads them.
         self._people = PersonIndex.build(ruleset.people)
-        if ruleset.people:
-            preload()
         self._terms = TermIndex(list(_terms_of(self.rules)))
         self._cache = _WordCache(self._people)
         log.debug("compiled rules=%d stems=%d", len(self.rules), len(self._people.entries))

@@ -22,7 +22,9 @@ def _capitals() -> str:
 
 
 # A name starts a word with a capital letter; only these words are looked up as surnames.
-NAME_RE = re.compile(rf"(?<![\w\u0300-\u036f'’ʼ])[{_capitals()}]{_LETTER}*(?:['’ʼ]{_LETTER}+)*")
+# The capital comes first and the look back (at the character before it) second: the
+# search then skips to capitals in C instead of trying the look back at every character.
+NAME_RE = re.compile(rf"[{_capitals()}](?<![\w\u0300-\u036f'’ʼ].){_LETTER}*(?:['’ʼ]{_LETTER}+)*")
 _NAME_GAP = "[ \u00a0\t]{1,2}"
 _GAP = frozenset(" \u00a0\t")
 _WORD_AFTER = re.compile(rf"{_NAME_GAP}({WORD})")

@@ -43,9 +43,7 @@ BLOCK_TAGS = frozenset((
     "pre", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "h1", "h2", "h3", "h4",
     "h5", "h6", "figure", "figcaption", "hr", "address", "details", "summary", "center",
 ))  # fmt: skip
-_WHITESPACE = re.compile(r"\s+")
-_PARA_RUN = re.compile(f"(?<![ {LINE_MARK}])[ {LINE_MARK}]*+{PARA_MARK}[ {PARA_MARK}{LINE_MARK}]*")
-_LINE_RUN = re.compile(f" ?{LINE_MARK}[ {LINE_MARK}]*")
+_MARK_RUN = re.compile(f"[{PARA_MARK}{LINE_MARK}][ {PARA_MARK}{LINE_MARK}]*")
 _MAX_DEPTH = 64
 _CELLS = frozenset(("td", "th"))
 _TEXT_TYPES = (NavigableString, CData)
@@ -121,15 +119,22 @@ def truncate(text: str, limit: int = MAX_TEXT_CHARS) -> str:
 
 
 def marks_to_text(marked: str) -> str:
-    """Whitespace collapsed; PARA_MARK runs become a blank line, LINE_MARK runs a newline.
+    """Whitespace collapsed; a run of spaces and marks holding a PARA_MARK becomes a blank
+    line, one holding only LINE_MARKs a newline.
 
-    Regexes, not a loop per paragraph: a dense entry has thousands of paragraphs. The
-    lookbehind lets a run be tried only from its start, so a long run stays linear.
+    Regexes, not a loop per paragraph: a dense entry has thousands of paragraphs. A run is
+    found from its first mark (the search skips straight to marks); the one space that can
+    stand before it once whitespace is collapsed goes afterwards: every newline then comes
+    from a run, as whitespace was collapsed first.
     """
-    text = _WHITESPACE.sub(" ", marked)
-    text = _PARA_RUN.sub("\n\n", text)
-    text = _LINE_RUN.sub("\n", text)
+    text = " ".join(marked.split())  # str.split and the regex \s know the same whitespace
+    if PARA_MARK in text or LINE_MARK in text:
+        text = _MARK_RUN.sub(_run_break, text).replace(" \n", "\n")
     return truncate(text.strip())
+
+
+def _run_break(run: re.Match[str]) -> str:
+    return "\n\n" if PARA_MARK in run.group() else "\n"
 
 
 def split_title(text: str, limit: int = 100) -> tuple[str, str]:

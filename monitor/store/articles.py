@@ -53,6 +53,15 @@ class Ingested:
     def new(self) -> int:
         return sum(s.new for s in self.saved)
 
+    def new_by_group(self, sizes: Sequence[int]) -> list[int]:
+        """New stories among each run of `sizes` consecutive articles (the documents or
+        feeds ingested together, in order)."""
+        counts, start = [], 0
+        for size in sizes:
+            counts.append(sum(s.new for s in self.saved[start : start + size]))
+            start += size
+        return counts
+
     @property
     def changed(self) -> int:
         """Stored stories whose text changed (new ones not counted)."""
@@ -64,7 +73,8 @@ class ArticleStore:
         self._engine = engine
 
     def ingest(self, articles: Sequence[Article], now: datetime, match: MatchFn) -> Ingested:
-        """Save a document's articles, match the new and edited ones, record new matches."""
+        """Save articles (of one document or of several, in order), match the new and
+        edited ones, record their new matches."""
         with write(self._engine) as conn:
             stories = Stories(_stored(conn, articles))
             outcomes = [stories.save(article, now) for article in articles]

@@ -7,7 +7,7 @@ use, `FeedState.url`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -48,11 +48,30 @@ class FeedStore:
         return rows.feed_state(row)
 
     def save(self, name: str, state: FeedState, config_url: str) -> None:
-        values = rows.feed_values(state, config_url)
+        self.save_many([(name, state, config_url)])
+
+    def save_many(self, states: Sequence[tuple[str, FeedState, str]]) -> None:
+        """Save (feed name, state, configured URL) of many feeds in one transaction: one
+        UPDATE statement for the feeds known, one INSERT for the others."""
+        values = {name: rows.feed_values(state, url) for name, state, url in states}
+        if not values:
+            return
+        columns = next(iter(values.values()))
+        update = (
+            sa.update(T.feeds)
+            .where(T.feeds.c.name == sa.bindparam("feed_name"))
+            .values({column: sa.bindparam(column) for column in columns})
+        )
         with write(self._engine) as conn:
-            updated = conn.execute(sa.update(T.feeds).where(T.feeds.c.name == name), values)
-            if updated.rowcount == 0:
-                conn.execute(sa.insert(T.feeds), {"name": name, **values})
+            known = {
+                row.name for row in rows.select_in(conn, [T.feeds.c.name], T.feeds.c.name, values)
+            }
+            changed = [{"feed_name": n, **v} for n, v in values.items() if n in known]
+            fresh = [{"name": n, **v} for n, v in values.items() if n not in known]
+            if changed:
+                conn.execute(update, changed)
+            if fresh:
+                conn.execute(sa.insert(T.feeds), fresh)
 
     def claim_due(
         self, configured: Mapping[str, str], now: datetime, lease: timedelta

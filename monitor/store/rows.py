@@ -7,6 +7,7 @@ so its classes read as the list of what can be stored and asked.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -58,7 +59,13 @@ def build(cls: type[V], mapping: Mapping[str, Any], **overrides: Any) -> V:
 
 def values_of(value: Any) -> dict[str, Any]:
     """A dataclass's fields by name, for an INSERT or UPDATE (not deep-copied)."""
-    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    return {name: getattr(value, name) for name in _field_names(value.__class__)}
+
+
+@functools.cache
+def _field_names(cls: Any) -> tuple[str, ...]:
+    """A dataclass's field names (dataclasses.fields is slow enough to show per row)."""
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def alert_select() -> sa.Select[Any]:

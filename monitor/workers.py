@@ -1,0 +1,168 @@
+"""A poll's worker processes: a fetch's documents in; out, their articles and, when the
+workers hold the rules in force, each article's matches.
+
+Parsing and matching are a poll's CPU work; done here, they run on every core while the
+main process stores what is done. Workers compile the rules they are started with; when
+the rules change, the workers are replaced. The caller uses a worker's matches only while
+the RuleSet it gave the pool is still the one in force, and matches the others itself.
+Whatever a worker cannot do (it died, compiling failed) is done in this process instead,
+without matches.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from logging.handlers import QueueHandler, QueueListener
+from typing import Any
+
+from monitor.match import Matcher, compile_rules
+from monitor.model import Article, Document, Match, RuleSet
+from monitor.parse import ParsedFeed, parse_documents
+
+log = logging.getLogger(__name__)
+
+# An article's matches are found again by what matching reads: its text and language.
+MatchKey = tuple[str, str | None]
+
+
+def match_key(article: Article) -> MatchKey:
+    return article.content_hash, article.language
+
+
+@dataclass(frozen=True)
+class Worked:
+    """A fetch's documents parsed, and the matches of their articles by `match_key` under
+    the rules the pool was last given (None: not matched, the caller matches)."""
+
+    parsed: ParsedFeed
+    matches: dict[MatchKey, tuple[Match, ...]] | None = None
+
+
+# In a worker process: the matcher of the rules it was started with.
+_matcher: Matcher | None = None
+
+
+def work(documents: Sequence[Document], feed: str, language: str | None) -> Worked:
+    """Parse the documents and, in a worker holding rules, match every article."""
+    parsed = parse_documents(documents, feed, language)
+    if _matcher is None:
+        return Worked(parsed)
+    matches = {
+        match_key(article): _matcher.match(article.full_text, article.language)
+        for outcome in parsed.outcomes
+        if isinstance(outcome, tuple)
+        for article in outcome
+    }
+    return Worked(parsed, matches)
+
+
+class WorkerPool:
+    """os.cpu_count() worker processes, started at the first use and kept for later polls.
+
+    Workers come from a fork server, never a fork of this (threaded) process. If one dies,
+    the documents it held and all later ones of the poll are parsed in this process. What
+    workers log comes back through a queue and is logged here, in this process's format.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._executor: ProcessPoolExecutor | None = None
+        self._listener: QueueListener | None = None
+        self._rules: RuleSet | None = None
+        self.broken = False
+
+    def use_rules(self, rules: RuleSet) -> None:
+        """Match with `rules` from now on: workers holding other rules are replaced (after
+        finishing their work) when next needed."""
+        if rules is not self._rules:
+            self._stop()
+            self._rules = rules
+
+    def submit(
+        self, documents: Sequence[Document], feed: str, language: str | None
+    ) -> Future[Worked]:
+        if not self.broken:
+            try:
+                return self._pool().submit(work, documents, feed, language)
+            except BrokenProcessPool as exc:
+                self._broke(exc)
+        return _in_process(documents, feed, language)
+
+    def result(
+        self, future: Future[Worked], documents: Sequence[Document], feed: str, language: str | None
+    ) -> Worked:
+        """The future's outcome; a dead worker's documents are parsed here instead."""
+        try:
+            return future.result()
+        except BrokenProcessPool as exc:
+            self._broke(exc)
+            return Worked(parse_documents(documents, feed, language))
+
+    def retry(self) -> None:
+        """Give worker processes another chance (at the start of a poll)."""
+        self.broken = False
+
+    def close(self) -> None:
+        self._stop()
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
+
+    def _stop(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            context = multiprocessing.get_context("forkserver")
+            if self._listener is None:  # one queue for the pool's life, whatever workers come
+                self._listener = QueueListener(context.Queue(), _Forward())
+                self._listener.start()
+            self._executor = ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=_start,
+                initargs=(self._listener.queue, self._rules),
+            )
+        return self._executor
+
+    def _broke(self, exc: BaseException) -> None:
+        if not self.broken:
+            log.error("a parse worker died (%s); parsing in this process for the rest", exc)
+        self.broken = True
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+
+def _start(records: Any, rules: RuleSet | None) -> None:
+    """In a worker: send log records (WARNING and up) to the main process; compile the
+    rules. A failure here breaks the pool, and this process does the work instead."""
+    root = logging.getLogger()
+    root.handlers[:] = [QueueHandler(records)]
+    root.setLevel(logging.WARNING)
+    global _matcher
+    _matcher = compile_rules(rules) if rules is not None else None
+
+
+class _Forward(logging.Handler):
+    """In the main process: a worker's record goes through the logger it was logged on."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logging.getLogger(record.name).handle(record)
+
+
+def _in_process(documents: Sequence[Document], feed: str, language: str | None) -> Future[Worked]:
+    future: Future[Worked] = Future()
+    try:
+        future.set_result(Worked(parse_documents(documents, feed, language)))
+    except Exception as exc:  # re-raised by result(), as a worker's would be
+        future.set_exception(exc)
+    return future

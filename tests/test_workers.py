@@ -1,0 +1,86 @@
+"""A poll's worker processes: they match with the rules they were given and are replaced
+when the rules change; what a worker logs reaches this process's log, with its context; a
+feed cut at the item limit says so."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from monitor.match import compile_rules
+from monitor.model import Document
+from monitor.parse import parse_documents
+from monitor.parse.limits import MAX_ENTRIES
+from monitor.rules import load_rules
+from monitor.workers import WorkerPool, match_key
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def big_feed(items: int) -> Document:
+    body = "".join(f"<item><title>Story {i}</title><link>https://x.example/{i}</link></item>"
+                   for i in range(items))  # fmt: skip
+    return Document("big.xml", f"<rss version='2.0'><channel>{body}</channel></rss>".encode())
+
+
+def cut_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if getattr(r, "feed", None) == "big"]
+
+
+def test_a_feed_cut_at_the_item_limit_says_so(caplog: pytest.LogCaptureFixture) -> None:
+    [articles] = parse_documents([big_feed(MAX_ENTRIES + 500)], "big", None).outcomes
+    assert isinstance(articles, tuple) and len(articles) == MAX_ENTRIES
+    assert cut_warnings(caplog) == [
+        f"the feed has {MAX_ENTRIES + 500} items; only the first {MAX_ENTRIES} are read "
+        "(raise the feed's polling frequency if it publishes this much between polls)"
+    ]
+
+
+def test_a_workers_warning_is_logged_here_with_its_context(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    pool = WorkerPool(workers=1)
+    try:
+        documents = [big_feed(MAX_ENTRIES + 1)]
+        pool.result(pool.submit(documents, "big", None), documents, "big", None)
+        deadline = time.monotonic() + 10  # the record crosses a queue and a thread
+        while not cut_warnings(caplog) and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        pool.close()
+    [message] = cut_warnings(caplog)
+    assert message.startswith(f"the feed has {MAX_ENTRIES + 1} items")
+
+
+def rule_file(folder: Path, name: str) -> Path:
+    folder.mkdir()
+    (folder / "people.yaml").write_text(f"people:\n  - id: watched\n    name: {name}\n")
+    return folder
+
+
+def test_workers_match_with_the_rules_in_force_and_are_replaced_when_they_change(
+    tmp_path: Path,
+) -> None:
+    body = (SEEDS / "rfe-belarus.rss.xml").read_bytes()
+    documents = [Document("rfe-belarus.rss.xml", body, "application/rss+xml")]
+    first = load_rules([rule_file(tmp_path / "a", "Viktar Babaryka")])
+    second = load_rules([rule_file(tmp_path / "b", "Paval Latushka")])
+    pool = WorkerPool(workers=1)
+    found = []
+    try:
+        for rules in (first, second):
+            pool.use_rules(rules)
+            worked = pool.result(pool.submit(documents, "rferl", None), documents, "rferl", None)
+            [articles] = worked.parsed.outcomes
+            assert isinstance(articles, tuple) and worked.matches is not None
+            # The same matches as this process finds with the same rules, article by article.
+            matcher = compile_rules(rules)
+            assert worked.matches == {
+                match_key(a): matcher.match(a.full_text, a.language) for a in articles
+            }
+            found.append({m.name for ms in worked.matches.values() for m in ms})
+    finally:
+        pool.close()
+    assert found == [{"Viktar Babaryka"}, {"Paval Latushka"}]
