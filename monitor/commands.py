@@ -24,7 +24,6 @@ from monitor.fetch import Fetcher
 from monitor.live_rules import LiveRules
 from monitor.match import Matcher, compile_rules
 from monitor.model import Article, DeliveryStatus, FetchStatus, Match
-from monitor.parse import parse_documents
 from monitor.pipeline import Pipeline, describe_failure
 from monitor.progress import progress
 from monitor.relay import Failed, Relay, Sent
@@ -141,6 +140,8 @@ def read_articles(fetcher: Fetcher, name: str) -> list[Article]:
     result = fetcher.fetch(name)
     if result.status is not FetchStatus.OK:
         raise ParseError(f"{name}: {result.error or result.status.value}")
+    from monitor.parse import parse_documents  # the parse stack: see workers._parse
+
     parsed = parse_documents(result.documents, Path(name).name, None)
     problems = [str(outcome) for outcome in parsed.outcomes if isinstance(outcome, ParseError)]
     if problems:

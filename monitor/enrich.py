@@ -20,7 +20,6 @@ from monitor.errors import ParseError
 from monitor.fetch import Fetcher
 from monitor.fetch.guard import networks
 from monitor.model import Article, FetchResult, FetchStatus
-from monitor.parse import parse_document
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +53,8 @@ def _with_page(article: Article, result: FetchResult, language: str | None) -> A
         why = result.error or result.status.value
         log.warning("page not fetched (%s); keeping the feed's text", why, extra=context)
         return article
+    from monitor.parse import parse_document  # the parse stack: see workers._parse
+
     try:
         [page, *_] = parse_document(result.documents[0], feed=article.feed, language=language)
     except (ParseError, ValueError) as exc:

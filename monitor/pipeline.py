@@ -10,6 +10,7 @@ Rule files are watched by LiveRules; new rules are run over recent articles once
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -89,7 +90,12 @@ class Pipeline:
     ) -> None:
         self.settings, self.store, self.clock = settings, store, clock
         self.rules = LiveRules(settings.config.rules)
-        warn_noisy(self.rules.active.rules)
+        # Reading the rules for warnings takes a few tenths of a second, mostly spent on the
+        # given-name lexicon: done beside the first poll's fetching, which mostly waits.
+        self._lint = threading.Thread(
+            target=warn_noisy, args=(self.rules.active.rules,), name="rules-lint", daemon=True
+        )
+        self._lint.start()
         self.poller = Poller(store, fetcher, self.rules, clock, workers)
         self.digester = Digester(store, clock, on_owed)
         self.relay = Relay(store, clock)
@@ -159,10 +165,11 @@ class Pipeline:
         return deleted, emptied
 
     def close(self) -> None:
-        """Record sends the database missed, stop the parse workers (the store and fetcher
-        belong to the caller)."""
+        """Record sends the database missed, stop the worker processes, finish the rule
+        warnings (the store and fetcher belong to the caller)."""
         self.relay.record_unrecorded()
         if unrecorded := self.relay.unrecorded():
             log.error("%d send(s) the database never recorded will be sent again at the next "
                       "start (same Message-ID and webhook-id)", unrecorded)  # fmt: skip
         self.poller.close()
+        self._lint.join()  # its warnings are logged before the process ends

@@ -18,6 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -27,10 +28,12 @@ from monitor.errors import ParseError
 from monitor.fetch import Fetcher
 from monitor.live_rules import LiveRules
 from monitor.model import Article, FeedState, FetchResult, FetchStatus, Match, RuleSet
-from monitor.parse import ParsedFeed
 from monitor.policy import next_check
 from monitor.store import Store
 from monitor.workers import MatchKey, Worked, WorkerPool, match_key, work
+
+if TYPE_CHECKING:
+    from monitor.parse import ParsedFeed
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +41,7 @@ log = logging.getLogger(__name__)
 POOL_MIN_FEEDS = 8
 # Fetched feeds waiting for a worker or to be stored, per worker: keeps the workers busy
 # and lets fetching run ahead while they start; bounds memory (a feed is ~60 kB).
-PARSE_QUEUE = 64
+PARSE_QUEUE = 32
 # A batch is written once it holds this many articles or feeds (or when nothing else is
 # ready): large enough that a statement's fixed cost and a commit are shared by hundreds of
 # articles, small enough that a transaction stays short and its memory bounded.

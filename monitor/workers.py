@@ -19,11 +19,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from logging.handlers import QueueHandler, QueueListener
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.match import Matcher, compile_rules
 from monitor.model import Article, Document, Match, RuleSet
-from monitor.parse import ParsedFeed, parse_documents
+
+if TYPE_CHECKING:
+    from monitor.parse import ParsedFeed
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,7 @@ _matcher: Matcher | None = None
 
 def work(documents: Sequence[Document], feed: str, language: str | None) -> Worked:
     """Parse the documents and, in a worker holding rules, match every article."""
-    parsed = parse_documents(documents, feed, language)
+    parsed = _parse(documents, feed, language)
     if _matcher is None:
         return Worked(parsed)
     matches = {
@@ -102,7 +104,7 @@ class WorkerPool:
             return future.result()
         except BrokenProcessPool as exc:
             self._broke(exc)
-            return Worked(parse_documents(documents, feed, language))
+            return Worked(_parse(documents, feed, language))
 
     def retry(self) -> None:
         """Give worker processes another chance (at the start of a poll)."""
@@ -159,10 +161,19 @@ class _Forward(logging.Handler):
         logging.getLogger(record.name).handle(record)
 
 
+def _parse(documents: Sequence[Document], feed: str, language: str | None) -> ParsedFeed:
+    # The parse stack (feedparser, BeautifulSoup, soupsieve) is imported on first use: a
+    # main process whose workers parse, or a poll of unchanged feeds, never needs it, and
+    # its imports would be part of every start.
+    from monitor.parse import parse_documents
+
+    return parse_documents(documents, feed, language)
+
+
 def _in_process(documents: Sequence[Document], feed: str, language: str | None) -> Future[Worked]:
     future: Future[Worked] = Future()
     try:
-        future.set_result(Worked(parse_documents(documents, feed, language)))
+        future.set_result(Worked(_parse(documents, feed, language)))
     except Exception as exc:  # re-raised by result(), as a worker's would be
         future.set_exception(exc)
     return future

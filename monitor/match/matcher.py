@@ -9,6 +9,7 @@ Each surname found is read where it stands (`verify`), then judged with the whol
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -34,24 +35,42 @@ class _Hit:
 
 
 def compile_rules(ruleset: RuleSet) -> Matcher:
-    """Compile every rule once; the Matcher is then reused for any number of articles."""
+    """A Matcher of every rule, reused for any number of articles."""
     return Matcher(ruleset)
 
 
 class Matcher:
-    """All rules of a RuleSet in one surname index and one term automaton."""
+    """All rules of a RuleSet in one surname index and one term automaton.
+
+    Built at the first article (a few tenths of a second, the given-name lexicon
+    included), not when the rules load: a daemon whose worker processes do the matching,
+    or a poll that brings nothing new, never needs it. The word lists (wordfreq) load when
+    an article first needs them. Safe to share between threads.
+    """
+
+    _people: PersonIndex
+    _terms: TermIndex
+    _cache: _WordCache
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.rules: tuple[Rule, ...] = ruleset.all()
-        # The word lists (wordfreq) load when an article first needs them, not here: a poll
-        # that brings nothing new never reads them.
-        self._people = PersonIndex.build(ruleset.people)
-        self._terms = TermIndex(list(_terms_of(self.rules)))
-        self._cache = _WordCache(self._people)
+        self._ruleset: RuleSet | None = ruleset  # None once built
+        self._building = threading.Lock()
+
+    def _build(self) -> None:
+        with self._building:
+            if self._ruleset is None:
+                return
+            self._people = PersonIndex.build(self._ruleset.people)
+            self._terms = TermIndex(list(_terms_of(self.rules)))
+            self._cache = _WordCache(self._people)
+            self._ruleset = None
         log.debug("compiled rules=%d stems=%d", len(self.rules), len(self._people.entries))
 
     def match(self, text: str, language: str | None = None) -> tuple[Match, ...]:
         """Every rule the text matches, in rule order, one Match per rule."""
+        if self._ruleset is not None:
+            self._build()
         evidence: dict[int, list[Evidence]] = {}
         for hit in self._hits(text, language):
             if hit.verdict.counts:
@@ -60,6 +79,8 @@ class Matcher:
 
     def explain(self, text: str, language: str | None = None) -> list[str]:
         """Human lines: for each hit, which variant of which rule, and why it counts or not."""
+        if self._ruleset is not None:
+            self._build()
         lines = []
         for hit in sorted(self._hits(text, language), key=lambda h: (h.rule, h.verdict.start)):
             rule, v = self.rules[hit.rule], hit.verdict

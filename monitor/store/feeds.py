@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from monitor.model import FeedState
@@ -121,5 +120,9 @@ def _insert_missing(conn: Connection, configured: Mapping[str, str]) -> None:
     ]
     if not fresh:
         return
+    # Only workers of many machines insert so; the dialects' modules are not worth every
+    # start's import time.
+    from sqlalchemy.dialects import postgresql, sqlite
+
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     conn.execute(dialect.insert(T.feeds).on_conflict_do_nothing(index_elements=["name"]), fresh)
