@@ -140,8 +140,8 @@ def stored_articles(work: Path) -> int:
 
 
 def profile(args: argparse.Namespace, config: Path, feeds: Path, work: Path) -> None:
-    """cProfile of monitor's main process over a first cycle (a fresh store), and of
-    parse_documents over every feed in one process: the workers' share of the work."""
+    """cProfile of monitor's main process over a first cycle (a fresh store), and of the
+    workers' share of the work (parse and match every feed) in one process."""
     (work / "mon").rename(work / "mon-measured")
     main_stats = args.profile / "monitor-main.prof"
     code = (
@@ -151,15 +151,17 @@ def profile(args: argparse.Namespace, config: Path, feeds: Path, work: Path) -> 
     command = [sys.executable, "-c", code, str(main_stats), "--config", str(config)]
     subprocess.run([*command, "run", "--once"], cwd=ROOT, check=True, capture_output=True)
     from monitor.model import Document
-    from monitor.parse import parse_documents
+    from monitor.rules import load_rules
+    from monitor.workers import hold_rules, work
 
+    hold_rules(load_rules([ROOT / "rules"]))  # as each worker does when it starts
     bodies = sorted((feeds / "f").glob("*.xml"))
     profiler = cProfile.Profile()
     for n, path in enumerate(bodies):
         document = Document(hosts.url(n, 1), path.read_bytes(), "application/rss+xml")
-        profiler.runcall(parse_documents, [document], f"feed-{n:04d}", None)
-    profiler.dump_stats(args.profile / "parse-workers.prof")
-    for name in ("monitor-main.prof", "parse-workers.prof"):
+        profiler.runcall(work, [document], f"feed-{n:04d}", None)
+    profiler.dump_stats(args.profile / "workers.prof")
+    for name in ("monitor-main.prof", "workers.prof"):
         print(f"\n--- {name} (cumulative, top 25)")
         pstats.Stats(str(args.profile / name)).sort_stats("cumulative").print_stats(25)
 

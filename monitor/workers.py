@@ -150,6 +150,12 @@ def _start(records: Any, rules: RuleSet | None) -> None:
     root = logging.getLogger()
     root.handlers[:] = [QueueHandler(records)]
     root.setLevel(logging.WARNING)
+    hold_rules(rules)
+
+
+def hold_rules(rules: RuleSet | None) -> None:
+    """Make `work` in this process match with `rules` (None: parse only). A worker does it
+    when it starts; a benchmark does it to measure a worker's share in one process."""
     global _matcher
     _matcher = compile_rules(rules) if rules is not None else None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-from monitor.match.wordlists import word_list
+from monitor.match.wordlists import top_words, word_list
 
 # wordfreq's "small" lists hold every word at or above Zipf 3 in each language: enough to
 # tell an everyday word from a name.
@@ -54,9 +54,11 @@ def zipf(word: str, language: str | None) -> float:
 
 @functools.cache
 def _guess_table() -> dict[str, tuple[str, ...]]:
+    # Only each list's head is read: the whole lists (a quarter second, some megabytes) load
+    # for the languages articles turn out to be in.
     table: dict[str, list[str]] = {}
     for code in LANGUAGES:
-        for word in word_list(code).top[:_GUESS_WORDS]:
+        for word in top_words(code, _GUESS_WORDS):
             table.setdefault(word, []).append(code)
     return {word: tuple(codes) for word, codes in table.items()}
 

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import msgpack
 
-TOP_KEPT = 100  # a language's most frequent words kept as text (to guess the language)
 _BITS = 10  # centibel buckets run 0-600
 _MASK = (1 << _BITS) - 1
 
@@ -28,7 +27,6 @@ _MASK = (1 << _BITS) - 1
 class WordList:
     hashes: array[int]  # sorted hashes (Python's, this process) of every word of the list
     centibels: array[int]  # beside each hash: the word's frequency, -centibels (Zipf 9 - cB/100)
-    top: tuple[str, ...]  # the most frequent words, most frequent first
 
     def zipf(self, word: str) -> float:
         key = hash(word)
@@ -55,8 +53,7 @@ def word_list(language: str) -> WordList:
     )
     hashes = array("q", (p >> _BITS for p in packed))
     centibels = array("H", (p & _MASK for p in packed))
-    top = tuple(word for words in buckets for word in words)[:TOP_KEPT]
-    return WordList(hashes, centibels, top)
+    return WordList(hashes, centibels)
 
 
 def _data_dir() -> Path:
