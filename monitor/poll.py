@@ -3,10 +3,11 @@
 Feeds are fetched concurrently (the Fetcher's limits); a large poll is parsed in worker
 processes while this thread stores and matches what they finished. Parsed feeds are stored
 and matched in batches, one transaction each (ArticleStore.ingest), and the feeds' health
-and next checks recorded together (FeedStore.save_many): a batch grows while the workers are
-ahead and is written whenever this thread would otherwise wait, so a busy poll writes few
-large transactions and a quiet one loses no time. A failure, even a bug, costs one feed: it
-is logged, counted and retried later, and the other feeds go on.
+and next checks recorded together (FeedStore.save_many): a batch is written when full, or,
+while this thread waits for the workers, once it is worth a transaction, so a busy poll
+writes few large transactions. The workers match too, with the rules in force when the poll
+began; should the rules change meanwhile, this thread matches instead. A failure, even a
+bug, costs one feed: it is logged, counted and retried later, and the other feeds go on.
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ class Poller:
             job = (feed, state, result)
             if result.status is not FetchStatus.OK or pool is None:
                 here = partial(work, result.documents, feed.name, feed.language)
-                self._read(job, here, batch, tally)
+                self._read(job, here, batch)
             else:
                 parsing[pool.submit(result.documents, feed.name, feed.language)] = job
             self._drain(parsing, batch, tally, limit=PARSE_QUEUE * self.pool.workers)
@@ -165,7 +166,7 @@ class Poller:
         return tally.report()
 
     def close(self) -> None:
-        """Stop the parse workers (the store and fetcher belong to the caller)."""
+        """Stop the worker processes (the store and fetcher belong to the caller)."""
         self.pool.close()
 
     def _to_fetch(
@@ -203,9 +204,11 @@ class Poller:
                 parsed = partial(
                     self.pool.result, future, result.documents, feed.name, feed.language
                 )
-                self._read(job, parsed, batch, tally)
+                self._read(job, parsed, batch)
+                if batch.full():
+                    self._write(batch, tally)
 
-    def _read(self, job: _Job, worked: Callable[[], Worked], batch: _Batch, tally: _Tally) -> None:
+    def _read(self, job: _Job, worked: Callable[[], Worked], batch: _Batch) -> None:
         """Add a fetched feed's articles (parsed, enriched) to the batch; a bug in parsing
         or enriching fails only this feed."""
         _, _, result = job

@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from standardwebhooks.webhooks import Webhook
 
+from monitor import poll
 from monitor.model import DeliveryStatus, Document
 from monitor.schedule import Daemon
 from monitor.workers import WorkerPool
@@ -550,6 +552,53 @@ def test_many_feeds_are_parsed_in_worker_processes_with_the_same_outcome(
     assert len(states) == 12 and all(state.last_success for state in states.values())
     assert len(workers) == os.cpu_count()
     assert not any(worker.is_alive() for worker in workers)
+
+
+def test_rules_changed_during_a_poll_are_matched_here_not_with_the_workers_old_rules(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers match with the rules in force when the poll began; a batch written after
+    the rules changed is matched in this process with the new rules instead."""
+    for n in range(10):
+        feed_server.routes[f"/f{n}.xml"] = Reply(
+            body=(
+                "<rss version='2.0'><channel><title>t</title><item><title>Court news</title>"
+                f"<link>https://x.example/{n}</link><description>Viktar Babaryka and Paval "
+                "Latushka were named in court today.</description></item></channel></rss>"
+            ).encode()
+        )
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "watch.yaml").write_text("people:\n  - name: Viktar Babaryka\n", encoding="utf-8")
+    data = settings(tmp_path, feed_server, None, None, rules)
+    data["feeds"] = [{"name": f"f{n}", "url": feed_server.url(f"/f{n}.xml")} for n in range(10)]
+    pipeline = make_pipeline(data)
+    monkeypatch.setattr(poll, "BATCH_FEEDS", 1)  # one feed per batch: the change falls between
+
+    def change_rules(done: int) -> None:
+        if pipeline.rules.active.rules.people[0].name == "Viktar Babaryka":
+            (rules / "watch.yaml").write_text(
+                "people:\n  - name: Paval Latushka\n", encoding="utf-8"
+            )
+            assert pipeline.rules.reload([rules])
+
+    try:
+        summary = pipeline.poller.poll(pipeline.feeds(), change_rules)
+    finally:
+        pipeline.close()
+    assert summary.feeds_read == 10 and summary.new_articles == 10
+    found = [name for _, _, name in matched_names(pipeline)]
+    # The first batch was matched by the workers with the old rules, every later one here
+    # with the new rules; none with the old rules after the change.
+    assert found[0] == "Viktar Babaryka" and found[1:] == ["Paval Latushka"] * 9
+
+
+def matched_names(pipeline: Any) -> list[tuple[int, str, str]]:
+    with pipeline.store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT article_id, rule_id, name FROM matches ORDER BY article_id")
+        )
+        return [tuple(row) for row in rows]
 
 
 def test_a_dead_parse_worker_leaves_the_parsing_to_this_process(
