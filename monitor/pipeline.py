@@ -14,11 +14,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from monitor.config import FeedConfig
 from monitor.digest import Digester, OnOwed
 from monitor.fetch import Fetcher
-from monitor.live_rules import LiveRules
+from monitor.live_rules import Active, LiveRules
 from monitor.match.lint import lint
 from monitor.model import RuleSet
 from monitor.poll import Poller, PollReport
@@ -69,6 +70,23 @@ def describe_failure(failed: Failed) -> str:
     return f"{failed.channel} {failed.target}: {failed.error} ({verdict})"
 
 
+def warn_noisy_once(rules: Active, marker: Path) -> None:
+    """warn_noisy, once per set of rule files: `marker` holds the fingerprint of the last
+    set warned about, so restarts (or `run --once` from cron) do not repeat the warnings of
+    rules nobody has edited since; `monitor rules check` shows them at any time."""
+    try:
+        if marker.read_text(encoding="utf-8") == rules.fingerprint:
+            return
+    except OSError:
+        pass  # never warned about, in this data folder
+    warn_noisy(rules.rules)
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(rules.fingerprint, encoding="utf-8")
+    except OSError as exc:
+        log.info("cannot remember which rules were checked (%s); warnings will repeat", exc)
+
+
 def warn_noisy(rules: RuleSet) -> None:
     """Rules likely to alert wrongly (a shared surname, a very short one, no given name),
     said in the daemon's log when they load. Reading every surname against each language's
@@ -93,7 +111,10 @@ class Pipeline:
         # Reading the rules for warnings takes a few tenths of a second, mostly spent on the
         # given-name lexicon: done beside the first poll's fetching, which mostly waits.
         self._lint = threading.Thread(
-            target=warn_noisy, args=(self.rules.active.rules,), name="rules-lint", daemon=True
+            target=warn_noisy_once,
+            args=(self.rules.active, self._linted()),
+            name="rules-lint",
+            daemon=True,
         )
         self._lint.start()
         self.poller = Poller(store, fetcher, self.rules, clock, workers)
@@ -128,6 +149,10 @@ class Pipeline:
         self.digester.make(self.settings.route(route_name), self.rules.active)
         return self.relay.relay(self.settings.routes)
 
+    def _linted(self) -> Path:
+        """Where the fingerprint of the last rules warned about is kept."""
+        return self.settings.config.data_dir / "rules-checked"
+
     def relay_owed(self) -> list[Outcome]:
         return self.relay.relay(self.settings.routes)
 
@@ -135,7 +160,7 @@ class Pipeline:
         """Load changed rule files; a new or edited rule sees the recent articles once."""
         if not self.rules.reload(self.settings.config.rules):
             return False
-        warn_noisy(self.rules.active.rules)
+        warn_noisy_once(self.rules.active, self._linted())
         checked, found = self.replay(self.clock() - RETRO_WINDOW)
         log.info("rules changed: re-matched %d recent articles, %d new matches", checked, found)
         return True

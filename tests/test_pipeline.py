@@ -198,6 +198,30 @@ def watching_vlasova(tmp_path: Path) -> Path:
     return rules
 
 
+def test_noisy_rule_warnings_are_logged_once_per_edit_of_the_rules(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    make_pipeline: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "watch.yaml").write_text("people:\n  - name: Babaryka\n", encoding="utf-8")
+    data = settings(tmp_path, feed_server, None, None, rules)
+
+    def warnings_of_a_start() -> list[str]:
+        caplog.clear()
+        make_pipeline(data).close()  # close waits for the warnings
+        return [r.getMessage() for r in caplog.records if "may alert wrongly" in r.getMessage()]
+
+    [first] = warnings_of_a_start()
+    assert "watch.yaml:2: babaryka: no given name" in first
+    assert warnings_of_a_start() == []  # a restart with the same rules: said already
+    (rules / "watch.yaml").write_text("people:\n  - name: Kalina\n", encoding="utf-8")
+    [edited] = warnings_of_a_start()
+    assert "kalina" in edited
+
+
 def test_a_broken_rule_edit_keeps_the_last_good_rules_and_is_reported(
     tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
 ) -> None:
