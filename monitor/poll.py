@@ -149,6 +149,8 @@ class Poller:
             pool.retry()
             batch.rules = self.rules.active.rules
             pool.use_rules(batch.rules)  # workers match with the rules in force now
+            if _unconditional(jobs) >= POOL_MIN_FEEDS:
+                pool.start()  # these cannot answer 304: workers will be needed, start them
         parsing: dict[Future[Worked], _Job] = {}
         requests = [(url, state) for url, (_, state) in jobs.items()]
         for url, result in self.fetcher.fetch_many(requests):
@@ -338,6 +340,14 @@ class Poller:
             new = replace(new, url=result.moved_to)
         when = next_check(result, feed.interval, new.failures, now, self.rng, ttl)
         return feed.name, replace(new, next_check=when), feed.url
+
+
+def _unconditional(jobs: Mapping[str, tuple[FeedConfig, FeedState | None]]) -> int:
+    """How many feeds will be fetched without a validator (never polled, or their server
+    gave none): each brings a whole document."""
+    return sum(
+        1 for _, state in jobs.values() if not (state and (state.etag or state.last_modified))
+    )
 
 
 def _is_due(state: FeedState | None, now: datetime) -> bool:

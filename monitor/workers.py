@@ -86,6 +86,16 @@ class WorkerPool:
             self._stop()
             self._rules = rules
 
+    def start(self) -> None:
+        """Start the workers now rather than at the first document: each takes most of a
+        second to import and compile the rules, time the caller can spend fetching."""
+        if not self.broken:
+            try:
+                for _ in range(self.workers):
+                    self._pool().submit(_nothing)
+            except BrokenProcessPool as exc:
+                self._broke(exc)
+
     def submit(
         self, documents: Sequence[Document], feed: str, language: str | None
     ) -> Future[Worked]:
@@ -158,6 +168,10 @@ def hold_rules(rules: RuleSet | None) -> None:
     when it starts; a benchmark does it to measure a worker's share in one process."""
     global _matcher
     _matcher = compile_rules(rules) if rules is not None else None
+
+
+def _nothing() -> None:
+    """A task that only makes the pool start a worker."""
 
 
 class _Forward(logging.Handler):
