@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import time
 import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
+import feedparser.urls
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from monitor.errors import ParseError
 from monitor.model import Article, Document
-from monitor.parse import canonical_url, parse_document
+from monitor.parse import canonical_url, fastfeed, identity, parse_document
 from monitor.parse.dates import parse_datetime
 from monitor.parse.limits import MAX_ENTRIES, MAX_TEXT_CHARS
 from tests.conftest import ROOT, SAMPLE, SEEDS
@@ -455,6 +459,37 @@ def test_undeclared_cp1251_plain_text_starting_with_cyrillic() -> None:
 def test_canonical_url(url: str, expected: str) -> None:
     assert canonical_url(url) == expected
     assert canonical_url(expected) == expected
+
+
+URL_PIECES = st.sampled_from(
+    ["http", "https", "HTTP", "ftp", ":", "//", "/", "a", "B", "x.org", "127.0.0.1", ":80",
+     ":8080", "?", "#", "q=1", "&", "utm_source=x", ";p", "..", "%20", " ", "\t", "é", "-",
+     ".", "[::1]", "@", "~"]
+)  # fmt: skip
+URLS = st.builds(
+    lambda scheme, pieces: scheme + "".join(pieces),
+    st.sampled_from(["", "http://", "https://"]),
+    st.lists(URL_PIECES, max_size=10),
+)
+
+
+@given(URLS)
+@settings(max_examples=3000)
+def test_the_shortcut_for_plain_urls_spells_them_as_the_full_path_does(url: str) -> None:
+    fast = canonical_url(url)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(identity, "_PLAIN", re.compile("(?!)"))  # the shortcut never applies
+        assert fast == canonical_url(url)
+
+
+@given(URLS, st.sampled_from(["", "http://b.example/feed.xml", "https://b.example:8443/f"]))
+@settings(max_examples=3000)
+def test_links_the_fast_reader_keeps_as_written_are_those_feedparser_keeps(
+    url: str, base: str
+) -> None:
+    link = url.strip()
+    if link and fastfeed._ABSOLUTE.fullmatch(link):
+        assert feedparser.urls._urljoin(base, link) == link
 
 
 def test_feed_ttl_is_read_from_the_channel() -> None:

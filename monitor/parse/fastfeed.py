@@ -294,7 +294,7 @@ class _Reader:
         if len(node) and not children:
             raise Decline(f"markup inside <{element}>")
         output = "".join([node.text or "", *(part.tail or "" for part in node)]).strip()
-        if element in ("link", "id") and output:
+        if element in ("link", "id") and output and not _ABSOLUTE.fullmatch(output):
             output = _urljoin(self.base, output)
         if not self.atom and kind == "text/plain" and _looks_like_html(output):
             kind = "text/html"
@@ -303,6 +303,12 @@ class _Reader:
         with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
             output = output.encode("iso-8859-1").decode("utf-8")
         return (output.translate(_cp1252) if _C1.search(output) else output), kind
+
+
+# An absolute http(s) address that feedparser's _urljoin gives back unchanged whatever the
+# base (no slashes to fix after "://", a lower-case scheme and host, nothing urlparse would
+# split off and put back differently: no query, fragment or ;params). Most links are so.
+_ABSOLUTE = re.compile(r"https?://[a-z0-9.-]+(?:/[^\s?#;]*)?")
 
 
 def _kind(node: ET.Element, default: str) -> str:

@@ -6,6 +6,7 @@ host lowercased, default port dropped and query parameters sorted. Never raises.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "hsa_", "oly_", "__hs")
@@ -20,9 +21,17 @@ TRACKING_PARAMS = frozenset(
 DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
 
 
+# An address already in canonical spelling: http(s), a lower-case host without port or
+# user, no query, no fragment (most feed links). urlsplit/urlunsplit would give it back
+# unchanged; skipping them halves the cost of building an article.
+_PLAIN = re.compile(r"https?://[a-z0-9.-]+/[^\s?#]*")
+
+
 def canonical_url(url: str) -> str:
     """The canonical spelling of `url`; text that is not a hierarchical URL is kept as is."""
     text = url.strip()
+    if _PLAIN.fullmatch(text):
+        return text
     try:
         parts = urlsplit(text)
         port = parts.port
