@@ -27,6 +27,7 @@ from monitor import enrich, health, metrics
 from monitor.config import FeedConfig
 from monitor.errors import ParseError
 from monitor.fetch import Fetcher
+from monitor.fetch.remote import conditional_headers
 from monitor.live_rules import LiveRules
 from monitor.model import Article, FeedState, FetchResult, FetchStatus, Match, RuleSet
 from monitor.policy import next_check
@@ -222,10 +223,8 @@ class Poller:
         except Exception as exc:  # a bug on one feed must not starve the others
             batch.add(self._failed(job, exc), (), None)
             return
-        if found is None:
-            batch.add(job, (), None)
-            return
-        batch.add(job, articles, found.parsed.ttl, found.matches)
+        ttl, matches = (found.parsed.ttl, found.matches) if found else (None, None)
+        batch.add(job, articles, ttl, matches)
 
     def _articles(self, job: _Job, parsed: ParsedFeed) -> tuple[Article, ...]:
         """The articles of every document parsed (parse errors logged), with their pages'
@@ -345,9 +344,7 @@ class Poller:
 def _unconditional(jobs: Mapping[str, tuple[FeedConfig, FeedState | None]]) -> int:
     """How many feeds will be fetched without a validator (never polled, or their server
     gave none): each brings a whole document."""
-    return sum(
-        1 for _, state in jobs.values() if not (state and (state.etag or state.last_modified))
-    )
+    return sum(not conditional_headers(state) for _, state in jobs.values())
 
 
 def _is_due(state: FeedState | None, now: datetime) -> bool:

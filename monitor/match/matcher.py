@@ -69,8 +69,6 @@ class Matcher:
 
     def match(self, text: str, language: str | None = None) -> tuple[Match, ...]:
         """Every rule the text matches, in rule order, one Match per rule."""
-        if self._ruleset is not None:
-            self._build()
         evidence: dict[int, list[Evidence]] = {}
         for hit in self._hits(text, language):
             if hit.verdict.counts:
@@ -79,8 +77,6 @@ class Matcher:
 
     def explain(self, text: str, language: str | None = None) -> list[str]:
         """Human lines: for each hit, which variant of which rule, and why it counts or not."""
-        if self._ruleset is not None:
-            self._build()
         lines = []
         for hit in sorted(self._hits(text, language), key=lambda h: (h.rule, h.verdict.start)):
             rule, v = self.rules[hit.rule], hit.verdict
@@ -97,6 +93,8 @@ class Matcher:
         return Match(rule.id, rule.kind, rule.name, tuple(unique.values()))
 
     def _hits(self, text: str, language: str | None) -> Iterator[_Hit]:
+        if self._ruleset is not None:  # the first article: build the indexes now
+            self._build()
         # Folding keeps one character per character, so term offsets are text offsets.
         term_hits = self._terms.scan(fold_text(text))
         context = _context_by_rule(term_hits)
