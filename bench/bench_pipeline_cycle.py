@@ -20,12 +20,12 @@ from typing import Any  # noqa: E402
 
 import sqlalchemy as sa  # noqa: E402
 
-from monitor.config import config_from_dict  # noqa: E402
+from monitor.alerts.relay import Sent  # noqa: E402
+from monitor.config.routes import resolve_routes  # noqa: E402
+from monitor.config.schema import config_from_dict  # noqa: E402
+from monitor.config.settings import Settings  # noqa: E402
 from monitor.fetch import Fetcher  # noqa: E402
-from monitor.pipeline import Pipeline, RunSummary  # noqa: E402
-from monitor.relay import Sent  # noqa: E402
-from monitor.routes import resolve_routes  # noqa: E402
-from monitor.settings import Settings  # noqa: E402
+from monitor.run.pipeline import Pipeline, RunSummary  # noqa: E402
 from monitor.store import Store  # noqa: E402
 
 TABLES = ("articles", "matches", "feeds", "digests")

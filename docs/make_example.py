@@ -13,11 +13,11 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from monitor.config import config_from_dict
+from monitor.config.routes import resolve_routes
+from monitor.config.schema import config_from_dict
+from monitor.config.settings import Settings
 from monitor.fetch import Fetcher
-from monitor.pipeline import Pipeline
-from monitor.routes import resolve_routes
-from monitor.settings import Settings
+from monitor.run.pipeline import Pipeline
 from monitor.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

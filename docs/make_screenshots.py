@@ -15,11 +15,11 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from monitor.config import config_from_dict
+from monitor.config.routes import resolve_routes
+from monitor.config.schema import config_from_dict
+from monitor.config.settings import Settings
 from monitor.fetch import Fetcher
-from monitor.pipeline import Pipeline
-from monitor.routes import resolve_routes
-from monitor.settings import Settings
+from monitor.run.pipeline import Pipeline
 from monitor.store import Store
 from monitor.web import create_app, start
 

@@ -9,6 +9,6 @@ from __future__ import annotations
 
 
 def main() -> int:
-    from monitor.cli import main as run
+    from monitor.cli.main import main as run
 
     return run()

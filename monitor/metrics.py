@@ -1,7 +1,7 @@
 """What the daemon counts, for Prometheus: stage outcomes in, metrics on one registry out.
 
 The stages call the small `record_*` functions; `/metrics` (monitor.web) serves REGISTRY,
-plus what is read from the store at scrape time (outbox depth, each feed's last success).
+plus what is read from the store at scrape time (deliveries by status, each feed's last success).
 Counters live in the process: they restart at zero with the daemon, as Prometheus expects.
 """
 

@@ -273,7 +273,7 @@ class Delivery:
 
 @dataclass(frozen=True)
 class DeliveryRecord:
-    """A row of the outbox as people read it (`monitor outbox`, the digest footer)."""
+    """A row of the outbox as people read it (`monitor deliveries`, the digest footer)."""
 
     id: int
     route: str

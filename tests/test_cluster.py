@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.cluster import host_lock, latest_slot
-from monitor.cron import parse_schedule
+from monitor.config.schedules import parse_schedule
+from monitor.run.cluster import host_lock, latest_slot
 from monitor.store import Store
 from tests.conftest import ROOT
 from tests.support import sink
@@ -42,12 +42,12 @@ def test_the_latest_slot_of_a_schedule() -> None:
 def test_a_slot_is_taken_by_one_worker_and_due_feeds_are_split(postgres_url: str) -> None:
     store = Store.open(postgres_url)
     try:
-        assert store.outbox.take_slot("desk", NOW, None) is True
-        assert store.outbox.take_slot("desk", NOW, None) is False  # another worker, too late
+        assert store.deliveries.take_slot("desk", NOW, None) is True
+        assert store.deliveries.take_slot("desk", NOW, None) is False  # another worker, too late
         later = NOW + timedelta(hours=1)
-        assert store.outbox.take_slot("desk", later, NOW) is True
-        assert store.outbox.take_slot("desk", later, NOW) is False
-        assert store.outbox.last_slot("desk") == later
+        assert store.deliveries.take_slot("desk", later, NOW) is True
+        assert store.deliveries.take_slot("desk", later, NOW) is False
+        assert store.deliveries.last_slot("desk") == later
         feeds = {f"f{i}": f"https://x.example/{i}" for i in range(10)}
         first = store.feeds.claim_due(feeds, NOW, timedelta(minutes=10))
         again = store.feeds.claim_due(feeds, NOW, timedelta(minutes=10))

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import Config, load_config, parse_duration
+from monitor.config.schema import Config, load_config, parse_duration
+from monitor.config.settings import load_settings
 from monitor.errors import ConfigError
-from monitor.settings import load_settings
 
 FULL = """\
 database_url = "sqlite:///var/monitor.db"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from monitor.cron import parse_schedule
+from monitor.config.schedules import parse_schedule
 
 NOW = datetime(2024, 4, 22, 13, 52, tzinfo=UTC)  # a Monday
 

@@ -13,7 +13,7 @@ from monitor.targets import EmailTarget
 from monitor.targets import SmtpServer as Server
 from tests.support import smtp as support
 from tests.support.digests import sample_delivery
-from tests.support.smtp import PASSWORD, USERNAME, SmtpServer, free_port
+from tests.support.smtp import PASSWORD, USERNAME, SmtpSink, free_port
 
 # Fixtures from tests/support/smtp.py, bound here so pytest finds them.
 tls_files = support.tls_files
@@ -26,7 +26,7 @@ TO = "editor@example.org"
 
 
 def _target(
-    server: SmtpServer, recipients: tuple[str, ...] = (TO,), security: str = "none", *,
+    server: SmtpSink, recipients: tuple[str, ...] = (TO,), security: str = "none", *,
     bcc: bool = False, username: str | None = None,
 ) -> EmailTarget:  # fmt: skip
     smtp = Server(server.host, server.port, security, SENDER, 5.0, username,  # type: ignore[arg-type]
@@ -35,7 +35,7 @@ def _target(
 
 
 def _send(
-    server: SmtpServer, security: str = "none", delivery_id: int = 42, username: str | None = None
+    server: SmtpSink, security: str = "none", delivery_id: int = 42, username: str | None = None
 ) -> str:
     target = _target(server, (TO,), security, username=username)
     return send(sample_delivery(target, delivery_id), target)
@@ -47,7 +47,7 @@ def trust_test_ca(monkeypatch: pytest.MonkeyPatch, tls_files: support.TlsFiles) 
     monkeypatch.setenv("SSL_CERT_FILE", str(tls_files.cert))
 
 
-def test_plain_smtp_delivers_one_message_to_the_target(smtp_server: SmtpServer) -> None:
+def test_plain_smtp_delivers_one_message_to_the_target(smtp_server: SmtpSink) -> None:
     assert _send(smtp_server) == f"sent to {TO} via 127.0.0.1:{smtp_server.port}"
     [received] = smtp_server.messages
     assert (received.mail_from, received.rcpt_tos) == ("monitor@example.org", (TO,))
@@ -61,7 +61,7 @@ def test_plain_smtp_delivers_one_message_to_the_target(smtp_server: SmtpServer) 
     assert parts == ["text/plain", "text/html"]
 
 
-def test_message_id_is_stable_per_delivery(smtp_server: SmtpServer) -> None:
+def test_message_id_is_stable_per_delivery(smtp_server: SmtpSink) -> None:
     _send(smtp_server)
     _send(smtp_server)  # a retry of the same delivery
     _send(smtp_server, delivery_id=43)
@@ -70,7 +70,7 @@ def test_message_id_is_stable_per_delivery(smtp_server: SmtpServer) -> None:
     assert ids[2] == "<20261126060000.43.belarus@example.org>"
 
 
-def test_a_title_with_crlf_cannot_inject_a_header(smtp_server: SmtpServer) -> None:
+def test_a_title_with_crlf_cannot_inject_a_header(smtp_server: SmtpSink) -> None:
     _send(smtp_server)
     [received] = smtp_server.messages
     assert received.message["Bcc"] is None
@@ -80,7 +80,7 @@ def test_a_title_with_crlf_cannot_inject_a_header(smtp_server: SmtpServer) -> No
 
 
 def test_starttls_with_auth(
-    smtp_starttls_server: SmtpServer, trust_test_ca: None, monkeypatch: pytest.MonkeyPatch
+    smtp_starttls_server: SmtpSink, trust_test_ca: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TEST_SMTP_PASSWORD", PASSWORD)
     _send(smtp_starttls_server, "starttls", username=USERNAME)
@@ -89,7 +89,7 @@ def test_starttls_with_auth(
 
 
 def test_wrong_password_is_permanent_and_not_repeated(
-    smtp_starttls_server: SmtpServer, trust_test_ca: None, monkeypatch: pytest.MonkeyPatch
+    smtp_starttls_server: SmtpSink, trust_test_ca: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TEST_SMTP_PASSWORD", "wrong-horse-battery")
     with pytest.raises(DeliveryError, match=r": 535 ") as caught:
@@ -99,7 +99,7 @@ def test_wrong_password_is_permanent_and_not_repeated(
 
 
 def test_username_without_password_stays_owed_until_it_is_set(
-    smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+    smtp_server: SmtpSink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("TEST_SMTP_PASSWORD", raising=False)
     with pytest.raises(DeliveryError, match=r"\$TEST_SMTP_PASSWORD is not") as caught:
@@ -108,7 +108,7 @@ def test_username_without_password_stays_owed_until_it_is_set(
 
 
 def test_an_unreadable_password_file_stays_owed_and_names_the_variable(
-    smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    smtp_server: SmtpSink, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.delenv("TEST_SMTP_PASSWORD", raising=False)
     monkeypatch.setenv("TEST_SMTP_PASSWORD_FILE", str(tmp_path / "missing"))
@@ -117,14 +117,14 @@ def test_an_unreadable_password_file_stays_owed_and_names_the_variable(
     assert not caught.value.permanent
 
 
-def test_implicit_tls(smtp_tls_server: SmtpServer, trust_test_ca: None) -> None:
+def test_implicit_tls(smtp_tls_server: SmtpSink, trust_test_ca: None) -> None:
     _send(smtp_tls_server, "tls")
     [received] = smtp_tls_server.messages
     assert received.tls
 
 
 def test_untrusted_certificate_is_permanent(
-    smtp_tls_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+    smtp_tls_server: SmtpSink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
     with pytest.raises(DeliveryError, match=r"certificate verify failed") as caught:
@@ -132,7 +132,7 @@ def test_untrusted_certificate_is_permanent(
     assert caught.value.permanent
 
 
-def test_starttls_against_a_server_without_it_is_permanent(smtp_server: SmtpServer) -> None:
+def test_starttls_against_a_server_without_it_is_permanent(smtp_server: SmtpSink) -> None:
     with pytest.raises(DeliveryError, match=r"STARTTLS extension not supported") as caught:
         _send(smtp_server, "starttls")
     assert caught.value.permanent
@@ -141,7 +141,7 @@ def test_starttls_against_a_server_without_it_is_permanent(smtp_server: SmtpServ
 @pytest.mark.parametrize(
     ("reply", "permanent"), [("550 5.1.1 no such user", True), ("450 4.2.1 mailbox busy", False)]
 )
-def test_refused_recipient(smtp_server: SmtpServer, reply: str, permanent: bool) -> None:
+def test_refused_recipient(smtp_server: SmtpSink, reply: str, permanent: bool) -> None:
     smtp_server.rcpt_replies[TO] = reply
     with pytest.raises(DeliveryError, match=f"recipient refused: {reply}") as caught:
         _send(smtp_server)
@@ -151,7 +151,7 @@ def test_refused_recipient(smtp_server: SmtpServer, reply: str, permanent: bool)
 @pytest.mark.parametrize(
     ("reply", "permanent"), [("554 5.7.1 rejected as spam", True), ("451 4.3.0 try later", False)]
 )
-def test_rejected_message(smtp_server: SmtpServer, reply: str, permanent: bool) -> None:
+def test_rejected_message(smtp_server: SmtpSink, reply: str, permanent: bool) -> None:
     smtp_server.data_replies.append(reply)
     with pytest.raises(
         DeliveryError, match=f"{TO} via 127.0.0.1:{smtp_server.port}: {reply}$"
@@ -161,14 +161,14 @@ def test_rejected_message(smtp_server: SmtpServer, reply: str, permanent: bool) 
 
 
 def test_nobody_listening_is_temporary() -> None:
-    closed = SmtpServer("127.0.0.1", free_port())
+    closed = SmtpSink("127.0.0.1", free_port())
     with pytest.raises(DeliveryError, match=r"Connection refused") as caught:
         _send(closed)
     assert not caught.value.permanent
 
 
 @pytest.mark.parametrize("target", ["editor@example.org\r\nRCPT TO:<x@evil.example>", "editor", ""])
-def test_a_malformed_recipient_is_permanent(smtp_server: SmtpServer, target: str) -> None:
+def test_a_malformed_recipient_is_permanent(smtp_server: SmtpSink, target: str) -> None:
     email = _target(smtp_server, (target,))
     with pytest.raises(DeliveryError, match=r"is not an email address") as caught:
         send(sample_delivery(email), email)
@@ -180,12 +180,12 @@ def test_a_malformed_recipient_is_permanent(smtp_server: SmtpServer, target: str
 BCC = ("desk@example.org", "casework@example.org", "lawyer@example.net")
 
 
-def _send_bcc(server: SmtpServer, recipients: tuple[str, ...] = BCC) -> str:
+def _send_bcc(server: SmtpSink, recipients: tuple[str, ...] = BCC) -> str:
     target = _target(server, recipients, bcc=True)
     return send(sample_delivery(target), target)
 
 
-def test_bcc_sends_one_message_to_every_recipient(smtp_server: SmtpServer) -> None:
+def test_bcc_sends_one_message_to_every_recipient(smtp_server: SmtpSink) -> None:
     done = _send_bcc(smtp_server)
     assert done == f"sent to 3 of 3 recipients (Bcc) via 127.0.0.1:{smtp_server.port}"
     [received] = smtp_server.messages
@@ -194,7 +194,7 @@ def test_bcc_sends_one_message_to_every_recipient(smtp_server: SmtpServer) -> No
     assert received.message["From"] == SENDER
 
 
-def test_bcc_names_no_recipient_in_any_header(smtp_server: SmtpServer) -> None:
+def test_bcc_names_no_recipient_in_any_header(smtp_server: SmtpSink) -> None:
     _send_bcc(smtp_server)
     [received] = smtp_server.messages
     headers = received.raw.split(b"\r\n\r\n")[0].decode("ascii")
@@ -203,7 +203,7 @@ def test_bcc_names_no_recipient_in_any_header(smtp_server: SmtpServer) -> None:
 
 
 def test_bcc_with_one_refused_recipient_reports_it_and_delivers_the_rest(
-    smtp_server: SmtpServer,
+    smtp_server: SmtpSink,
 ) -> None:
     smtp_server.rcpt_replies["lawyer@example.net"] = "550 5.1.1 no such user"
     done = _send_bcc(smtp_server)
@@ -213,7 +213,7 @@ def test_bcc_with_one_refused_recipient_reports_it_and_delivers_the_rest(
     assert received.rcpt_tos == BCC[:2]
 
 
-def test_bcc_with_every_recipient_refused_is_permanent(smtp_server: SmtpServer) -> None:
+def test_bcc_with_every_recipient_refused_is_permanent(smtp_server: SmtpSink) -> None:
     for address in BCC:
         smtp_server.rcpt_replies[address] = "550 5.1.1 no such user"
     with pytest.raises(DeliveryError, match=r"3 recipients \(Bcc\).*recipient refused") as caught:
@@ -221,7 +221,7 @@ def test_bcc_with_every_recipient_refused_is_permanent(smtp_server: SmtpServer) 
     assert caught.value.permanent and smtp_server.messages == []
 
 
-def test_bcc_with_a_malformed_address_sends_nothing(smtp_server: SmtpServer) -> None:
+def test_bcc_with_a_malformed_address_sends_nothing(smtp_server: SmtpSink) -> None:
     with pytest.raises(DeliveryError, match=r"'desk' is not an email address") as caught:
         _send_bcc(smtp_server, ("casework@example.org", "desk"))
     assert caught.value.permanent and smtp_server.messages == []

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 from monitor.model import DeliveryStatus
-from monitor.pipeline import Pipeline
+from monitor.run.pipeline import Pipeline
 from monitor.targets import EmailTarget
 from tests.conftest import RULES
 from tests.support import sink, smtp
 from tests.support.pipelines import failed, pipeline_factory, sent
 from tests.support.sink import WebhookSink
-from tests.support.smtp import SmtpServer
+from tests.support.smtp import SmtpSink
 
 smtp_server = smtp.smtp_server
 webhook_sink = sink.webhook_sink
@@ -63,13 +63,13 @@ def make_pipeline(tmp_path: Path, news: Path) -> Iterator[Any]:
         yield make
 
 
-def _smtp(server: SmtpServer) -> dict[str, Any]:
+def _smtp(server: SmtpSink) -> dict[str, Any]:
     return {"host": server.host, "port": server.port, "security": "none",
             "from": "Monitor <monitor@example.org>", "password_env": None}  # fmt: skip
 
 
 def test_bcc_route_sends_one_message_to_all_recipients_once(
-    news: Path, smtp_server: SmtpServer, make_pipeline: Any
+    news: Path, smtp_server: SmtpSink, make_pipeline: Any
 ) -> None:
     pipeline = make_pipeline({"email": list(DESK), "email_mode": "bcc"}, smtp=_smtp(smtp_server))
     [target] = pipeline.settings.routes[0].targets
@@ -86,7 +86,7 @@ def test_bcc_route_sends_one_message_to_all_recipients_once(
 
 
 def test_each_mode_stays_one_message_per_recipient(
-    news: Path, smtp_server: SmtpServer, make_pipeline: Any
+    news: Path, smtp_server: SmtpSink, make_pipeline: Any
 ) -> None:
     pipeline = make_pipeline({"email": list(DESK)}, smtp=_smtp(smtp_server))
     publish(news, "babaryka")
@@ -103,23 +103,23 @@ def test_a_webhook_answering_410_is_disabled_until_enabled_again(
     publish(news, "babaryka")
     [failure] = failed(pipeline.run_once())
     assert failure == "webhook ngo: webhook ngo: HTTP 410, endpoint gone (dead, not retried)"
-    assert pipeline.store.outbox.disabled_endpoints() == {
+    assert pipeline.store.deliveries.disabled_endpoints() == {
         ("webhook", "ngo"): "webhook ngo: HTTP 410, endpoint gone"
     }
 
     publish(news, "vlasova")  # the next digest is not even tried
     [failure] = failed(pipeline.run_once())
     assert "endpoint disabled after HTTP 410" in failure
-    assert "monitor outbox --enable webhook ngo" in failure
+    assert "monitor deliveries --enable webhook ngo" in failure
     assert len(webhook_sink.requests) == 1
     dead = pipeline.digester.footer(()).dead_deliveries
     assert len(dead) == 2 and "endpoint disabled after HTTP 410" in dead[1]
 
-    assert pipeline.store.outbox.enable_endpoint("webhook", "ngo")
+    assert pipeline.store.deliveries.enable_endpoint("webhook", "ngo")
     publish(news, "latushka")
     assert sent(pipeline.run_once()) == ["morning -> webhook: HTTP 200 from webhook ngo"]
     assert len(webhook_sink.requests) == 2
-    assert pipeline.store.outbox.records([DeliveryStatus.PENDING]) == []
+    assert pipeline.store.deliveries.records([DeliveryStatus.PENDING]) == []
 
 
 def test_a_410_disables_only_that_endpoint(
@@ -155,7 +155,7 @@ def test_apprise_failure_is_retried_later(
     publish(news, "babaryka")
     [failure] = failed(pipeline.run_once())
     assert "retry at" in failure
-    [owed] = pipeline.store.outbox.records([DeliveryStatus.PENDING])
+    [owed] = pipeline.store.deliveries.records([DeliveryStatus.PENDING])
     assert owed.channel == "apprise"
 
 

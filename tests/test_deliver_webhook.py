@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from monitor.config import config_from_dict
+from monitor.config.schema import config_from_dict
 from monitor.deliver.channels import send
 from monitor.deliver.webhook import sign
 from monitor.errors import DeliveryError

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 import yaml
 
-from monitor.settings import load_settings
+from monitor.config.settings import load_settings
 from tests.conftest import ROOT
 
 DEPLOY = ROOT / "deploy"

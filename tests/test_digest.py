@@ -8,7 +8,7 @@ import email.policy
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor.digest import choose, measure
+from monitor.alerts.digest import choose, measure
 from monitor.model import Pending
 from tests.support.pipelines import pipeline_factory
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import config_from_dict, load_config
-from monitor.rules import load_rules
+from monitor.config.schema import config_from_dict, load_config
+from monitor.rules.files import load_rules
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from monitor import health
 from monitor.model import FeedState, FetchResult, FetchStatus
+from monitor.poll import health
 
 NOW = datetime(2024, 4, 22, 12, 0, tzinfo=UTC)
 OK = FetchResult("https://x.example/feed", FetchStatus.OK, etag='"v2"', content_hash="h2")

@@ -16,7 +16,7 @@ from monitor import logs
 from tests.conftest import ROOT, RULES, SEEDS
 from tests.support import sink, smtp
 from tests.support.sink import WebhookSink
-from tests.support.smtp import PASSWORD, USERNAME, SmtpServer, TlsFiles
+from tests.support.smtp import PASSWORD, USERNAME, SmtpSink, TlsFiles
 
 tls_files = smtp.tls_files
 smtp_starttls_server = smtp.smtp_starttls_server
@@ -61,7 +61,7 @@ def test_setup_replaces_handlers_and_quiets_libraries(capsys: pytest.CaptureFixt
 
 def test_no_secret_reaches_the_logs_even_in_debug(
     tmp_path: Path,
-    smtp_starttls_server: SmtpServer,
+    smtp_starttls_server: SmtpSink,
     tls_files: TlsFiles,
     webhook_sink: WebhookSink,
 ) -> None:

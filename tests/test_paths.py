@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.settings import load_settings
+from monitor.config.settings import load_settings
 from tests.conftest import ROOT
 
 CONFIG = """\

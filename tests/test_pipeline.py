@@ -23,17 +23,17 @@ import pytest
 import sqlalchemy as sa
 from standardwebhooks.webhooks import Webhook
 
-from monitor import poll
 from monitor.model import DeliveryStatus, Document
-from monitor.schedule import Daemon
-from monitor.workers import WorkerPool
+from monitor.poll import poller as poll
+from monitor.poll.pool import WorkerPool
+from monitor.run.daemon import Daemon
 from tests.conftest import RULES, SEEDS
 from tests.support import feedserver, sink, smtp
 from tests.support.feedserver import FeedServer, Reply
 from tests.support.pipelines import failed, pipeline_factory, sent
 from tests.support.settings import settings_from
 from tests.support.sink import WebhookSink
-from tests.support.smtp import SmtpServer
+from tests.support.smtp import SmtpSink
 from tests.support.stored import pending_alerts
 
 feed_server = feedserver.feed_server
@@ -65,7 +65,7 @@ def clock() -> Clock:
 def settings(
     tmp_path: Path,
     server: FeedServer,
-    mail: SmtpServer | None,
+    mail: SmtpSink | None,
     hook: WebhookSink | None,
     rules: Path = RULES,
 ) -> dict[str, Any]:
@@ -103,14 +103,14 @@ def make_pipeline(clock: Clock) -> Iterator[Any]:
         yield make
 
 
-def bodies(mail: SmtpServer) -> list[str]:
+def bodies(mail: SmtpSink) -> list[str]:
     return [str(r.message.get_body(("plain",)).get_content()) for r in mail.messages]  # type: ignore[union-attr]
 
 
 def test_feeds_to_email_and_webhook_then_nothing_twice(
     tmp_path: Path,
     feed_server: FeedServer,
-    smtp_server: SmtpServer,
+    smtp_server: SmtpSink,
     webhook_sink: WebhookSink,
     make_pipeline: Any,
     monkeypatch: pytest.MonkeyPatch,
@@ -152,7 +152,7 @@ def test_smtp_down_then_up_delivers_everything_exactly_once(
     pipeline = make_pipeline(data)
     first = pipeline.run_once()
     assert len(first.failed) == 2 and all("retry at" in line for line in failed(first))
-    assert len(pipeline.store.outbox.records([DeliveryStatus.PENDING])) == 2
+    assert len(pipeline.store.deliveries.records([DeliveryStatus.PENDING])) == 2
 
     with smtp.run_smtp() as mail:
         data["smtp"]["port"] = mail.port
@@ -168,7 +168,7 @@ def test_smtp_down_then_up_delivers_everything_exactly_once(
             "desk@example.org",
         ]
         assert "Viktar Babaryka" in bodies(mail)[0]
-    assert pipeline.store.outbox.records([DeliveryStatus.PENDING, DeliveryStatus.DEAD]) == []
+    assert pipeline.store.deliveries.records([DeliveryStatus.PENDING, DeliveryStatus.DEAD]) == []
 
 
 def test_a_webhook_that_fails_then_recovers_gets_one_digest(
@@ -187,7 +187,7 @@ def test_a_webhook_that_fails_then_recovers_gets_one_digest(
     pipeline.run_once()
     first, second = webhook_sink.requests
     assert first.headers["webhook-id"] == second.headers["webhook-id"]  # receivers can dedup
-    assert pipeline.store.outbox.records([DeliveryStatus.PENDING, DeliveryStatus.DEAD]) == []
+    assert pipeline.store.deliveries.records([DeliveryStatus.PENDING, DeliveryStatus.DEAD]) == []
 
 
 def watching_vlasova(tmp_path: Path) -> Path:
@@ -257,7 +257,7 @@ def test_a_new_rule_retro_matches_recent_articles_once(
 
 
 def test_high_priority_alerts_go_at_once_and_never_again_in_the_digest(
-    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer, make_pipeline: Any
+    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpSink, make_pipeline: Any
 ) -> None:
     pipeline = make_pipeline(settings(tmp_path, feed_server, smtp_server, None))
     Daemon(pipeline).poll_job()  # the tick: poll, then urgent alerts at once

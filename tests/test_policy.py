@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from monitor.model import FetchResult, FetchStatus
-from monitor.policy import MAX_BACKOFF, backoff, delay, jitter, next_check
+from monitor.poll.policy import MAX_BACKOFF, backoff, delay, jitter, next_check
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 M, H = timedelta(minutes=1), timedelta(hours=1)

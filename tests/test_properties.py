@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from monitor.errors import RuleError
 from monitor.match import compile_rules
 from monitor.model import EventRule, PersonRule, RuleSet
-from monitor.rules import load_rules
+from monitor.rules.files import load_rules
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])  # fmt: skip

@@ -17,15 +17,15 @@ from typing import Any
 
 import pytest
 
+from monitor.alerts.relay import Failed, Relay, Sent
 from monitor.model import DeliveryStatus
-from monitor.pipeline import Pipeline
-from monitor.relay import Failed, Relay, Sent
+from monitor.run.pipeline import Pipeline
 from tests.conftest import ROOT, RULES
 from tests.support import sink, smtp
 from tests.support.pipelines import pipeline_factory
 from tests.support.settings import settings_from
 from tests.support.sink import WebhookSink
-from tests.support.smtp import SmtpServer
+from tests.support.smtp import SmtpSink
 
 smtp_server = smtp.smtp_server
 webhook_sink = sink.webhook_sink
@@ -34,7 +34,7 @@ NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
 STORY = "{name} in court\n\nViktar Babaryka appeared in court again, case {n}.\n"
 
 
-def config(tmp_path: Path, hook: WebhookSink, mail: SmtpServer) -> dict[str, Any]:
+def config(tmp_path: Path, hook: WebhookSink, mail: SmtpSink) -> dict[str, Any]:
     return {
         "data_dir": str(tmp_path / "var"),
         "rules": [str(RULES)],
@@ -49,7 +49,7 @@ def config(tmp_path: Path, hook: WebhookSink, mail: SmtpServer) -> dict[str, Any
 
 @pytest.fixture
 def owed(
-    tmp_path: Path, webhook_sink: WebhookSink, smtp_server: SmtpServer
+    tmp_path: Path, webhook_sink: WebhookSink, smtp_server: SmtpSink
 ) -> Iterator[tuple[Pipeline, dict[str, Any]]]:
     """A pipeline with five digests owed, three targets each (outbox, email, webhook)."""
     data = config(tmp_path, webhook_sink, smtp_server)
@@ -65,7 +65,7 @@ def owed(
         yield pipeline, data
 
 
-def received_once(hook: WebhookSink, mail: SmtpServer) -> tuple[int, int]:
+def received_once(hook: WebhookSink, mail: SmtpSink) -> tuple[int, int]:
     """(webhook-ids, Message-IDs) that arrived, asserting none arrived twice."""
     hooks = collections.Counter(r.headers["webhook-id"] for r in hook.requests)
     mails = collections.Counter(str(r.message["Message-ID"]) for r in mail.messages)
@@ -92,7 +92,7 @@ def race(relays: list[Relay], pipeline: Pipeline) -> list[Any]:
 
 
 def test_scheduler_threads_sharing_one_relay_send_each_delivery_once(
-    owed: tuple[Pipeline, dict[str, Any]], webhook_sink: WebhookSink, smtp_server: SmtpServer
+    owed: tuple[Pipeline, dict[str, Any]], webhook_sink: WebhookSink, smtp_server: SmtpSink
 ) -> None:
     pipeline, _ = owed
     outcomes = race([pipeline.relay] * 4, pipeline)
@@ -101,7 +101,7 @@ def test_scheduler_threads_sharing_one_relay_send_each_delivery_once(
 
 
 def test_separate_relays_on_one_store_send_each_delivery_once(
-    owed: tuple[Pipeline, dict[str, Any]], webhook_sink: WebhookSink, smtp_server: SmtpServer
+    owed: tuple[Pipeline, dict[str, Any]], webhook_sink: WebhookSink, smtp_server: SmtpSink
 ) -> None:
     """Each Relay has its own lock, as two processes would: only the store's claim arbitrates."""
     pipeline, _ = owed
@@ -114,7 +114,7 @@ def test_separate_relays_on_one_store_send_each_delivery_once(
 def test_two_processes_relaying_one_store_send_each_delivery_once(
     owed: tuple[Pipeline, dict[str, Any]],
     webhook_sink: WebhookSink,
-    smtp_server: SmtpServer,
+    smtp_server: SmtpSink,
     tmp_path: Path,
 ) -> None:
     _, data = owed
@@ -138,7 +138,7 @@ def test_two_processes_relaying_one_store_send_each_delivery_once(
 def test_each_delivery_fails_alone(
     owed: tuple[Pipeline, dict[str, Any]],
     webhook_sink: WebhookSink,
-    smtp_server: SmtpServer,
+    smtp_server: SmtpSink,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
@@ -155,7 +155,7 @@ def test_each_delivery_fails_alone(
 
 
 def test_a_target_gone_from_the_config_is_given_up_with_the_reason(
-    owed: tuple[Pipeline, dict[str, Any]], webhook_sink: WebhookSink, smtp_server: SmtpServer
+    owed: tuple[Pipeline, dict[str, Any]], webhook_sink: WebhookSink, smtp_server: SmtpSink
 ) -> None:
     pipeline, data = owed
     data["routes"][0]["webhooks"] = []
@@ -163,6 +163,6 @@ def test_a_target_gone_from_the_config_is_given_up_with_the_reason(
     failed = [o for o in pipeline.relay_owed() if isinstance(o, Failed)]
     assert len(failed) == 5 and all(o.retry_at is None for o in failed)
     assert "route 'desk' has no webhook target 'ngo' any more" in failed[0].error
-    dead = pipeline.store.outbox.records([DeliveryStatus.DEAD])
+    dead = pipeline.store.deliveries.records([DeliveryStatus.DEAD])
     assert {record.channel for record in dead} == {"webhook"}
     assert webhook_sink.requests == []

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import config_from_dict
+from monitor.config.schema import config_from_dict
 from monitor.errors import ConfigError
 from monitor.model import Alert, Article, Digest, Evidence, Match, RuleKind
 from monitor.oneline import shorten

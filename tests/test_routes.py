@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from monitor.config.routes import find_route
 from monitor.errors import ConfigError
 from monitor.model import PersonRule, RuleSet
-from monitor.policy import RETRY_CAP, delivery_retry_at
-from monitor.routes import find_route
+from monitor.poll.policy import RETRY_CAP, delivery_retry_at
 from monitor.targets import EmailTarget, OutboxTarget, SmtpServer, WebhookTarget
 from tests.support.settings import settings_from
 

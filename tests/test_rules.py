@@ -8,7 +8,7 @@ import pytest
 
 from monitor.errors import RuleError
 from monitor.model import Priority
-from monitor.rules import fingerprint, load_rules, slug
+from monitor.rules.files import fingerprint, load_rules, slug
 from tests.conftest import RULES, SAMPLE_PEOPLE_IDS
 
 

@@ -20,7 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from monitor.errors import ConfigError
-from monitor.schedule import Daemon
+from monitor.run.daemon import Daemon
 from tests.conftest import ROOT, RULES, SEEDS
 from tests.support.pipelines import pipeline_factory
 

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import FeedConfig
-from monitor.health import FeedHealth
-from monitor.live_rules import LiveRules
+from monitor.cli.screen import cmd_status, lines
+from monitor.config.schema import FeedConfig
 from monitor.model import Digest, FeedState
-from monitor.status import cmd_status, feed_line, gather, lines
+from monitor.poll.health import FeedHealth
+from monitor.rules.live import LiveRules
 from monitor.store import Store
+from monitor.web.status import feed_line, gather
 from tests.conftest import RULES
 from tests.support.settings import settings_from
 from tests.support.stored import ARTICLE, BABARYKA, NOW, ingest
@@ -66,12 +67,14 @@ def filled(tmp_path: Path) -> Iterator[Store]:
     for name, state in STATES.items():
         store.feeds.save(name, state, state.url)
     ingest(store, [ARTICLE], [BABARYKA])
-    ids = tuple(p.match_id for p in store.outbox.pending("morning", None))
+    ids = tuple(p.match_id for p in store.deliveries.pending("morning", None))
     digest = Digest("morning", "dg_1", "s", "t", "<p>h</p>", NOW, {}, ids)
-    owed = store.outbox.create_digest(digest, [("email", "a@example.org"), ("outbox", "x")], NOW)
+    owed = store.deliveries.create_digest(
+        digest, [("email", "a@example.org"), ("outbox", "x")], NOW
+    )
     assert owed is not None
-    store.outbox.mark_failed(owed[0], "550 mailbox unavailable", None)
-    store.outbox.mark_failed(owed[1], "disk full", NOW + 2 * HOUR)
+    store.deliveries.mark_failed(owed[0], "550 mailbox unavailable", None)
+    store.deliveries.mark_failed(owed[1], "disk full", NOW + 2 * HOUR)
     yield store
     store.close()
 
@@ -94,7 +97,7 @@ def test_gather_reads_every_fact_the_page_shows(tmp_path: Path, filled: Store) -
     assert by_name["healthy"].next_check == NOW + HOUR
     assert by_name["gone"].next_check is None  # not polled again: no next check to show
     assert status.count(FeedHealth.DISABLED) == 2
-    outbox = status.outbox
+    outbox = status.deliveries
     assert (outbox.pending, outbox.dead, outbox.next_attempt) == (1, 1, NOW + 2 * HOUR)
     assert [r.last_error for r in outbox.dead_records] == ["550 mailbox unavailable"]
     [morning, weekly] = status.digests

@@ -130,24 +130,24 @@ def test_daily_over_fewer_days(store: Store) -> None:
 
 
 def test_the_outbox_summary_of_an_empty_store(store: Store) -> None:
-    summary = store.reports.outbox()
+    summary = store.reports.deliveries()
     assert (summary.pending, summary.sending, summary.sent, summary.dead) == (0, 0, 0, 0)
     assert (summary.next_attempt, summary.dead_records) == (None, ())
 
 
 def test_the_outbox_summary_counts_by_status_and_lists_the_dead(store: Store) -> None:
     stored.ingest(store, [ARTICLE], [BABARYKA])
-    match_ids = tuple(p.match_id for p in store.outbox.pending("daily", None))
+    match_ids = tuple(p.match_id for p in store.deliveries.pending("daily", None))
     digest = Digest("daily", "dg_1", "s", "t", "<p>h</p>", NOW, {}, match_ids)
     targets = [("email", f"{n}@example.org") for n in range(5)]
-    ids = store.outbox.create_digest(digest, targets, NOW)
+    ids = store.deliveries.create_digest(digest, targets, NOW)
     assert ids is not None
-    store.outbox.mark_failed(ids[0], "550 no such user", None)
-    store.outbox.mark_failed(ids[1], "421 try later", NOW + timedelta(minutes=5))
-    store.outbox.mark_failed(ids[2], "554 refused", None)
-    store.outbox.mark_sent(ids[3], NOW)
-    store.outbox.claim(ids[4], NOW, timedelta(minutes=15))
-    summary = store.reports.outbox()
+    store.deliveries.mark_failed(ids[0], "550 no such user", None)
+    store.deliveries.mark_failed(ids[1], "421 try later", NOW + timedelta(minutes=5))
+    store.deliveries.mark_failed(ids[2], "554 refused", None)
+    store.deliveries.mark_sent(ids[3], NOW)
+    store.deliveries.claim(ids[4], NOW, timedelta(minutes=15))
+    summary = store.reports.deliveries()
     assert (summary.pending, summary.sending, summary.sent, summary.dead) == (1, 1, 1, 2)
     assert summary.next_attempt == NOW + timedelta(minutes=5)
     assert [(r.id, r.route, r.target, r.last_error) for r in summary.dead_records] == [

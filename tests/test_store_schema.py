@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from monitor.errors import StoreError
 from monitor.model import DeliveryStatus
 from monitor.store import Store
-from monitor.store import schema as T
+from monitor.store import tables as T
 from tests.conftest import ROOT
 from tests.support.stored import NOW
 
@@ -57,10 +57,10 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{path}")
     try:
         assert versions(store) == list(range(1, len(T.MIGRATIONS) + 1))
-        [record] = store.outbox.records([DeliveryStatus.PENDING])
+        [record] = store.deliveries.records([DeliveryStatus.PENDING])
         # Bcc is now a kind of email target, not a channel of its own.
         assert (record.channel, record.target) == ("email", "a@example.org, b@example.org")
-        delivery = store.outbox.claim(record.id, record.created, timedelta(minutes=1))
+        delivery = store.deliveries.claim(record.id, record.created, timedelta(minutes=1))
         assert delivery is not None and delivery.digest.key == "d1"
     finally:
         store.close()

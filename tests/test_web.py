@@ -22,12 +22,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from monitor.errors import ConfigError
 from monitor.metrics import REGISTRY
 from monitor.model import Article, Evidence, Match, RuleKind
-from monitor.pipeline import Pipeline
+from monitor.run.pipeline import Pipeline
 from monitor.store import Store
 from monitor.store.reports import DailyMentions, MentionQuery
 from monitor.web import HttpServer, create_app, start
+from monitor.web.auth import Credentials
 from monitor.web.chart import chart
-from monitor.web.guard import Credentials
 from monitor.web.view import search_form
 from tests.conftest import RULES, SEEDS
 from tests.support.pipelines import pipeline_factory
@@ -210,9 +210,9 @@ def test_metrics_count_a_real_run_and_read_the_store_at_scrape_time(tmp_path: Pa
     assert value("monitor_matches_total", rule="babaryka") - before["babaryka"] == stored_babaryka
     assert value("monitor_polls_total", outcome="ok") - before["polls"] == 1
     assert value("monitor_deliveries_total", channel="outbox", outcome="sent") - before["sent"] == 1
-    assert value("monitor_outbox_deliveries", status="sent") == 1
-    assert value("monitor_outbox_deliveries", status="pending") == 0
-    assert value("monitor_outbox_deliveries", status="dead") == 0
+    assert value("monitor_deliveries", status="sent") == 1
+    assert value("monitor_deliveries", status="pending") == 0
+    assert value("monitor_deliveries", status="dead") == 0
     assert value("monitor_feed_last_success_timestamp_seconds", feed="seeds") == WHEN.timestamp()
     assert value("monitor_store_up") == 1
     assert value("monitor_poll_seconds_count") >= 1

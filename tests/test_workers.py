@@ -13,8 +13,8 @@ from monitor.match import compile_rules
 from monitor.model import Document
 from monitor.parse import parse_documents
 from monitor.parse.limits import MAX_ENTRIES
-from monitor.rules import load_rules
-from monitor.workers import WorkerPool, match_key
+from monitor.poll.pool import WorkerPool, match_key
+from monitor.rules.files import load_rules
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -5,8 +5,11 @@ their tables and their transactions; no caller ever holds a connection:
 
 - `store.feeds`     FeedStore: each feed's state between polls;
 - `store.articles`  ArticleStore: a document's articles and their matches, in one unit;
-- `store.outbox`    Outbox: digests, owed deliveries and their claims (the transactional
-                    outbox: an alert is never lost, and never sent twice by two relays).
+- `store.jobs`      JobQueue, in multi-node mode only: procrastinate's jobs, queued in the
+                      store's transactions;
+- `store.deliveries`  Deliveries: digests, the deliveries owed for them and their claims
+                      (a transactional queue: an alert is never lost, and never sent twice
+                      by two relays). Not the outbox channel, which writes .eml files.
 
 `StoreLock` keeps a second daemon off a store (see lock.py).
 """
@@ -19,17 +22,21 @@ import sqlalchemy as sa
 
 from monitor.errors import StoreError
 from monitor.store.articles import ArticleStore, Ingested, MatchFn, Saved
+from monitor.store.deliveries import Deliveries
 from monitor.store.engine import create_engine, redact, sqlite_path
 from monitor.store.feeds import FeedStore
+from monitor.store.jobs import Job, JobQueue
 from monitor.store.lock import StoreLock
-from monitor.store.outbox import Outbox
 from monitor.store.reports import Reports
-from monitor.store.schema import migrate
+from monitor.store.tables import migrate
 
 __all__ = [
     "ArticleStore",
+    "Deliveries",
     "FeedStore",
     "Ingested",
+    "Job",
+    "JobQueue",
     "MatchFn",
     "Outbox",
     "Reports",
@@ -40,18 +47,21 @@ __all__ = [
 
 
 class Store:
-    def __init__(self, engine: sa.Engine, path: Path | None = None) -> None:
+    def __init__(self, engine: sa.Engine, path: Path | None = None, *, jobs: bool = False) -> None:
         self.engine = engine
         self.feeds = FeedStore(engine)
         self.articles = ArticleStore(engine)
-        self.outbox = Outbox(engine)
+        # Multi-node mode: owed deliveries get their jobs in the transaction that owes them.
+        self.jobs = JobQueue(engine) if jobs else None
+        self.deliveries = Deliveries(engine, self.jobs.owed if self.jobs else None)
         self.reports = Reports(engine)
         self._path = path
         self._identity = _file_identity(path)
 
     @classmethod
-    def open(cls, url: str) -> Store:
-        """Connect and bring the schema up to date (safe when two processes start at once)."""
+    def open(cls, url: str, *, jobs: bool = False) -> Store:
+        """Connect and bring the schema up to date (safe when two processes start at once);
+        `jobs`: multi-node mode's job queue too (PostgreSQL, procrastinate's tables)."""
         path = sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +77,10 @@ class Store:
             raise StoreError(
                 f"cannot open database {redact(url)}: {getattr(exc, 'orig', None) or exc}"
             ) from exc
-        return cls(engine, path)
+        store = cls(engine, path, jobs=jobs)
+        if store.jobs is not None:
+            store.jobs.ensure_schema()
+        return store
 
     def check(self) -> None:
         """StoreError if the SQLite file was deleted or replaced since it was opened (a

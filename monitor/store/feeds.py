@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from monitor.model import FeedState
 from monitor.store import rows
-from monitor.store import schema as T
+from monitor.store import tables as T
 from monitor.store.engine import write
 
 

@@ -1,6 +1,6 @@
 """Read-only reports for people: the store in, frozen values for the status page and CLI out.
 
-Latest mentions, a search over stored mentions, mentions per rule per day, and the outbox
+Latest mentions, a search over stored mentions, mentions per rule per day, and the deliveries
 at a glance; a few set-based queries each, the same on SQLite and PostgreSQL. Writes nothing.
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from monitor.model import DeliveryRecord, DeliveryStatus, Evidence, RuleKind
 from monitor.store import rows
-from monitor.store import schema as T
+from monitor.store import tables as T
 
 M, A, D = T.matches, T.articles, T.deliveries
 MAX_LIMIT = 500  # rows a report returns at most, whatever the caller asks
@@ -69,7 +69,7 @@ class DailyMentions:
 
 
 @dataclass(frozen=True)
-class OutboxSummary:
+class DeliverySummary:
     """Deliveries by status, when the next owed one is tried, and the newest given up."""
 
     pending: int = 0
@@ -115,7 +115,7 @@ class Reports:
             found = conn.execute(query).all()
         return _per_rule(found, first, days)
 
-    def outbox(self) -> OutboxSummary:
+    def deliveries(self) -> DeliverySummary:
         """Deliveries counted by status, the next attempt due, the newest dead ones."""
         counts = sa.select(D.c.status, sa.func.count()).group_by(D.c.status)
         pending = D.c.status == DeliveryStatus.PENDING.value
@@ -131,7 +131,7 @@ class Reports:
             by_status = {str(status): int(n) for status, n in conn.execute(counts)}
             next_attempt = conn.execute(soonest).scalar()
             records = tuple(rows.delivery_record(row) for row in conn.execute(dead))
-        return OutboxSummary(
+        return DeliverySummary(
             **{s.value: by_status.get(s.value, 0) for s in DeliveryStatus},
             next_attempt=next_attempt,
             dead_records=records,

@@ -30,7 +30,7 @@ from monitor.model import (
     RuleKind,
     Source,
 )
-from monitor.store import schema as T
+from monitor.store import tables as T
 
 V = TypeVar("V")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jinja2
@@ -22,15 +22,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from monitor.clock import utcnow
+from monitor.config.settings import Settings
 from monitor.errors import MonitorError
-from monitor.health import FeedHealth
-from monitor.live_rules import Active
-from monitor.settings import Settings
-from monitor.status import gather, local_time, when
+from monitor.poll.health import FeedHealth
+from monitor.rules.live import Active
 from monitor.store import Store
+from monitor.web.auth import Guard, credentials
 from monitor.web.chart import chart
-from monitor.web.guard import Guard, credentials
 from monitor.web.scrape import Scrape
+from monitor.web.status import gather, local_time, when
 from monitor.web.view import KINDS, SEARCH_LIMIT, cards, search_form
 
 log = logging.getLogger(__name__)
@@ -47,10 +48,6 @@ _TEMPLATES = jinja2.Environment(
     lstrip_blocks=True,
 )
 _STORE_ERRORS = (sa.exc.SQLAlchemyError, MonitorError)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def create_app(

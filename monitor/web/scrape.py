@@ -1,5 +1,5 @@
 """What `/metrics` serves: the daemon's counters (monitor.metrics.REGISTRY) and, read from the
-store at scrape time, the outbox's depth by status and each feed's last success.
+store at scrape time, the owed deliveries by status and each feed's last success.
 
 In: a Store and the configured feeds. Out: a prometheus_client Collector for
 `generate_latest`. A store that does not answer gives `monitor_store_up 0`, not a failed
@@ -37,7 +37,7 @@ class Scrape(Collector):
     def store_metrics(self) -> Iterable[Metric]:
         up = GaugeMetricFamily("monitor_store_up", "1 if the store answered this scrape")
         try:
-            outbox = self.store.reports.outbox()
+            owed = self.store.reports.deliveries()
             states = self.store.feeds.states(self.feeds)
         except (sa.exc.SQLAlchemyError, MonitorError) as exc:
             log.warning("metrics: the store did not answer: %s", getattr(exc, "orig", None) or exc)
@@ -46,10 +46,10 @@ class Scrape(Collector):
             return
         up.add_metric([], 1)
         depth = GaugeMetricFamily(
-            "monitor_outbox_deliveries", "Deliveries in the outbox, by status", labels=["status"]
+            "monitor_deliveries", "Deliveries by status", labels=["status"]
         )
         for status in DeliveryStatus:
-            depth.add_metric([status.value], getattr(outbox, status.value))
+            depth.add_metric([status.value], getattr(owed, status.value))
         last = GaugeMetricFamily(
             "monitor_feed_last_success_timestamp_seconds",
             "When each feed was last polled successfully (unix time)",

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 import uvicorn
 from starlette.types import ASGIApp
 
-from monitor.config import split_listen
+from monitor.config.schema import split_listen
+from monitor.config.settings import Settings
 from monitor.errors import ConfigError, MonitorError
-from monitor.settings import Settings
 
 log = logging.getLogger(__name__)
 

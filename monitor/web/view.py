@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from monitor.model import RuleKind
 from monitor.oneline import one_line
 from monitor.render.groups import MAX_SNIPPETS, Snippet, safe_url, split_snippet
-from monitor.status import when
 from monitor.store.reports import Mention, MentionQuery
+from monitor.web.status import when
 
 SEARCH_LIMIT = 50
 CARD_SNIPPETS = 8  # hits shown per story at most

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from monitor.model import DeliveryStatus
 from monitor.store.engine import create_engine, sqlalchemy_url, write
-from monitor.store.schema import deliveries
+from monitor.store.tables import deliveries
 from tests.conftest import _postgres_or_skip
 
 # Set on the daemon's database URL, so that only its connections are dropped: a test must

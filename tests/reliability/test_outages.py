@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.pipeline import utcnow
-from monitor.schedule import Daemon
+from monitor.clock import utcnow
+from monitor.run.daemon import Daemon
 from monitor.store import engine
 from tests.reliability import outage
 from tests.reliability.daemon import RECIPIENT, WEBHOOK, monitor_cli

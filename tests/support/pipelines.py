@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+from monitor.alerts.relay import Sent
 from monitor.fetch import Fetcher
-from monitor.pipeline import Pipeline, RunSummary, describe_failure
-from monitor.relay import Sent
+from monitor.run.pipeline import Pipeline, RunSummary, describe_failure
 from monitor.store import Store
 from tests.support.settings import settings_from
 

@@ -12,7 +12,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from monitor.relay import Relay
+from monitor.alerts.relay import Relay
 from monitor.store import Store
 from tests.support.settings import settings_from
 

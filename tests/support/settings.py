@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from monitor.config import config_from_dict
-from monitor.routes import resolve_routes
-from monitor.settings import Settings
+from monitor.config.routes import resolve_routes
+from monitor.config.schema import config_from_dict
+from monitor.config.settings import Settings
 
 
 def settings_from(

@@ -1,7 +1,7 @@
 """SMTP servers on 127.0.0.1 for tests: fixtures in, running aiosmtpd servers out.
 
 ``smtp_server`` is plain SMTP; ``smtp_starttls_server`` requires STARTTLS and AUTH;
-``smtp_tls_server`` speaks implicit TLS. Each yields an ``SmtpServer`` whose ``messages``
+``smtp_tls_server`` speaks implicit TLS. Each yields an ``SmtpSink`` whose ``messages``
 lists what was received. TLS servers use a self-signed certificate made by the ``openssl``
 command; point ``SSL_CERT_FILE`` at ``server.cafile`` to make a client trust it.
 """
@@ -46,7 +46,7 @@ class Received:
 
 
 @dataclass
-class SmtpServer:
+class SmtpSink:
     host: str
     port: int
     cafile: Path | None = None
@@ -58,7 +58,7 @@ class SmtpServer:
 
 
 class _Handler:
-    def __init__(self, box: SmtpServer) -> None:
+    def __init__(self, box: SmtpSink) -> None:
         self.box = box
 
     async def handle_RCPT(
@@ -102,9 +102,9 @@ def free_port() -> int:
 @contextmanager
 def run_smtp(
     tls: TlsFiles | None = None, *, implicit_tls: bool = False, auth: bool = False
-) -> Iterator[SmtpServer]:
+) -> Iterator[SmtpSink]:
     """Run a server; with ``tls`` it offers STARTTLS (required) or, if implicit, TLS only."""
-    box = SmtpServer("127.0.0.1", free_port(), cafile=tls.cert if tls else None)
+    box = SmtpSink("127.0.0.1", free_port(), cafile=tls.cert if tls else None)
     kwargs: dict[str, Any] = {"hostname": box.host, "port": box.port}
     if tls:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -125,7 +125,7 @@ def _starttls(context: ssl.SSLContext) -> dict[str, Any]:
     return {"tls_context": context, "require_starttls": True}
 
 
-def _authenticator(box: SmtpServer) -> Any:
+def _authenticator(box: SmtpSink) -> Any:
     def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
         ok = isinstance(data, LoginPassword) and (
             data.login.decode() == box.username and data.password.decode() == box.password
@@ -141,18 +141,18 @@ def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
 
 
 @pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
+def smtp_server() -> Iterator[SmtpSink]:
     with run_smtp() as server:
         yield server
 
 
 @pytest.fixture
-def smtp_starttls_server(tls_files: TlsFiles) -> Iterator[SmtpServer]:
+def smtp_starttls_server(tls_files: TlsFiles) -> Iterator[SmtpSink]:
     with run_smtp(tls_files, auth=True) as server:
         yield server
 
 
 @pytest.fixture
-def smtp_tls_server(tls_files: TlsFiles) -> Iterator[SmtpServer]:
+def smtp_tls_server(tls_files: TlsFiles) -> Iterator[SmtpSink]:
     with run_smtp(tls_files, implicit_tls=True) as server:
         yield server

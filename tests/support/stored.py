@@ -51,4 +51,4 @@ def count(store: Store, table: str) -> int:
 
 def pending_alerts(store: Store, route: str, rule_ids: set[str] | None) -> list[Alert]:
     """Every alert the route has not carried yet, in full."""
-    return store.outbox.alerts([p.match_id for p in store.outbox.pending(route, rule_ids)])
+    return store.deliveries.alerts([p.match_id for p in store.deliveries.pending(route, rule_ids)])

@@ -14,9 +14,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from monitor.config import CONFIG_ENV, Config, load_config
-from monitor.paths import resolve_paths
-from monitor.routes import Route, find_route, resolve_routes
+from monitor.config.paths import resolve_paths
+from monitor.config.routes import Route, find_route, resolve_routes
+from monitor.config.schema import CONFIG_ENV, Config, load_config
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,17 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from monitor import enrich, health, metrics
-from monitor.config import FeedConfig
+from monitor import metrics
+from monitor.config.schema import FeedConfig
 from monitor.errors import ParseError
 from monitor.fetch import Fetcher
 from monitor.fetch.remote import conditional_headers
-from monitor.live_rules import LiveRules
 from monitor.model import Article, FeedState, FetchResult, FetchStatus, Match, RuleSet
-from monitor.policy import next_check
+from monitor.poll import enrich, health
+from monitor.poll.policy import next_check
+from monitor.poll.pool import MatchKey, Worked, WorkerPool, match_key, work
+from monitor.rules.live import LiveRules
 from monitor.store import Store
-from monitor.workers import MatchKey, Worked, WorkerPool, match_key, work
 
 if TYPE_CHECKING:
     from monitor.parse import ParsedFeed

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from monitor.config import FeedConfig
+from monitor.config.schema import FeedConfig
 from monitor.errors import ParseError
 from monitor.fetch import Fetcher
 from monitor.fetch.guard import networks

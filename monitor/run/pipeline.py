@@ -13,29 +13,26 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from monitor.config import FeedConfig
-from monitor.digest import Digester, OnOwed
+from monitor.alerts.digest import Digester, OnOwed
+from monitor.alerts.relay import Failed, Outcome, Relay, Sent
+from monitor.clock import utcnow
+from monitor.config.schema import FeedConfig
+from monitor.config.settings import Settings
 from monitor.fetch import Fetcher
-from monitor.live_rules import Active, LiveRules
 from monitor.match.lint import lint
 from monitor.model import RuleSet
-from monitor.poll import Poller, PollReport
-from monitor.relay import Failed, Outcome, Relay, Sent
-from monitor.settings import Settings
+from monitor.poll.poller import Poller, PollReport
+from monitor.poll.pool import WorkerPool
+from monitor.rules.live import Active, LiveRules
 from monitor.store import Store
-from monitor.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
 # How far back a new or edited rule looks when the rule files change.
 RETRO_WINDOW = timedelta(days=30)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

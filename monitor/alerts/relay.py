@@ -21,11 +21,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from monitor import metrics
+from monitor.config.routes import Route
 from monitor.deliver.channels import send
 from monitor.errors import DeliveryError, EndpointGoneError
 from monitor.model import Delivery
-from monitor.policy import delivery_retry_at
-from monitor.routes import Route
+from monitor.poll.policy import delivery_retry_at
 from monitor.store import Store
 from monitor.targets import Target
 
@@ -68,10 +68,10 @@ class Relay:
         with self._turn:  # scheduler jobs call this from several threads: one at a time
             self.record_unrecorded()
             outcomes = []
-            for delivery_id in self.store.outbox.due(self.clock()):
+            for delivery_id in self.store.deliveries.due(self.clock()):
                 if delivery_id in self._unrecorded:
                     continue  # sent already: only its record is missing
-                delivery = self.store.outbox.claim(delivery_id, self.clock(), LEASE)
+                delivery = self.store.deliveries.claim(delivery_id, self.clock(), LEASE)
                 if delivery is not None:  # None: another process has it, or sent it
                     outcomes.append(self._send(delivery, routes))
             return outcomes
@@ -83,7 +83,7 @@ class Relay:
         """Record sends the database could not take at the time (see _record_sent)."""
         for delivery_id, sent_at in list(self._unrecorded.items()):
             try:
-                self.store.outbox.mark_sent(delivery_id, sent_at)
+                self.store.deliveries.mark_sent(delivery_id, sent_at)
             except sa.exc.SQLAlchemyError:
                 return  # still down: the next relay tries again
             del self._unrecorded[delivery_id]
@@ -93,7 +93,7 @@ class Relay:
         """Send one owed delivery if it is due and no other relay has it (multi-node
         mode: its job); None when there was nothing to do."""
         with self._turn:
-            delivery = self.store.outbox.claim(delivery_id, self.clock(), LEASE)
+            delivery = self.store.deliveries.claim(delivery_id, self.clock(), LEASE)
             return None if delivery is None else self._send(delivery, routes)
 
     def _send(self, delivery: Delivery, routes: Sequence[Route]) -> Outcome:
@@ -120,7 +120,7 @@ class Relay:
         """Record a send that happened. Should the database refuse now (restarted, locked),
         the send is remembered here and recorded later, never repeated by this process."""
         try:
-            self.store.outbox.mark_sent(delivery_id, self.clock())
+            self.store.deliveries.mark_sent(delivery_id, self.clock())
         except sa.exc.SQLAlchemyError as exc:
             self._unrecorded[delivery_id] = self.clock()
             log.warning(
@@ -138,8 +138,8 @@ class Relay:
                 " any more (the config changed); not sent",
                 permanent=True,
             )
-        if (delivery.channel, delivery.target) in self.store.outbox.disabled_endpoints():
-            again = f"monitor outbox --enable {delivery.channel} {delivery.target}"
+        if (delivery.channel, delivery.target) in self.store.deliveries.disabled_endpoints():
+            again = f"monitor deliveries --enable {delivery.channel} {delivery.target}"
             raise DeliveryError(
                 f"endpoint disabled after HTTP 410, not sent (to send again: {again})",
                 permanent=True,
@@ -149,11 +149,11 @@ class Relay:
     def _failed(self, delivery: Delivery, exc: DeliveryError) -> Failed:
         now = self.clock()
         if isinstance(exc, EndpointGoneError):
-            self.store.outbox.disable_endpoint(delivery.channel, delivery.target, str(exc), now)
+            self.store.deliveries.disable_endpoint(delivery.channel, delivery.target, str(exc), now)
         retry_at = None
         if not exc.permanent:
             retry_at = delivery_retry_at(delivery.attempts, delivery.digest.created, now, self.rng)
-        self.store.outbox.mark_failed(delivery.id, str(exc), retry_at)
+        self.store.deliveries.mark_failed(delivery.id, str(exc), retry_at)
         verdict = f"retry at {retry_at:%Y-%m-%d %H:%M} UTC" if retry_at else "dead, not retried"
         context = {"route": delivery.route, "channel": delivery.channel, "delivery": delivery.id}
         log.error("delivery to %s failed: %s (%s)", delivery.target, exc, verdict, extra=context)

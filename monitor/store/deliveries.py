@@ -1,4 +1,4 @@
-"""The transactional outbox: digests and the deliveries owed for them.
+"""Deliveries: digests and the deliveries owed for them, a transactional queue.
 
 In: rendered Digests with their targets, and what each send did. Out: alerts a route has
 not carried yet, deliveries claimed for sending, and records for people to read.
@@ -22,15 +22,20 @@ from sqlalchemy.engine import Connection, Engine
 from monitor.model import Alert, Delivery, DeliveryRecord, Digest, Pending, Source
 from monitor.model import DeliveryStatus as S
 from monitor.store import rows
-from monitor.store import schema as T
+from monitor.store import tables as T
 from monitor.store.engine import write
 
 D = T.deliveries
 
 
-class Outbox:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+# Called inside the transaction that owes a digest's deliveries, with the new delivery ids
+# (multi-node mode queues one job per delivery there: store.jobs.JobQueue.owed).
+OnOwed = Callable[[Connection, list[int]], None]
+
+
+class Deliveries:
+    def __init__(self, engine: Engine, on_owed: OnOwed | None = None) -> None:
+        self._engine, self._on_owed = engine, on_owed
 
     # --- digests -------------------------------------------------------------------------
 
@@ -76,11 +81,10 @@ class Outbox:
         digest: Digest,
         targets: Sequence[tuple[str, str]],
         now: datetime,
-        then: Callable[[Connection, list[int]], None] | None = None,
     ) -> list[int] | None:
         """Record a digest, claim its matches for the route and owe one delivery per
-        (channel, target); return the delivery ids ([] for a digest without alerts).
-        `then(connection, ids)` runs in the same transaction (multi-node mode queues the
+        (channel, target); return the delivery ids ([] for a digest without alerts). The
+        store's `on_owed` hook runs in the same transaction (multi-node mode queues the
         delivery jobs there, so jobs and rows exist together or not at all).
 
         None when another process put one of these matches in a digest of the route first:
@@ -94,8 +98,8 @@ class Outbox:
                     return None
                 digest_id = _insert_digest(conn, digest)
                 owed = [_owe(conn, digest_id, channel, target, now) for channel, target in targets]
-                if then is not None:
-                    then(conn, owed)
+                if self._on_owed is not None:
+                    self._on_owed(conn, owed)
                 return owed
         except sa.exc.IntegrityError:  # PostgreSQL: a concurrent digest committed first
             return None

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from monitor import rules as rule_files
 from monitor.errors import RuleError
 from monitor.match import Matcher, compile_rules
 from monitor.model import RuleSet
+from monitor.rules import files as rule_files
 
 log = logging.getLogger(__name__)
 

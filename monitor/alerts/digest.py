@@ -21,12 +21,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Connection
 
-from monitor import health
-from monitor.live_rules import Active
+from monitor.config.routes import Route
 from monitor.model import Alert, Digest, Pending, Priority
 from monitor.model import DeliveryStatus as S
+from monitor.poll import health
 from monitor.render import Footer, Volume, render_digest
-from monitor.routes import Route
+from monitor.rules.live import Active
 from monitor.store import Store
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class Digester:
                 return 0
             digest = self.render(route, pending, active)
             targets = [(target.channel, target.key) for target in route.targets]
-            owed = self.store.outbox.create_digest(digest, targets, self.clock(), self.on_owed)
+            owed = self.store.deliveries.create_digest(digest, targets, self.clock(), self.on_owed)
             if owed is not None:
                 context = {"route": route.name}
                 log.info("digest of %d alerts owed to %d targets", len(pending), len(owed),
@@ -81,7 +81,7 @@ class Digester:
 
     def pending(self, route: Route, active: Active, *, urgent_only: bool = False) -> list[Pending]:
         """What the route has not carried yet (only `priority: high` ones if urgent_only)."""
-        pending = self.store.outbox.pending(route.name, route.selected(active.rules))
+        pending = self.store.deliveries.pending(route.name, route.selected(active.rules))
         if not urgent_only:
             return pending
         high = _high(active)
@@ -111,7 +111,7 @@ class Digester:
             replace(alert, tags=rule.tags, priority=rule.priority)
             if (rule := rules.get(alert.match.rule_id))
             else alert
-            for alert in self.store.outbox.alerts(match_ids)
+            for alert in self.store.deliveries.alerts(match_ids)
         ]
 
     def _broad(self, pending: Sequence[Pending], now: datetime) -> tuple[tuple[str, int, int], ...]:
@@ -137,7 +137,7 @@ class Digester:
         ]
         dead = [
             f"{record.channel} {record.target}: {record.last_error}"
-            for record in self.store.outbox.records([S.DEAD])
+            for record in self.store.deliveries.records([S.DEAD])
         ]
         return Footer(tuple(failing), rule_errors, tuple(dead))
 

@@ -39,11 +39,11 @@ import procrastinate
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from monitor.config import FeedConfig
+from monitor.config.schema import FeedConfig
+from monitor.config.settings import load_settings
 from monitor.errors import ConfigError
 from monitor.fetch.client import host_key
-from monitor.pipeline import Pipeline
-from monitor.settings import load_settings
+from monitor.run.pipeline import Pipeline
 from monitor.store.engine import write
 
 log = logging.getLogger(__name__)
@@ -185,7 +185,7 @@ class Cluster:
     def schedule(self, timestamp: int) -> None:
         """Queue each route's digest whose schedule slot has come, once across workers."""
         self._refresh()
-        now, outbox = self.pipeline.clock(), self.pipeline.store.outbox
+        now, outbox = self.pipeline.clock(), self.pipeline.store.deliveries
         due = []
         for route in self.pipeline.settings.routes:
             last = outbox.last_slot(route.name)

@@ -15,7 +15,8 @@ from typing import Any
 
 import sqlalchemy.exc
 
-from monitor import __version__, commands, logs
+from monitor import __version__, logs
+from monitor.cli import commands
 from monitor.errors import MonitorError
 
 log = logging.getLogger("monitor")
@@ -27,10 +28,10 @@ commands (each has --help):
   rules check    validate rule files                monitor rules check rules/
   replay         re-match stored articles           monitor replay --since 30d
   feeds          each feed's health                 monitor feeds
-  outbox         pending and dead deliveries        monitor outbox
+  deliveries     pending and dead deliveries        monitor deliveries
   digest         preview or send a digest now       monitor digest preview digest
   matches        stored matches, newest first       monitor matches --since 2d
-  status         feeds, outbox, next digests        monitor status
+  status         feeds, deliveries, next digests    monitor status
   worker         multi-node mode (procrastinate)    monitor worker --concurrency 8
 
 With no config file, monitor polls seeds/, matches rules/, stores in var/monitor.db and
@@ -90,22 +91,24 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example: monitor feeds --enable rferl-belarus",
     )
     feeds.add_argument("--enable", metavar="NAME", help="poll again a feed disabled after HTTP 410")
-    outbox = sub.add_parser(
-        "outbox",
+    owed = sub.add_parser(
+        "deliveries",
+        aliases=["outbox"],  # its old name, kept for now with a warning (see commands)
         help="list pending and dead deliveries",
         description="Deliveries still owed (with their last error and next "
         "attempt) and dead ones that will not be retried.",
+        epilog="example: monitor deliveries --retry 12",
     )
-    outbox.add_argument("--all", action="store_true", help="include sent deliveries too")
-    outbox.add_argument(
+    owed.add_argument("--all", action="store_true", help="include sent deliveries too")
+    owed.add_argument(
         "--retry",
         type=int,
         nargs="+",
         metavar="ID",
         help="owe again given-up (dead) deliveries by id, e.g. --retry 12 13",
     )
-    outbox.add_argument("--dead", action="store_true", help="with no --retry ids: every dead one")
-    outbox.add_argument(
+    owed.add_argument("--dead", action="store_true", help="with no --retry ids: every dead one")
+    owed.add_argument(
         "--enable",
         nargs=2,
         metavar=("CHANNEL", "TARGET"),
@@ -115,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_matches(sub)
     sub.add_parser(
         "status",
-        help="one screen: feeds, outbox, next digests, latest matches",
+        help="one screen: feeds, deliveries, next digests, latest matches",
         description="The facts of the status page ([http]) as text: each feed's health, "
         "what is owed or given up, when each route's next digest goes, the latest matches.",
         epilog="example: monitor status",

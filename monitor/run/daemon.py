@@ -20,9 +20,9 @@ import sqlalchemy as sa
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from monitor.config.settings import load_settings
 from monitor.errors import ConfigError, MonitorError, StoreBusyError, StoreError
-from monitor.pipeline import Pipeline
-from monitor.settings import load_settings
+from monitor.run.pipeline import Pipeline
 from monitor.store import StoreLock
 
 if TYPE_CHECKING:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from apscheduler.triggers.cron import CronTrigger
 
-from monitor.config import Config, RouteConfig, WebhookConfig
+from monitor.config.schedules import parse_schedule
+from monitor.config.schema import Config, RouteConfig, WebhookConfig
 from monitor.credentials import missing_secret, read_secret
-from monitor.cron import parse_schedule
 from monitor.deliver.push import check_urls, placeholders
 from monitor.deliver.webhook import decode_secret
 from monitor.errors import ConfigError, MonitorError

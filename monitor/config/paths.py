@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from monitor.config import Config, FeedConfig, RouteConfig
+from monitor.config.schema import Config, FeedConfig, RouteConfig
 
 SQLITE = "sqlite:///"
 

@@ -1,7 +1,7 @@
 """What each CLI command does, given parsed arguments.
 
 In: an argparse Namespace. Out: output on stdout/stderr and an exit status. Each command
-opens only what it needs: `rules check` reads rule files only, `feeds` and `outbox` the
+opens only what it needs: `rules check` reads rule files only, `feeds` and `deliveries` the
 config and the store, `check` the rules and the fetcher; only `run` builds the pipeline.
 """
 
@@ -12,26 +12,27 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from monitor import health
-from monitor.config import since_option
-from monitor.digest import Digester
+from monitor.alerts.digest import Digester
+from monitor.alerts.relay import Failed, Relay, Sent
+from monitor.cli.rules_check import cmd_rules_check
+from monitor.cli.screen import cmd_status
+from monitor.clock import utcnow
+from monitor.config.schema import since_option
+from monitor.config.settings import Settings, config_file, load_settings
 from monitor.errors import ConfigError, MonitorError, ParseError
 from monitor.fetch import Fetcher
-from monitor.live_rules import LiveRules
 from monitor.match import Matcher, compile_rules
 from monitor.model import Article, DeliveryStatus, FetchStatus, Match
-from monitor.pipeline import Pipeline, describe_failure
+from monitor.poll import health
 from monitor.progress import progress
-from monitor.relay import Failed, Relay, Sent
-from monitor.rulecheck import cmd_rules_check
-from monitor.rules import load_rules
-from monitor.schedule import run_daemon, serve_http
-from monitor.settings import Settings, config_file, load_settings
-from monitor.status import cmd_status
+from monitor.rules.files import load_rules
+from monitor.rules.live import LiveRules
+from monitor.run.daemon import run_daemon, serve_http
+from monitor.run.pipeline import Pipeline, describe_failure
 from monitor.store import Store, StoreLock
 
 
@@ -42,13 +43,27 @@ def dispatch(args: argparse.Namespace) -> int:
         "rules": cmd_rules_check,
         "replay": cmd_replay,
         "feeds": cmd_feeds,
-        "outbox": cmd_outbox,
+        "deliveries": cmd_deliveries,
+        "outbox": _renamed("outbox", "deliveries", cmd_deliveries),
         "digest": cmd_digest,
         "matches": cmd_matches,
         "worker": cmd_worker,
         "status": cmd_status,
     }
     return handlers[args.command](args)
+
+
+def _renamed(
+    old: str, new: str, handler: Callable[[argparse.Namespace], int]
+) -> Callable[[argparse.Namespace], int]:
+    """A command under its old name: runs, after a one-line warning naming the new one."""
+
+    def run(args: argparse.Namespace) -> int:
+        print(f"monitor: `monitor {old}` is now `monitor {new}`; the old name will go",
+              file=sys.stderr)  # fmt: skip
+        return handler(args)
+
+    return run
 
 
 @contextmanager
@@ -58,7 +73,7 @@ def open_store(settings: Settings, *, owner: StoreLock | None = None) -> Iterato
         url = settings.config.db_url
         store = Store.open(url)
         stack.callback(store.close)
-        if owner is not None and (released := store.outbox.release_claims(_now())):
+        if owner is not None and (released := store.deliveries.release_claims(utcnow())):
             print(
                 f"monitor: {released} delivery(ies) were being sent when monitor last stopped;"
                 " sending them again (a receiver may see one twice)",
@@ -93,7 +108,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from monitor import cluster  # procrastinate and psycopg: only workers import them
+    from monitor.run import cluster  # procrastinate and psycopg: only workers import them
 
     settings = load_settings(args.config, secrets=True)
     if settings.config.engine != "procrastinate":
@@ -198,7 +213,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         total = store.articles.count(since=since)
         with progress(total, "re-matching", unit="article") as advance:
             checked, found = store.articles.rematch(
-                since, lambda a: matcher.match(a.full_text, a.language), _now(), advance
+                since, lambda a: matcher.match(a.full_text, a.language), utcnow(), advance
             )
     print(f"re-matched {checked} stored article(s); {found} new match(es) for the next digest")
     return 0
@@ -209,7 +224,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     with open_store(settings) as store:
         if args.enable:
             return _enable_feed(settings, store, args.enable)
-        now = _now()
+        now = utcnow()
         for feed in settings.config.feeds:
             state = store.feeds.state(feed.name, feed.url)
             print(f"{feed.name}: {health.describe(state, feed.enabled, now)}")
@@ -233,26 +248,26 @@ def _when(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "never"
 
 
-def cmd_outbox(args: argparse.Namespace) -> int:
+def cmd_deliveries(args: argparse.Namespace) -> int:
     with open_store(load_settings(args.config)) as store:
         if args.enable:
-            found = store.outbox.enable_endpoint(*args.enable)
+            found = store.deliveries.enable_endpoint(*args.enable)
             print(f"{' '.join(args.enable)}: {'enabled again' if found else 'was not disabled'}")
             return 0
         if args.retry or args.dead:
-            again = store.outbox.retry(None if args.dead else args.retry, _now())
+            again = store.deliveries.retry(None if args.dead else args.retry, utcnow())
             print(f"{again} given-up delivery(ies) owed again; sent on the next relay")
             return 0
-        return _list_outbox(store, everything=args.all)
+        return _list_deliveries(store, everything=args.all)
 
 
-def _list_outbox(store: Store, *, everything: bool) -> int:
+def _list_deliveries(store: Store, *, everything: bool) -> int:
     statuses = [DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.DEAD]
-    records = store.outbox.records([*statuses, DeliveryStatus.SENT] if everything else statuses)
-    for (channel, target), reason in store.outbox.disabled_endpoints().items():
+    records = store.deliveries.records([*statuses, DeliveryStatus.SENT] if everything else statuses)
+    for (channel, target), reason in store.deliveries.disabled_endpoints().items():
         print(
             f"disabled endpoint: {channel} {target}: {reason} "
-            f"(monitor outbox --enable {channel} {target})"
+            f"(monitor deliveries --enable {channel} {target})"
         )
     for record in records:
         error = f" last error: {record.last_error}" if record.last_error else ""
@@ -274,10 +289,10 @@ def cmd_digest(args: argparse.Namespace) -> int:
         owner = StoreLock(settings.config.db_url, "monitor digest send") if sending else None
         lock = stack.enter_context(owner) if owner else None
         store = stack.enter_context(open_store(settings, owner=lock))
-        digester = Digester(store, _now)
+        digester = Digester(store, utcnow)
         if sending:
             digester.make(route, active)
-            return _print_outcomes(Relay(store, _now).relay(settings.routes))
+            return _print_outcomes(Relay(store, utcnow).relay(settings.routes))
         pending = digester.pending(route, active)
         digest = digester.render(route, pending, active)
     if args.output:
@@ -325,7 +340,3 @@ def _print_outcomes(outcomes: list[Sent | Failed]) -> int:
     if not outcomes:
         print("nothing to send: no new alerts for this route")
     return 1 if any(isinstance(o, Failed) for o in outcomes) else 0
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)

@@ -176,7 +176,7 @@ digest_slots = sa.Table(
 )
 
 # Endpoints that told us they are gone (HTTP 410): nothing more is sent there until the user
-# removes the row (`monitor outbox --enable CHANNEL TARGET`).
+# removes the row (`monitor deliveries --enable CHANNEL TARGET`).
 disabled_endpoints = sa.Table(
     "disabled_endpoints",
     metadata,
