@@ -21,7 +21,8 @@ from monitor.config.settings import Settings
 from monitor.fetch import Fetcher
 from monitor.run.pipeline import Pipeline
 from monitor.store import Store
-from monitor.web import create_app, start
+from monitor.web.app import create_app
+from monitor.web.server import start
 
 ROOT = Path(__file__).resolve().parent.parent
 WHEN = datetime(2024, 4, 23, 7, 0, tzinfo=UTC)  # the morning after the seed articles

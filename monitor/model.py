@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,6 +23,26 @@ class FetchStatus(enum.Enum):
     NOT_MODIFIED = "not_modified"  # 304, or the same body hash as last time
     GONE = "gone"  # 410: the feed is disabled and the user is told
     ERROR = "error"  # anything else; the feed is retried later
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed to poll, resolved from the config when it loads (paths absolute, networks
+    parsed), so the stages never read the config itself."""
+
+    name: str
+    url: str  # http(s)://, file://, or an absolute local file or folder path
+    interval: timedelta = timedelta(minutes=15)
+    language: str | None = None
+    full_text: bool = False
+    # Non-public networks the feed's links may lead to (full_text fetches only public
+    # http(s) addresses otherwise).
+    allow_networks: tuple[IPNetwork, ...] = ()
+    tags: tuple[str, ...] = ()
+    enabled: bool = True
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 In: nothing (values). Out: one frozen dataclass per kind of target. A channel of
 `monitor.deliver` receives a Delivery and one of these, never the config. Each target has
-the `channel` that sends it and a `key`, its name within its route, which the outbox stores
+the `channel` that sends it and a `key`, its name within its route, which the store keeps
 beside each owed delivery so the relay finds the target again.
 """
 

@@ -1,4 +1,6 @@
-"""Shared fixtures: database URLs for the store tests (SQLite always, PostgreSQL when set).
+"""Shared fixtures: database URLs for the store tests (SQLite always, PostgreSQL when set),
+and the fixtures of tests/support (loopback servers, a store per backend), registered once
+here as plugins so every test module sees them without importing them.
 
 PostgreSQL tests use MONITOR_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/test).
 Without it they skip with the reason; with MONITOR_REQUIRE_POSTGRES=1 (as .ci/run sets) a
@@ -13,6 +15,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# Fixture modules of tests/support, registered once here and visible in every test module:
+# `feed_server` (feedserver), `webhook_sink` and `silent_url` (sink), `smtp_server`,
+# `smtp_starttls_server`, `smtp_tls_server` and `tls_files` (smtp), `clock` and
+# `make_pipeline` (pipelines), `store` (stored). A test module imports their helpers, never
+# the fixtures themselves. A module that imports another of these comes after it (so pytest
+# imports each as a plugin first and rewrites its asserts).
+pytest_plugins = [
+    "tests.support.feedserver",
+    "tests.support.sink",
+    "tests.support.smtp",
+    "tests.support.pipelines",
+    "tests.support.stored",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

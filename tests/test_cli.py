@@ -11,14 +11,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, RULES, SAMPLE, SAMPLE_PEOPLE_IDS, SEEDS
+from tests.support.wait import wait_for
 
-COMMANDS = ("run", "check", "rules check", "replay", "feeds", "outbox", "digest", "matches",
+COMMANDS = ("run", "check", "rules check", "replay", "feeds", "deliveries", "digest", "matches",
             "status", "worker")  # fmt: skip
 
 
@@ -140,8 +140,11 @@ def test_run_once_on_defaults_then_nothing_new(workdir: Path) -> None:
 
     feeds = monitor("feeds", cwd=workdir)
     assert feeds.returncode == 0 and feeds.stdout.startswith("seeds: ok")
-    outbox = monitor("outbox", cwd=workdir)
-    assert "nothing owed" in outbox.stdout
+    owed = monitor("deliveries", cwd=workdir)
+    assert "nothing owed" in owed.stdout
+    renamed = monitor("outbox", cwd=workdir)  # the command's old name still works, and says so
+    assert "nothing owed" in renamed.stdout
+    assert "`monitor outbox` is now `monitor deliveries`" in renamed.stderr
 
 
 def test_replay_and_digest_preview(workdir: Path) -> None:
@@ -190,11 +193,17 @@ def test_the_daemon_alerts_urgent_matches_and_stops_cleanly_on_sigterm(workdir: 
         process = subprocess.Popen([sys.executable, "-m", "monitor", "run"], cwd=workdir,
                                    env=env, stderr=log_file)  # fmt: skip
         outbox = workdir / "var" / "outbox"
-        deadline = time.monotonic() + 60
-        while not list(outbox.glob("*.eml")) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+
+        def alerted() -> bool:
+            assert process.poll() is None, f"exited before it alerted:\n{log_path.read_text()}"
+            return any(outbox.glob("*.eml"))
+
+        try:
+            wait_for(alerted, 60, "the urgent alert in the outbox")
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+        finally:
+            process.kill()  # only if the test failed: it has exited by now otherwise
     log = log_path.read_text()
     assert process.returncode == 0, log
     assert "monitor running" in log and "monitor stopped" in log

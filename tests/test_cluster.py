@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from monitor.config.schedules import parse_schedule
-from monitor.run.cluster import host_lock, latest_slot
+from monitor.run.cluster import latest_slot
 from monitor.store import Store
 from tests.conftest import ROOT
 from tests.support import sink
@@ -131,15 +131,17 @@ def test_three_workers_poll_each_feed_once_per_interval_and_deliver_each_alert_o
 
 @pytest.mark.postgres
 def test_one_poll_per_host_at_a_time_across_workers(postgres_url: str) -> None:
-    store = Store.open(postgres_url)
+    store = Store.open(postgres_url, jobs=True)
+    assert store.jobs is not None
+    jobs = store.jobs
     try:
         with (
-            host_lock(store.engine, "news.example") as first,
-            host_lock(store.engine, "news.example") as second,  # another worker's try
-            host_lock(store.engine, "other.example") as other,
+            jobs.host_lock("news.example") as first,
+            jobs.host_lock("news.example") as second,  # another worker's try
+            jobs.host_lock("other.example") as other,
         ):
             assert (first, second, other) == (True, False, True)
-        with host_lock(store.engine, "news.example") as again:
+        with jobs.host_lock("news.example") as again:
             assert again  # released when the poll ended
     finally:
         store.close()

@@ -14,13 +14,10 @@ import pytest
 from monitor.deliver.channels import send
 from monitor.errors import ConfigError, DeliveryError
 from monitor.targets import AppriseTarget
-from tests.support import sink
 from tests.support.digests import sample_delivery, sample_digest
 from tests.support.settings import settings_from
 from tests.support.sink import WebhookSink
 from tests.support.smtp import free_port
-
-webhook_sink = sink.webhook_sink
 
 TOKEN = "tok3n-Zq81xWv"  # what a real bot token looks like to a URL parser: no / : @ +
 

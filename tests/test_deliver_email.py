@@ -11,15 +11,8 @@ from monitor.deliver.channels import send
 from monitor.errors import DeliveryError
 from monitor.targets import EmailTarget
 from monitor.targets import SmtpServer as Server
-from tests.support import smtp as support
 from tests.support.digests import sample_delivery
-from tests.support.smtp import PASSWORD, USERNAME, SmtpSink, free_port
-
-# Fixtures from tests/support/smtp.py, bound here so pytest finds them.
-tls_files = support.tls_files
-smtp_server = support.smtp_server
-smtp_starttls_server = support.smtp_starttls_server
-smtp_tls_server = support.smtp_tls_server
+from tests.support.smtp import PASSWORD, USERNAME, SmtpSink, TlsFiles, free_port
 
 SENDER = "Monitor <monitor@example.org>"
 TO = "editor@example.org"
@@ -42,7 +35,7 @@ def _send(
 
 
 @pytest.fixture
-def trust_test_ca(monkeypatch: pytest.MonkeyPatch, tls_files: support.TlsFiles) -> None:
+def trust_test_ca(monkeypatch: pytest.MonkeyPatch, tls_files: TlsFiles) -> None:
     """The servers' certificate is self-signed: make it the only one OpenSSL trusts."""
     monkeypatch.setenv("SSL_CERT_FILE", str(tls_files.cert))
 

@@ -24,6 +24,14 @@ def test_registry_names_a_channel_for_every_kind_of_target() -> None:
     assert set(CHANNELS) == {kind.channel for kind in kinds}
 
 
+def test_a_channel_refuses_a_target_of_another_kind_for_good(tmp_path: Path) -> None:
+    target = OutboxTarget(tmp_path, "Monitor <monitor@example.org>")
+    with pytest.raises(DeliveryError, match="email channel cannot send to a OutboxTarget") as err:
+        CHANNELS["email"](sample_delivery(target, 1), target)
+    assert err.value.permanent
+    assert list(tmp_path.iterdir()) == []  # nothing written by any channel
+
+
 def test_writes_an_eml_and_an_html_copy_named_by_time_route_and_id(tmp_path: Path) -> None:
     folder = tmp_path / "var" / "outbox"  # created on demand
     description = _send(folder)

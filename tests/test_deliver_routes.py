@@ -15,13 +15,9 @@ from monitor.model import DeliveryStatus
 from monitor.run.pipeline import Pipeline
 from monitor.targets import EmailTarget
 from tests.conftest import RULES
-from tests.support import sink, smtp
 from tests.support.pipelines import failed, pipeline_factory, sent
-from tests.support.sink import WebhookSink
+from tests.support.sink import WebhookSink, run_sink
 from tests.support.smtp import SmtpSink
-
-smtp_server = smtp.smtp_server
-webhook_sink = sink.webhook_sink
 
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
 DESK = ("desk@example.org", "casework@example.org", "lawyer@example.net")
@@ -112,7 +108,7 @@ def test_a_webhook_answering_410_is_disabled_until_enabled_again(
     assert "endpoint disabled after HTTP 410" in failure
     assert "monitor deliveries --enable webhook ngo" in failure
     assert len(webhook_sink.requests) == 1
-    dead = pipeline.digester.footer(()).dead_deliveries
+    dead = pipeline.footer().dead_deliveries
     assert len(dead) == 2 and "endpoint disabled after HTTP 410" in dead[1]
 
     assert pipeline.store.deliveries.enable_endpoint("webhook", "ngo")
@@ -125,7 +121,7 @@ def test_a_webhook_answering_410_is_disabled_until_enabled_again(
 def test_a_410_disables_only_that_endpoint(
     news: Path, webhook_sink: WebhookSink, make_pipeline: Any
 ) -> None:
-    with sink.run_sink() as other:
+    with run_sink() as other:
         hooks = {"gone": {"url": webhook_sink.url}, "fine": {"url": other.url}}
         pipeline = make_pipeline({"webhooks": ["gone", "fine"]}, webhooks=hooks)
         webhook_sink.responses.append(410)

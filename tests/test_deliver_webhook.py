@@ -21,14 +21,9 @@ from monitor.deliver.webhook import sign
 from monitor.errors import DeliveryError
 from monitor.render import render_digest
 from monitor.targets import WebhookTarget
-from tests.support import sink as support
 from tests.support.digests import NOW, sample_alerts, sample_delivery, sample_look
 from tests.support.sink import WebhookSink
 from tests.support.smtp import free_port
-
-# Fixtures from tests/support/sink.py, bound here so pytest finds them.
-webhook_sink = support.webhook_sink
-silent_url = support.silent_url
 
 SECRET = "whsec_" + base64.b64encode(b"monitor-test-signing-key-32bytes").decode()
 

@@ -15,10 +15,7 @@ import pytest
 
 from monitor.fetch import Fetcher
 from monitor.model import FeedState, FetchStatus
-from tests.support import feedserver
-from tests.support.feedserver import FeedServer, Reply, redirect
-
-feed_server = feedserver.feed_server
+from tests.support.feedserver import FeedServer, Reply, Request, redirect
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 UA = "monitor-test/1.0 (+loopback)"
@@ -328,7 +325,7 @@ def test_malformed_urls_are_errors_not_exceptions(fetcher: Fetcher, url: str, me
 def test_a_feed_that_changes_between_polls_is_fresh(
     feed_server: FeedServer, fetcher: Fetcher
 ) -> None:
-    def numbered(request: feedserver.Request) -> Reply:
+    def numbered(request: Request) -> Reply:
         return Reply(body=FEED + f"<!-- {len(feed_server.hits('/feed'))} -->".encode())
 
     feed_server.routes["/feed"] = numbered

@@ -14,10 +14,8 @@ from monitor.errors import FetchError
 from monitor.fetch import Fetcher
 from monitor.fetch.guard import GuardedTransport, networks, refusal
 from monitor.model import FetchStatus
-from tests.support import feedserver
-from tests.support.feedserver import FeedServer, Reply
+from tests.support.feedserver import FeedServer, Reply, redirect
 
-feed_server = feedserver.feed_server
 LOOPBACK = networks(["127.0.0.0/8"])
 
 
@@ -87,7 +85,7 @@ def test_every_redirect_hop_is_checked(fetcher: Fetcher) -> None:
     """An allowed host that redirects to a forbidden one: the second hop is refused."""
     with FeedServer("127.0.0.2") as outside, FeedServer() as inside:
         inside.routes["/secret.html"] = Reply(body=b"<p>PAGE-SECRET</p>")
-        outside.routes["/go"] = feedserver.redirect(302, inside.url("/secret.html"))
+        outside.routes["/go"] = redirect(302, inside.url("/secret.html"))
         result = fetcher.fetch_page(outside.url("/go"), networks(["127.0.0.2/32"]))
         assert result.status is FetchStatus.ERROR
         assert "127.0.0.1 is a loopback address" in (result.error or "")
@@ -116,3 +114,69 @@ def test_a_name_with_any_forbidden_address_is_refused(feed_server: FeedServer) -
         client.get(url)
     assert "news.example (127.0.0.1) is a loopback address" in str(caught.value)
     assert feed_server.requests == []
+
+
+# --- the feed's own redirects ---------------------------------------------------------------
+
+PUBLIC = "93.184.216.34"
+
+
+def _seen_as_public(host: str, port: int) -> list[str]:
+    """Resolve as if 127.0.0.1 (the test's feed server) were a public address: the feed
+    then counts as public, and its redirects are checked like a public feed's. Any other
+    host resolves to itself (IP literals) or to a loopback address."""
+    if host == "127.0.0.1":
+        return [PUBLIC]
+    try:
+        return [str(ipaddress.ip_address(host))]
+    except ValueError:
+        return ["127.0.0.1"]
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "http://169.254.169.254/latest/meta-data/iam/",  # cloud metadata
+        "http://10.0.0.7/intranet.xml",
+        "http://[::1]:{port}/inside.xml",
+        "http://127.0.0.2:{port}/inside.xml",
+        "http://localhost:{port}/inside.xml",
+    ],
+)
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_public_feed_may_not_redirect_to_a_non_public_address(
+    feed_server: FeedServer, location: str, status: int
+) -> None:
+    """The refusal is decided on the resolved address before connecting: no request leaves
+    for the redirect's target (nothing is sent beyond loopback, and nothing to it)."""
+    with FeedServer("127.0.0.2") as inside, Fetcher("t", resolver=_seen_as_public) as fetcher:
+        inside.routes["/inside.xml"] = Reply(body=b"<rss>INSIDE</rss>")
+        feed_server.routes["/feed.xml"] = redirect(status, location.format(port=inside.port))
+        result = fetcher.fetch(feed_server.url("/feed.xml"))
+        assert result.status is FetchStatus.ERROR and not result.documents
+        assert "address; a feed's links and redirects may only lead to public" in (
+            result.error or ""
+        )
+        assert result.moved_to is None  # a 301 cannot re-point the stored URL there either
+        assert len(feed_server.hits("/feed.xml")) == 1 and inside.requests == []
+
+
+def test_a_public_feed_may_redirect_into_a_network_it_allows(feed_server: FeedServer) -> None:
+    with FeedServer("127.0.0.2") as inside, Fetcher("t", resolver=_seen_as_public) as fetcher:
+        inside.routes["/inside.xml"] = Reply(body=b"<rss>INSIDE</rss>")
+        feed_server.routes["/feed.xml"] = redirect(302, inside.url("/inside.xml"))
+        result = fetcher.fetch(feed_server.url("/feed.xml"), None, networks(["127.0.0.2/32"]))
+        assert result.status is FetchStatus.OK
+        assert result.documents[0].body == b"<rss>INSIDE</rss>"
+        assert len(inside.hits("/inside.xml")) == 1
+
+
+def test_a_feed_configured_at_a_local_address_may_redirect_locally(
+    feed_server: FeedServer, fetcher: Fetcher
+) -> None:
+    """The operator chose a local source: its redirects stay within the operator's trust."""
+    with FeedServer("127.0.0.2") as inside:
+        inside.routes["/inside.xml"] = Reply(body=b"<rss>INSIDE</rss>")
+        feed_server.routes["/feed.xml"] = redirect(301, inside.url("/inside.xml"))
+        result = fetcher.fetch(feed_server.url("/feed.xml"))
+        assert result.status is FetchStatus.OK and result.moved_to == inside.url("/inside.xml")

@@ -6,10 +6,7 @@ from pathlib import Path
 
 from monitor.fetch import Fetcher
 from monitor.model import FetchStatus
-from tests.support import feedserver
 from tests.support.feedserver import FeedServer, Reply
-
-feed_server = feedserver.feed_server
 
 
 def test_per_host_limit_is_respected_but_requests_overlap(feed_server: FeedServer) -> None:

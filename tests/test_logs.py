@@ -14,13 +14,8 @@ import pytest
 
 from monitor import logs
 from tests.conftest import ROOT, RULES, SEEDS
-from tests.support import sink, smtp
 from tests.support.sink import WebhookSink
 from tests.support.smtp import PASSWORD, USERNAME, SmtpSink, TlsFiles
-
-tls_files = smtp.tls_files
-smtp_starttls_server = smtp.smtp_starttls_server
-webhook_sink = sink.webhook_sink
 
 
 def record(**context: object) -> logging.LogRecord:

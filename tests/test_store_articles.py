@@ -10,10 +10,7 @@ import pytest
 
 from monitor.model import Source
 from monitor.store import Store
-from tests.support import stored
 from tests.support.stored import ARTICLE, BABARYKA, LONG_TEXT, NOW, count, ingest, pending_alerts
-
-store = stored.store
 
 
 def test_an_article_seen_twice_is_new_once(store: Store) -> None:

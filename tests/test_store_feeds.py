@@ -6,10 +6,8 @@ from dataclasses import replace
 
 from monitor.model import FeedState
 from monitor.store import Store
-from tests.support import stored
 from tests.support.stored import NOW
 
-store = stored.store
 OLD = "https://old.example.org/feed"
 STATE = FeedState(
     url="https://new.example.org/feed",

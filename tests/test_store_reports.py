@@ -10,10 +10,8 @@ from datetime import date, datetime, timedelta
 from monitor.model import Article, DeliveryStatus, Digest, Evidence, Match, RuleKind
 from monitor.store import Store
 from monitor.store.reports import MentionQuery
-from tests.support import stored
-from tests.support.stored import ARTICLE, BABARYKA, NOW
+from tests.support.stored import ARTICLE, BABARYKA, NOW, ingest
 
-store = stored.store
 DAY = timedelta(days=1)
 PROTEST = Match(
     "protest-belarus", RuleKind.EVENT, "Protests in Belarus",
@@ -136,7 +134,7 @@ def test_the_outbox_summary_of_an_empty_store(store: Store) -> None:
 
 
 def test_the_outbox_summary_counts_by_status_and_lists_the_dead(store: Store) -> None:
-    stored.ingest(store, [ARTICLE], [BABARYKA])
+    ingest(store, [ARTICLE], [BABARYKA])
     match_ids = tuple(p.match_id for p in store.deliveries.pending("daily", None))
     digest = Digest("daily", "dg_1", "s", "t", "<p>h</p>", NOW, {}, match_ids)
     targets = [("email", f"{n}@example.org") for n in range(5)]

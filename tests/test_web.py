@@ -25,9 +25,10 @@ from monitor.model import Article, Evidence, Match, RuleKind
 from monitor.run.pipeline import Pipeline
 from monitor.store import Store
 from monitor.store.reports import DailyMentions, MentionQuery
-from monitor.web import HttpServer, create_app, start
+from monitor.web.app import create_app
 from monitor.web.auth import Credentials
 from monitor.web.chart import chart
+from monitor.web.server import HttpServer, start
 from monitor.web.view import search_form
 from tests.conftest import RULES, SEEDS
 from tests.support.pipelines import pipeline_factory
@@ -210,9 +211,9 @@ def test_metrics_count_a_real_run_and_read_the_store_at_scrape_time(tmp_path: Pa
     assert value("monitor_matches_total", rule="babaryka") - before["babaryka"] == stored_babaryka
     assert value("monitor_polls_total", outcome="ok") - before["polls"] == 1
     assert value("monitor_deliveries_total", channel="outbox", outcome="sent") - before["sent"] == 1
-    assert value("monitor_deliveries", status="sent") == 1
-    assert value("monitor_deliveries", status="pending") == 0
-    assert value("monitor_deliveries", status="dead") == 0
+    assert value("monitor_delivery_queue", status="sent") == 1
+    assert value("monitor_delivery_queue", status="pending") == 0
+    assert value("monitor_delivery_queue", status="dead") == 0
     assert value("monitor_feed_last_success_timestamp_seconds", feed="seeds") == WHEN.timestamp()
     assert value("monitor_store_up") == 1
     assert value("monitor_poll_seconds_count") >= 1
@@ -221,7 +222,7 @@ def test_metrics_count_a_real_run_and_read_the_store_at_scrape_time(tmp_path: Pa
 # --- the page -----------------------------------------------------------------------------
 
 
-def test_the_page_shows_feeds_outbox_next_digest_matches_and_chart(site: Site) -> None:
+def test_the_page_shows_feeds_deliveries_next_digest_matches_and_chart(site: Site) -> None:
     answer = site.get("/")
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "text/html; charset=utf-8"
@@ -229,8 +230,8 @@ def test_the_page_shows_feeds_outbox_next_digest_matches_and_chart(site: Site) -
     feeds = section(html, "feeds")
     assert "<strong>seeds</strong>" in feeds and '<span class="tag ok">ok</span>' in feeds
     assert "2024-04-23 07:00 UTC" in feeds  # last success
-    assert "0 owed · 0 sending · " in section(html, "outbox")
-    assert "1 sent" in section(html, "outbox")
+    assert "0 owed · 0 sending · " in section(html, "deliveries")
+    assert "1 sent" in section(html, "deliveries")
     assert "<strong>morning</strong> 2024-04-24 07:00 +03" in section(html, "digests")
     latest = section(html, "latest")
     assert SAMPLE_TITLE in latest
@@ -422,6 +423,15 @@ def test_a_chart_draws_a_bar_per_day_with_mentions_scaled_to_the_busiest() -> No
             ("from: expected a date like 2024-04-22", "to: expected a date like 2024-04-22"),
             None,
         ),
+        ({"to": "9999-12-31"}, ("to: expected a date from 2000-01-01 to 9998-12-31",), None),
+        ({"from": "0001-01-01"}, ("from: expected a date from 2000-01-01 to 9998-12-31",), None),
+        ({"from": "2024-04-22", "to": "2024-04-01"}, ("from: after to",), None),
+        ({"q": "x" * 201}, ("q: at most 200 characters",), None),
+        (
+            {"q": "Babaryka", "page": "2"},
+            ("page: not a field of this page (fields: q, kind, from, to)",),
+            None,
+        ),
     ],
 )
 def test_the_search_form_reads_its_fields(
@@ -430,6 +440,21 @@ def test_the_search_form_reads_its_fields(
     form = search_form(params)
     assert form.errors == errors
     assert form.query == query
+
+
+@pytest.mark.parametrize(
+    "query", ["to=9999-12-31", "from=0001-01-01", "kind=place", "from=2024-04-22&to=2024-04-01",
+              "q=" + "x" * 201, "debug=1", "to=2024-02-30"],
+)  # fmt: skip
+def test_a_bad_query_parameter_is_answered_400_with_its_reason(
+    site: Site, query: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    answer = site.get("/?" + query)
+    assert answer.status_code == 400
+    assert answer.headers["content-type"] == "text/html; charset=utf-8"
+    name = query.split("=")[0]
+    assert f'<p class="alert">{name}: ' in answer.text  # the page says which field, and why
+    assert not [r for r in caplog.records if r.exc_info]  # no traceback in the log
 
 
 @pytest.mark.parametrize(

@@ -15,18 +15,17 @@ from __future__ import annotations
 import logging
 import secrets
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy.engine import Connection
-
-from monitor.config.routes import Route
+from monitor.clock import Clock
+from monitor.config import Route
 from monitor.model import Alert, Digest, Pending, Priority
 from monitor.model import DeliveryStatus as S
 from monitor.poll import health
 from monitor.render import Footer, Volume, render_digest
-from monitor.rules.live import Active
+from monitor.rules import Active
 from monitor.store import Store
 
 log = logging.getLogger(__name__)
@@ -46,16 +45,9 @@ BROAD_MIN = 20
 DAY = timedelta(days=1)
 
 
-# Called inside the transaction that owes a digest's deliveries (multi-node mode queues a
-# job per delivery there): the connection and the new delivery ids.
-OnOwed = Callable[[Connection, list[int]], None]
-
-
 class Digester:
-    def __init__(
-        self, store: Store, clock: Callable[[], datetime], on_owed: OnOwed | None = None
-    ) -> None:
-        self.store, self.clock, self.on_owed = store, clock, on_owed
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store, self.clock = store, clock
 
     def make(self, route: Route, active: Active, *, urgent_only: bool = False) -> int:
         """Render the route's pending alerts into one digest owed to each of its targets;
@@ -67,7 +59,7 @@ class Digester:
                 return 0
             digest = self.render(route, pending, active)
             targets = [(target.channel, target.key) for target in route.targets]
-            owed = self.store.deliveries.create_digest(digest, targets, self.clock(), self.on_owed)
+            owed = self.store.deliveries.create_digest(digest, targets, self.clock())
             if owed is not None:
                 context = {"route": route.name}
                 log.info("digest of %d alerts owed to %d targets", len(pending), len(owed),

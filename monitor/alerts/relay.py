@@ -5,7 +5,7 @@ One send per delivery, by design: relays in one process take turns (a lock), and
 delivery is claimed in the store before it is sent (a guarded UPDATE that only one relay,
 in any process, can win). Each delivery fails alone: a bad target, a missing secret or a
 bug in a channel costs that delivery an attempt, never the ones queued behind it. A failed
-send stays owed and is retried with back-off (policy.py) until it is sent or given up.
+send stays owed and is retried with back-off (retry.py) until it is sent or given up.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from monitor import metrics
-from monitor.config.routes import Route
-from monitor.deliver.channels import send
+from monitor.alerts.retry import delivery_retry_at
+from monitor.config import Route
+from monitor.deliver import send
 from monitor.errors import DeliveryError, EndpointGoneError
 from monitor.model import Delivery
-from monitor.poll.policy import delivery_retry_at
 from monitor.store import Store
 from monitor.targets import Target
 

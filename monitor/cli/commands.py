@@ -16,24 +16,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from monitor.alerts.digest import Digester
-from monitor.alerts.relay import Failed, Relay, Sent
+from monitor.alerts import Failed, Sent
 from monitor.cli.rules_check import cmd_rules_check
 from monitor.cli.screen import cmd_status
 from monitor.clock import utcnow
-from monitor.config.schema import since_option
-from monitor.config.settings import Settings, config_file, load_settings
+from monitor.config import Settings, config_file, load_settings, since_option
 from monitor.errors import ConfigError, MonitorError, ParseError
 from monitor.fetch import Fetcher
 from monitor.match import Matcher, compile_rules
 from monitor.model import Article, DeliveryStatus, FetchStatus, Match
-from monitor.poll import health
+from monitor.poll import describe
 from monitor.progress import progress
-from monitor.rules.files import load_rules
-from monitor.rules.live import LiveRules
-from monitor.run.daemon import run_daemon, serve_http
-from monitor.run.pipeline import Pipeline, describe_failure
-from monitor.store import Store, StoreLock
+from monitor.rules import load_rules
+from monitor.run import describe_failure, open_pipeline, run_daemon, serve_http
+from monitor.store import Store
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -67,19 +63,13 @@ def _renamed(
 
 
 @contextmanager
-def open_store(settings: Settings, *, owner: StoreLock | None = None) -> Iterator[Store]:
-    """The store; with `owner` (this process's lock on it), released claims are reported."""
-    with ExitStack() as stack:
-        url = settings.config.db_url
-        store = Store.open(url)
-        stack.callback(store.close)
-        if owner is not None and (released := store.deliveries.release_claims(utcnow())):
-            print(
-                f"monitor: {released} delivery(ies) were being sent when monitor last stopped;"
-                " sending them again (a receiver may see one twice)",
-                file=sys.stderr,
-            )
+def open_store(settings: Settings) -> Iterator[Store]:
+    """The store alone, for the commands that only read or tidy it."""
+    store = Store.open(settings.config.db_url)
+    try:
         yield store
+    finally:
+        store.close()
 
 
 # --- run ---------------------------------------------------------------------------------
@@ -92,15 +82,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             "engine = 'procrastinate': start `monitor worker` on each machine instead of "
             "`monitor run` (the workers share the work through the database)"
         )
-    with ExitStack() as stack:
-        purpose = "monitor run --once" if args.once else "monitor run"
-        lock = stack.enter_context(StoreLock(settings.config.db_url, purpose))
-        store = stack.enter_context(open_store(settings, owner=lock))
-        fetcher = stack.enter_context(Fetcher(settings.config.user_agent))
-        pipeline = Pipeline(settings, store, fetcher)
-        stack.callback(pipeline.close)  # parse workers first: they may be mid-task
+    owner = "monitor run --once" if args.once else "monitor run"
+    with open_pipeline(settings, owner=owner, warn_rules=True) as pipeline:
         if not args.once:
-            return run_daemon(pipeline, lock)
+            return run_daemon(pipeline)
         with progress(len(pipeline.feeds()), "polling", unit="feed") as advance:
             summary = pipeline.run_once(advance)
     print("\n".join(summary.lines()))
@@ -108,7 +93,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from monitor.run import cluster  # procrastinate and psycopg: only workers import them
+    from monitor.run.cluster import Cluster  # procrastinate: only workers import it
 
     settings = load_settings(args.config, secrets=True)
     if settings.config.engine != "procrastinate":
@@ -117,15 +102,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
             "in the config; with one machine, `monitor run` does everything"
         )
     with ExitStack() as stack:
-        store = stack.enter_context(open_store(settings))
-        fetcher = stack.enter_context(Fetcher(settings.config.user_agent))
-        pipeline = Pipeline(settings, store, fetcher, on_owed=cluster.deliveries_queued)
-        stack.callback(pipeline.close)
-        cluster.ensure_schema(pipeline)
+        pipeline = stack.enter_context(open_pipeline(settings, jobs=True, warn_rules=True))
         server = serve_http(pipeline, ticks=None)  # readiness: the store answers
         if server is not None:
             stack.callback(server.stop)
-        cluster.Cluster(pipeline).run(concurrency=args.concurrency)
+        Cluster(pipeline).run(concurrency=args.concurrency)
     return 0
 
 
@@ -199,22 +180,15 @@ def match_json(match: Match) -> dict[str, Any]:
     }
 
 
-# --- rules check -------------------------------------------------------------------------
-
-
 # --- replay, feeds, outbox, digest -------------------------------------------------------
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
     since = since_option(args.since)
-    settings = load_settings(args.config)
-    matcher = LiveRules(settings.config.rules).active.matcher
-    with open_store(settings) as store:
-        total = store.articles.count(since=since)
+    with open_pipeline(load_settings(args.config)) as pipeline:
+        total = pipeline.store.articles.count(since=since)
         with progress(total, "re-matching", unit="article") as advance:
-            checked, found = store.articles.rematch(
-                since, lambda a: matcher.match(a.full_text, a.language), utcnow(), advance
-            )
+            checked, found = pipeline.replay(since, advance)
     print(f"re-matched {checked} stored article(s); {found} new match(es) for the next digest")
     return 0
 
@@ -225,9 +199,9 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         if args.enable:
             return _enable_feed(settings, store, args.enable)
         now = utcnow()
-        for feed in settings.config.feeds:
+        for feed in settings.feeds:
             state = store.feeds.state(feed.name, feed.url)
-            print(f"{feed.name}: {health.describe(state, feed.enabled, now)}")
+            print(f"{feed.name}: {describe(state, feed.enabled, now)}")
             if state is not None:
                 print(
                     f"  url {state.url}; last success {_when(state.last_success)}; "
@@ -237,7 +211,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def _enable_feed(settings: Settings, store: Store, name: str) -> int:
-    configured = any(feed.name == name for feed in settings.config.feeds)
+    configured = any(feed.name == name for feed in settings.feeds)
     if not configured or not store.feeds.enable(name):
         raise ConfigError(f"no polled feed named {name!r}")
     print(f"{name}: enabled again; polled on the next tick")
@@ -283,21 +257,15 @@ def _list_deliveries(store: Store, *, everything: bool) -> int:
 def cmd_digest(args: argparse.Namespace) -> int:
     sending = args.digest_command == "send"
     settings = load_settings(args.config, secrets=sending)
-    route = settings.route(args.route)
-    active = LiveRules(settings.config.rules).active
-    with ExitStack() as stack:
-        owner = StoreLock(settings.config.db_url, "monitor digest send") if sending else None
-        lock = stack.enter_context(owner) if owner else None
-        store = stack.enter_context(open_store(settings, owner=lock))
-        digester = Digester(store, utcnow)
+    settings.route(args.route)  # an unknown route is an error before the store is opened
+    owner = "monitor digest send" if sending else None
+    with open_pipeline(settings, owner=owner) as pipeline:
         if sending:
-            digester.make(route, active)
-            return _print_outcomes(Relay(store, utcnow).relay(settings.routes))
-        pending = digester.pending(route, active)
-        digest = digester.render(route, pending, active)
+            return _print_outcomes(pipeline.send_digest(args.route))
+        pending, digest = pipeline.preview_digest(args.route)
     if args.output:
         args.output.write_text(digest.html, encoding="utf-8")
-        print(f"{len(pending)} alert(s); HTML written to {args.output}")
+        print(f"{pending} alert(s); HTML written to {args.output}")
     else:
         print(f"Subject: {digest.subject}\n\n{digest.text}")
     return 0

@@ -11,14 +11,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from monitor.config.schema import since_option
-from monitor.config.settings import config_file, load_settings
+from monitor.config import config_file, load_settings, since_option
 from monitor.errors import RuleError
-from monitor.match import compile_rules
-from monitor.match.lint import fire_counts, lint
+from monitor.match import compile_rules, fire_counts, lint
 from monitor.model import RuleSet
 from monitor.progress import progress
-from monitor.rules.files import load_rules
+from monitor.rules import load_rules
 from monitor.store import Store
 
 

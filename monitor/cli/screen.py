@@ -9,12 +9,11 @@ from __future__ import annotations
 import argparse
 
 from monitor.clock import utcnow
-from monitor.config.settings import load_settings
+from monitor.config import load_settings
 from monitor.oneline import one_line
-from monitor.poll.health import FeedHealth
-from monitor.store import Store
-from monitor.store.reports import DeliverySummary, Mention
-from monitor.web.status import Status, gather, local_time, when
+from monitor.poll import FeedHealth
+from monitor.store import DeliverySummary, Mention, Store
+from monitor.web import Status, gather, local_time, when
 
 SCREEN_LATEST = 10  # of the latest mentions, printed to stay within one screen
 

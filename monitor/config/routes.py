@@ -17,8 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from monitor.config.schedules import parse_schedule
 from monitor.config.schema import Config, RouteConfig, WebhookConfig
 from monitor.credentials import missing_secret, read_secret
-from monitor.deliver.push import check_urls, placeholders
-from monitor.deliver.webhook import decode_secret
+from monitor.deliver import check_urls, decode_secret, placeholders
 from monitor.errors import ConfigError, MonitorError
 from monitor.model import Rule, RuleSet
 from monitor.render import Look, load_templates

@@ -180,8 +180,9 @@ def bundled(name: str) -> Path:
     here = Path(name)
     if here.exists():
         return here
-    shipped = Path(__file__).parent / "_bundled" / name
-    checkout = Path(__file__).resolve().parent.parent / name
+    package = Path(__file__).resolve().parent.parent  # monitor/
+    shipped = package / "_bundled" / name
+    checkout = package.parent / name
     return checkout if not shipped.exists() and checkout.is_dir() else shipped
 
 

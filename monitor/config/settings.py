@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+from ipaddress import ip_network
 from pathlib import Path
 
 from monitor.config.paths import resolve_paths
 from monitor.config.routes import Route, find_route, resolve_routes
-from monitor.config.schema import CONFIG_ENV, Config, load_config
+from monitor.config.schema import CONFIG_ENV, Config, FeedConfig, load_config
+from monitor.model import Feed
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,21 @@ class Settings:
     routes: tuple[Route, ...]
     path: str | None = None
     fingerprint: str = ""  # of the file as loaded, to notice an edit
+    feeds: tuple[Feed, ...] = field(init=False)  # the config's feeds, resolved from it
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "feeds", resolve_feeds(self.config))
+
+    def enabled_feeds(self) -> list[Feed]:
+        return [feed for feed in self.feeds if feed.enabled]
+
+    def feed(self, name: str) -> Feed | None:
+        """An enabled feed by name (None: not configured, or disabled)."""
+        return self._enabled.get(name)
+
+    @cached_property
+    def _enabled(self) -> dict[str, Feed]:
+        return {feed.name: feed for feed in self.enabled_feeds()}
 
     def route(self, name: str) -> Route:
         return find_route(self.routes, name)
@@ -41,6 +59,19 @@ def load_settings(path: str | None = None, *, secrets: bool = False) -> Settings
     config = config_file(path)
     routes = resolve_routes(config, path or "config", secrets=secrets)
     return Settings(config, routes, path, fingerprint)
+
+
+def resolve_feeds(config: Config) -> tuple[Feed, ...]:
+    """The config's feeds as the stages take them (networks were checked at load)."""
+    return tuple(_feed(feed) for feed in config.feeds)
+
+
+def _feed(feed: FeedConfig) -> Feed:
+    allowed = tuple(ip_network(text, strict=False) for text in feed.allow_networks)
+    return Feed(
+        name=feed.name, url=feed.url, interval=feed.interval, language=feed.language,
+        full_text=feed.full_text, allow_networks=allowed, tags=feed.tags, enabled=feed.enabled,
+    )  # fmt: skip
 
 
 def config_file(path: str | None = None) -> Config:

@@ -2,8 +2,11 @@
 concurrent fetch_many that stays under a global and a per-host connection limit.
 
 In: URLs with their previous FeedState. Out: FetchResults (never exceptions). Feeds are
-the operator's own URLs and may be local files; links found inside feeds (article pages)
-go through `fetch_pages`, which fetches only http(s) and only public addresses (guard.py).
+the operator's own URLs and may be local files or local addresses; but a feed at a public
+address may not redirect to a non-public one (loopback, private, link-local: cloud
+metadata) unless the feed allows that network: its redirects go through the guard
+(guard.py), which decides on the resolved address before connecting. Links found inside
+feeds (article pages) go through `fetch_pages`: http(s) only, public addresses only.
 """
 
 from __future__ import annotations
@@ -13,16 +16,17 @@ import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from functools import partial
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from monitor.fetch.guard import GuardedTransport, IPNetwork
+from monitor.fetch.guard import GuardedTransport, Resolver, is_public, resolve
 from monitor.fetch.local import fetch_local, is_local
 from monitor.fetch.remote import FetchLimits, fetch_url
-from monitor.model import FeedState, FetchResult, FetchStatus
+from monitor.model import FeedState, FetchResult, FetchStatus, IPNetwork
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +51,7 @@ class Fetcher:
         max_connections: int = 20,
         per_host: int = 2,
         transport: httpx.BaseTransport | None = None,
+        resolver: Resolver = resolve,
     ) -> None:
         if max_connections < 1 or per_host < 1:
             raise ValueError("max_connections and per_host must be at least 1")
@@ -64,25 +69,31 @@ class Fetcher:
             ),
             "follow_redirects": False,  # followed by hand, to see which hops were permanent
         }
-        self._transport = transport
+        self._transport, self._resolve = transport, resolver
         self._client = httpx.Client(transport=transport, **self._options)
         self._guarded: dict[tuple[IPNetwork, ...], httpx.Client] = {}
         self._guarded_lock = threading.Lock()
 
-    def fetch(self, url: str, state: FeedState | None = None) -> FetchResult:
-        """Fetch one source. Failures come back as FetchStatus.ERROR, never as exceptions."""
+    def fetch(
+        self, url: str, state: FeedState | None = None, allowed: tuple[IPNetwork, ...] = ()
+    ) -> FetchResult:
+        """Fetch one source. Failures come back as FetchStatus.ERROR, never as exceptions.
+        A redirect from a public address may lead to a non-public one only in `allowed`."""
         try:
-            result = self._fetch(url, state)
+            result = self._fetch(url, state, allowed)
         except (ValueError, httpx.InvalidURL) as exc:  # urlsplit and httpx reject bad URLs
             result = FetchResult(url, FetchStatus.ERROR, error=f"invalid URL: {exc}")
         _log(result)
         return result
 
-    def _fetch(self, url: str, state: FeedState | None) -> FetchResult:
+    def _fetch(
+        self, url: str, state: FeedState | None, allowed: tuple[IPNetwork, ...]
+    ) -> FetchResult:
         if is_local(url):
             return fetch_local(url, state, self.limits.max_bytes)
         if urlsplit(url).scheme.lower() in ("http", "https"):
-            return fetch_url(self._client, url, state, self.limits)
+            hops = partial(self._redirects, url, allowed)  # asked only at a redirect
+            return fetch_url(self._client, url, state, self.limits, hops=hops)
         return FetchResult(url, FetchStatus.ERROR, error=f"unsupported URL scheme in {url!r}")
 
     def fetch_page(self, url: str, allowed: tuple[IPNetwork, ...] = ()) -> FetchResult:
@@ -140,12 +151,22 @@ class Fetcher:
         for client in self._guarded.values():
             client.close()
 
+    def _redirects(self, url: str, allowed: tuple[IPNetwork, ...]) -> httpx.Client:
+        """The client for a feed's redirects: the guarded one when the feed's own address is
+        public (it may not lead to a non-public one), the plain one when the operator
+        configured a local address (its redirects stay the operator's business)."""
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        if is_public(parts.hostname or "", port, self._resolve):
+            return self._guarded_client(allowed)
+        return self._client
+
     def _guarded_client(self, allowed: tuple[IPNetwork, ...]) -> httpx.Client:
         """One client per set of allowed networks (most feeds allow none)."""
         with self._guarded_lock:
             if allowed not in self._guarded:
                 inner = self._transport or httpx.HTTPTransport()
-                guarded = GuardedTransport(inner, allowed)
+                guarded = GuardedTransport(inner, allowed, self._resolve)
                 self._guarded[allowed] = httpx.Client(transport=guarded, **self._options)
             return self._guarded[allowed]
 

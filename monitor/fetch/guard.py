@@ -21,9 +21,9 @@ from typing import Any
 import httpx
 
 from monitor.errors import FetchError
+from monitor.model import IPNetwork
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], list[str]]
 SCHEMES = frozenset({"http", "https"})
 
@@ -35,6 +35,16 @@ def resolve(host: str, port: int) -> list[str]:
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"cannot resolve host {host}") from exc
     return list(dict.fromkeys(str(info[4][0]) for info in found))
+
+
+def is_public(host: str, port: int, resolver: Resolver = resolve) -> bool:
+    """Whether every address `host` resolves to is public; a host that cannot be resolved
+    counts as public (the stricter reading: its redirects are checked)."""
+    try:
+        addresses = resolver(host, port)
+    except FetchError:
+        return True
+    return all(refusal(ipaddress.ip_address(text), ()) is None for text in addresses)
 
 
 def refusal(address: IPAddress, allowed: Sequence[IPNetwork]) -> str | None:
@@ -84,8 +94,9 @@ class GuardedTransport(httpx.BaseTransport):
             if reason is not None:
                 where = url.host if url.host == text else f"{url.host} ({text})"
                 raise FetchError(
-                    f"refused {url}: {where} is a {reason} address; a feed's links may only "
-                    "lead to public addresses (allow a network for the feed with allow_networks)"
+                    f"refused {url}: {where} is a {reason} address; a feed's links and "
+                    "redirects may only lead to public addresses (allow a network for the "
+                    "feed with allow_networks)"
                 )
         return addresses[0]
 

@@ -81,11 +81,14 @@ def fetch_url(
     state: FeedState | None,
     limits: FetchLimits,
     clock: Callable[[], float] = time.monotonic,
+    hops: Callable[[], httpx.Client] | None = None,
 ) -> FetchResult:
-    """GET `url` and triage the answer; never raises for network or HTTP problems."""
+    """GET `url` and triage the answer; never raises for network or HTTP problems.
+    `hops`, asked at the first redirect, gives the client for the redirects (a guarded
+    one, when a redirect may not lead where `url` could not)."""
     attempt = _Attempt(url, state, limits, clock() + limits.total_timeout, clock, location=url)
     try:
-        return _fetch(client, attempt)
+        return _fetch(client, attempt, hops)
     except FetchError as exc:
         return _error(url, str(exc))
     except httpx.TimeoutException as exc:
@@ -95,9 +98,13 @@ def fetch_url(
         return _error(url, describe(exc, limits))
 
 
-def _fetch(client: httpx.Client, attempt: _Attempt) -> FetchResult:
+def _fetch(
+    client: httpx.Client, attempt: _Attempt, hops: Callable[[], httpx.Client] | None
+) -> FetchResult:
     headers = conditional_headers(attempt.state)
     while True:
+        if attempt.redirects == 1 and hops is not None:
+            client, hops = hops(), None
         request = client.build_request(
             "GET", attempt.location, headers=headers, timeout=attempt.timeout()
         )

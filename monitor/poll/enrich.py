@@ -15,11 +15,9 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from monitor.config.schema import FeedConfig
 from monitor.errors import ParseError
 from monitor.fetch import Fetcher
-from monitor.fetch.guard import networks
-from monitor.model import Article, FetchResult, FetchStatus
+from monitor.model import Article, Feed, FetchResult, FetchStatus
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +26,11 @@ def with_pages(
     articles: Sequence[Article],
     stored: Mapping[str, Article],
     fetcher: Fetcher,
-    feed: FeedConfig,
+    feed: Feed,
 ) -> tuple[Article, ...]:
     """The articles, each with its page's text (new ones) or its stored text (known ones)."""
     wanted = {a.url for a in articles if a.key not in stored and a.url}
-    allowed = networks(feed.allow_networks)
-    pages = dict(fetcher.fetch_pages(sorted(wanted), allowed))
+    pages = dict(fetcher.fetch_pages(sorted(wanted), feed.allow_networks))
     language = feed.language
     enriched = []
     for article in articles:

@@ -16,7 +16,7 @@ import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -24,15 +24,14 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from monitor import metrics
-from monitor.config.schema import FeedConfig
 from monitor.errors import ParseError
-from monitor.fetch import Fetcher
-from monitor.fetch.remote import conditional_headers
-from monitor.model import Article, FeedState, FetchResult, FetchStatus, Match, RuleSet
+from monitor.fetch import Fetcher, conditional_headers
+from monitor.model import Article, Feed, FeedState, FetchResult, FetchStatus, Match
 from monitor.poll import enrich, health
+from monitor.poll.batch import Batch, Fetched, PollReport, Read, Tally
 from monitor.poll.policy import next_check
 from monitor.poll.pool import MatchKey, Worked, WorkerPool, match_key, work
-from monitor.rules.live import LiveRules
+from monitor.rules import LiveRules
 from monitor.store import Store
 
 if TYPE_CHECKING:
@@ -45,73 +44,6 @@ POOL_MIN_FEEDS = 8
 # Fetched feeds waiting for a worker or to be stored, per worker: keeps the workers busy
 # and lets fetching run ahead while they start; bounds memory (a feed is ~60 kB).
 PARSE_QUEUE = 32
-# A batch is written once it holds this many articles or feeds (or when nothing else is
-# ready): large enough that a statement's fixed cost and a commit are shared by hundreds of
-# articles, small enough that a transaction stays short and its memory bounded.
-BATCH_ARTICLES = 2000
-BATCH_FEEDS = 200
-# Waiting for the workers, a batch is written early only from this size: smaller writes
-# would take CPU the workers need (the commits alone cost as much as the rows).
-EARLY_ARTICLES = 500
-
-_Job = tuple[FeedConfig, FeedState | None, FetchResult]
-_Read = tuple[_Job, tuple[Article, ...], timedelta | None]  # a feed's articles, its TTL hint
-_Matched = dict[MatchKey, tuple[Match, ...]]
-
-
-@dataclass(frozen=True)
-class PollReport:
-    feeds_read: int = 0
-    feeds_failed: tuple[str, ...] = ()  # "name: why"
-    new_articles: int = 0
-    matches: int = 0
-
-
-@dataclass
-class _Tally:
-    advance: Callable[[int], object]  # told of each feed done (a progress bar)
-    read: int = 0
-    failed: list[str] = field(default_factory=list)
-    new: int = 0
-    matches: int = 0
-
-    def report(self) -> PollReport:
-        return PollReport(self.read, tuple(self.failed), self.new, self.matches)
-
-
-@dataclass
-class _Batch:
-    """Feeds read but not yet written: their articles (to store and match) and each feed's
-    job and TTL hint (to record its health); the matches workers found under `rules`."""
-
-    rules: RuleSet | None = None
-    feeds: list[_Read] = field(default_factory=list)
-    articles: int = 0
-    matched: _Matched = field(default_factory=dict)
-
-    def add(
-        self,
-        job: _Job,
-        articles: tuple[Article, ...],
-        ttl: timedelta | None,
-        matched: Mapping[MatchKey, tuple[Match, ...]] | None = None,
-    ) -> None:
-        self.feeds.append((job, articles, ttl))
-        self.articles += len(articles)
-        self.matched.update(matched or {})
-
-    def full(self) -> bool:
-        return self.articles >= BATCH_ARTICLES or len(self.feeds) >= BATCH_FEEDS
-
-    def worth_writing(self) -> bool:
-        return self.articles >= EARLY_ARTICLES or len(self.feeds) >= BATCH_FEEDS
-
-    def take(self) -> tuple[list[_Read], _Matched]:
-        taken = self.feeds, self.matched
-        self.feeds, self.articles, self.matched = [], 0, {}
-        return taken
-
-
 class Poller:
     def __init__(
         self,
@@ -125,45 +57,49 @@ class Poller:
         self.pool = pool or WorkerPool()
         self.rng = random.Random()
 
-    def due(self, feeds: Sequence[FeedConfig]) -> list[FeedConfig]:
+    def due(self, feeds: Sequence[Feed]) -> list[Feed]:
         """Enabled feeds whose next check has come (or that were never polled)."""
         now = self.clock()
         states = self.store.feeds.states({f.name: f.url for f in feeds})
         return [feed for feed in feeds if feed.enabled and _is_due(states.get(feed.name), now)]
 
     def poll(
-        self, feeds: Sequence[FeedConfig], advance: Callable[[int], object] = lambda n: None
+        self, feeds: Sequence[Feed], advance: Callable[[int], object] = lambda n: None
     ) -> PollReport:
         """Fetch, parse, store and match the feeds; record each one's health."""
         with metrics.POLL_SECONDS.time():
-            report = self._poll(feeds, _Tally(advance))
+            report = self._poll(feeds, Tally(advance))
         log.info(
             "polled %d feeds: %d new articles, %d new matches, %d failed",
             report.feeds_read, report.new_articles, report.matches, len(report.feeds_failed),
         )  # fmt: skip
         return report
 
-    def _poll(self, feeds: Sequence[FeedConfig], tally: _Tally) -> PollReport:
+    def _poll(self, feeds: Sequence[Feed], tally: Tally) -> PollReport:
         jobs = self._to_fetch(feeds)
         pool = self.pool if len(jobs) >= POOL_MIN_FEEDS else None
-        batch = _Batch()
+        batch = Batch()
         if pool is not None:
             pool.retry()
             batch.rules = self.rules.active.rules
             pool.use_rules(batch.rules)  # workers match with the rules in force now
             if _unconditional(jobs) >= POOL_MIN_FEEDS:
                 pool.start()  # these cannot answer 304: workers will be needed, start them
-        parsing: dict[Future[Worked], _Job] = {}
-        requests = [(url, state) for url, (_, state) in jobs.items()]
-        for url, result in self.fetcher.fetch_many(requests):
+        parsing: dict[Future[Worked], Fetched] = {}
+        requests = [(url, state) for url, (feed, state) in jobs.items()]
+
+        def fetch(url: str, state: FeedState | None) -> FetchResult:
+            return self.fetcher.fetch(url, state, jobs[url][0].allow_networks)
+
+        for url, result in self.fetcher.fetch_many(requests, fetch):
             feed, state = jobs[url]
             tally.read += 1
-            job = (feed, state, result)
+            fetched = Fetched(feed, state, result)
             if result.status is not FetchStatus.OK or pool is None:
                 here = partial(work, result.documents, feed.name, feed.language)
-                self._read(job, here, batch)
+                self._read(fetched, here, batch)
             else:
-                parsing[pool.submit(result.documents, feed.name, feed.language)] = job
+                parsing[pool.submit(result.documents, feed.name, feed.language)] = fetched
             self._drain(parsing, batch, tally, limit=PARSE_QUEUE * self.pool.workers)
         self._drain(parsing, batch, tally, limit=0)
         self._write(batch, tally)
@@ -173,12 +109,10 @@ class Poller:
         """Stop the worker processes (the store and fetcher belong to the caller)."""
         self.pool.close()
 
-    def _to_fetch(
-        self, feeds: Sequence[FeedConfig]
-    ) -> dict[str, tuple[FeedConfig, FeedState | None]]:
+    def _to_fetch(self, feeds: Sequence[Feed]) -> dict[str, tuple[Feed, FeedState | None]]:
         """URL to fetch -> (feed, its state), skipping disabled feeds."""
         states = self.store.feeds.states({feed.name: feed.url for feed in feeds})
-        jobs: dict[str, tuple[FeedConfig, FeedState | None]] = {}
+        jobs: dict[str, tuple[Feed, FeedState | None]] = {}
         for feed in feeds:
             state = states.get(feed.name)
             if state is not None and state.disabled:
@@ -189,7 +123,7 @@ class Poller:
         return jobs
 
     def _drain(
-        self, parsing: dict[Future[Worked], _Job], batch: _Batch, tally: _Tally, limit: int
+        self, parsing: dict[Future[Worked], Fetched], batch: Batch, tally: Tally, limit: int
     ) -> None:
         """Take in the finished parses, writing full batches; while over `limit` parses are
         in flight, write a batch worth writing (rather than idle), then wait for more."""
@@ -204,35 +138,35 @@ class Poller:
                     self._write(batch, tally)
                 ready = list(wait(parsing, return_when=FIRST_COMPLETED).done)
             for future in ready:
-                feed, _, result = job = parsing.pop(future)
-                parsed = partial(
-                    self.pool.result, future, result.documents, feed.name, feed.language
-                )
-                self._read(job, parsed, batch)
+                fetched = parsing.pop(future)
+                feed, documents = fetched.feed, fetched.result.documents
+                parsed = partial(self.pool.result, future, documents, feed.name, feed.language)
+                self._read(fetched, parsed, batch)
                 if batch.full():
                     self._write(batch, tally)
 
-    def _read(self, job: _Job, worked: Callable[[], Worked], batch: _Batch) -> None:
+    def _read(self, fetched: Fetched, worked: Callable[[], Worked], batch: Batch) -> None:
         """Add a fetched feed's articles (parsed, enriched) to the batch; a bug in parsing
         or enriching fails only this feed."""
-        _, _, result = job
         try:
-            found = worked() if result.status is FetchStatus.OK else None
-            articles = self._articles(job, found.parsed) if found else ()
+            found = worked() if fetched.result.status is FetchStatus.OK else None
+            articles = self._articles(fetched, found.parsed) if found else ()
         except sa.exc.SQLAlchemyError:
             raise  # the store, not this feed: the job stops, says so in one line, retries
         except Exception as exc:  # a bug on one feed must not starve the others
-            batch.add(self._failed(job, exc), (), None)
+            batch.add(Read(self._failed(fetched, exc)))
             return
-        ttl, matches = (found.parsed.ttl, found.matches) if found else (None, None)
-        batch.add(job, articles, ttl, matches)
+        if found is None:
+            batch.add(Read(fetched))
+            return
+        batch.add(Read(fetched, articles, found.parsed.ttl), found.matches)
 
-    def _articles(self, job: _Job, parsed: ParsedFeed) -> tuple[Article, ...]:
+    def _articles(self, fetched: Fetched, parsed: ParsedFeed) -> tuple[Article, ...]:
         """The articles of every document parsed (parse errors logged), with their pages'
         text for a full_text feed."""
-        feed, _, result = job
+        feed = fetched.feed
         articles: list[Article] = []
-        for document, outcome in zip(result.documents, parsed.outcomes, strict=False):
+        for document, outcome in zip(fetched.result.documents, parsed.outcomes, strict=False):
             if isinstance(outcome, ParseError):
                 log.warning("%s: %s", document.location, outcome, extra={"feed": feed.name})
                 continue
@@ -242,14 +176,14 @@ class Poller:
             articles += outcome
         return tuple(articles)
 
-    def _failed(self, job: _Job, exc: Exception) -> _Job:
-        """The job of a feed that met a bug, recorded as failed; the bug is logged."""
-        feed, state, result = job
-        log.error("unexpected error while ingesting", extra={"feed": feed.name}, exc_info=exc)
-        failed = replace(result, status=FetchStatus.ERROR, error=f"internal error: {exc}")
-        return feed, state, failed
+    def _failed(self, fetched: Fetched, exc: Exception) -> Fetched:
+        """A feed that met a bug, recorded as failed; the bug is logged."""
+        log.error("unexpected error while ingesting", extra={"feed": fetched.feed.name},
+                  exc_info=exc)  # fmt: skip
+        failed = replace(fetched.result, status=FetchStatus.ERROR, error=f"internal error: {exc}")
+        return replace(fetched, result=failed)
 
-    def _write(self, batch: _Batch, tally: _Tally) -> None:
+    def _write(self, batch: Batch, tally: Tally) -> None:
         """Store and match the batch's articles in one transaction, then record every
         feed's health in another. Should the batch fail on a bug (not the database), each
         feed is stored alone, so that only the feed behind the bug fails."""
@@ -259,7 +193,7 @@ class Poller:
             return
         if rules is not self.rules.active.rules:
             matched = {}  # the rules changed since the workers matched: match here
-        groups = [articles for _, articles, _ in feeds]
+        groups = [read.articles for read in feeds]
         try:
             new: Sequence[int | Exception] = self._ingest(groups, matched, tally)
         except sa.exc.SQLAlchemyError:
@@ -267,10 +201,11 @@ class Poller:
         except Exception:
             new = self._ingest_each(groups, matched, tally)
         settled = []
-        for (job, _, ttl), outcome in zip(feeds, new, strict=True):
+        for read, outcome in zip(feeds, new, strict=True):
+            fetched = read.fetched
             if isinstance(outcome, Exception):
-                job, outcome = self._failed(job, outcome), 0
-            settled.append(self._settle(job, ttl, tally, saw_new=outcome > 0))
+                fetched, outcome = self._failed(fetched, outcome), 0
+            settled.append(self._settle(fetched, read.ttl, tally, saw_new=outcome > 0))
         self.store.feeds.save_many(settled)
         tally.advance(len(settled))
 
@@ -278,7 +213,7 @@ class Poller:
         self,
         groups: Sequence[tuple[Article, ...]],
         matched: Mapping[MatchKey, tuple[Match, ...]],
-        tally: _Tally,
+        tally: Tally,
     ) -> list[int]:
         """Store and match the groups' articles in one transaction (a worker's matches are
         used where it made them); how many new stories each group brought."""
@@ -301,7 +236,7 @@ class Poller:
         self,
         groups: Sequence[tuple[Article, ...]],
         matched: Mapping[MatchKey, tuple[Match, ...]],
-        tally: _Tally,
+        tally: Tally,
     ) -> list[int | Exception]:
         """Each group in a transaction of its own: a group's bug is its outcome."""
         outcomes: list[int | Exception] = []
@@ -315,11 +250,11 @@ class Poller:
         return outcomes
 
     def _settle(
-        self, job: _Job, ttl: timedelta | None, tally: _Tally, *, saw_new: bool
+        self, fetched: Fetched, ttl: timedelta | None, tally: Tally, *, saw_new: bool
     ) -> tuple[str, FeedState, str]:
-        """The feed's new health and next check (to save); failures are logged, never
-        dropped."""
-        feed, state, result = job
+        """The feed's new health and next check (to save: name, state, configured URL);
+        failures are logged, never dropped."""
+        feed, state, result = fetched.feed, fetched.state, fetched.result
         metrics.record_fetch(result)
         now = self.clock()
         old = state or FeedState(url=feed.url)
@@ -342,17 +277,17 @@ class Poller:
         return feed.name, replace(new, next_check=when), feed.url
 
 
-def _unconditional(jobs: Mapping[str, tuple[FeedConfig, FeedState | None]]) -> int:
+def _unconditional(jobs: Mapping[str, tuple[Feed, FeedState | None]]) -> int:
     """How many feeds will be fetched without a validator (never polled, or their server
     gave none): each brings a whole document."""
-    return sum(not conditional_headers(state) for _, state in jobs.values())
+    return sum(not conditional_headers(state) for feed, state in jobs.values())
 
 
 def _is_due(state: FeedState | None, now: datetime) -> bool:
     return state is None or not state.next_check or state.next_check <= now
 
 
-def _log_failure(feed: FeedConfig, result: FetchResult, new: FeedState) -> None:
+def _log_failure(feed: Feed, result: FetchResult, new: FeedState) -> None:
     context = {"feed": feed.name, "url": result.url}
     log.warning("failed (%d in a row): %s", new.failures, new.last_error, extra=context)
     if new.disabled:

@@ -15,7 +15,15 @@ from zoneinfo import ZoneInfo
 
 from monitor.model import Alert, Digest
 from monitor.oneline import one_line, shorten
-from monitor.render.groups import Group, group_alerts, local_time
+from monitor.render.groups import (
+    MAX_SNIPPETS,
+    Group,
+    Snippet,
+    group_alerts,
+    local_time,
+    safe_url,
+    split_snippet,
+)
 from monitor.render.payload import FORMATS, Content, webhook_bodies
 from monitor.render.templates import Templates, load_templates
 from monitor.render.texts import LANGUAGES, Texts, texts
@@ -23,14 +31,18 @@ from monitor.render.texts import LANGUAGES, Texts, texts
 __all__ = [
     "FORMATS",
     "LANGUAGES",
+    "MAX_SNIPPETS",
     "Footer",
     "Group",
     "Look",
+    "Snippet",
     "Templates",
     "Volume",
     "default_look",
     "load_templates",
     "render_digest",
+    "safe_url",
+    "split_snippet",
     "texts",
 ]
 

@@ -20,10 +20,8 @@ import sqlalchemy as sa
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.config.settings import load_settings
-from monitor.errors import ConfigError, MonitorError, StoreBusyError, StoreError
+from monitor.errors import MonitorError, StoreBusyError, StoreError
 from monitor.run.pipeline import Pipeline
-from monitor.store import StoreLock
 
 if TYPE_CHECKING:
     from monitor.web.server import HttpServer
@@ -39,9 +37,9 @@ PRUNE_EVERY = timedelta(days=1)
 class Daemon:
     """The scheduler and the pipeline's jobs; `fatal` says why it stopped on its own."""
 
-    def __init__(self, pipeline: Pipeline, lock: StoreLock | None = None) -> None:
+    def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
-        self.lock = lock
+        self.lock = pipeline.lock  # this process's hold on the store, checked every tick
         self.fatal: str | None = None
         self.last_tick: datetime | None = None  # for readiness: the scheduler is alive
         self.pruned: datetime | None = None
@@ -86,8 +84,7 @@ class Daemon:
         now = self.pipeline.clock()
         self.last_tick = now
         self.check_lock()
-        if self.pipeline.settings.changed():
-            self.reload()
+        self.reload()
         self.guarded("rules", self.pipeline.reload_rules)
         self.guarded("relay", self.pipeline.relay_owed)
         if self.pruned is None or now - self.pruned >= PRUNE_EVERY:
@@ -95,17 +92,11 @@ class Daemon:
             self.guarded("retention", self.pipeline.prune)
 
     def reload(self) -> None:
-        """Re-read the config and reschedule; on an error keep running with the old one."""
-        try:
-            settings = load_settings(self.pipeline.settings.path, secrets=True)
-        except ConfigError as exc:
-            log.error("config reload failed, keeping the running config:\n%s", exc)
-            return
-        self.pipeline.reload_settings(settings)
-        self.scheduler.remove_all_jobs()
-        self.add_jobs()
-        routes, feeds = len(settings.routes), len(settings.config.feeds)
-        log.info("config reloaded: %d feeds, %d routes", feeds, routes)
+        """Run with the edited config, if it changed, and reschedule; a broken edit is
+        logged once and the running config stays (Pipeline.reload_config)."""
+        if self.pipeline.reload_config():
+            self.scheduler.remove_all_jobs()
+            self.add_jobs()
 
     def guarded(self, what: str, job: Callable[[], object]) -> None:
         """Jobs never die silently: log the error with context and let the next run retry;
@@ -148,10 +139,10 @@ class Daemon:
             self.scheduler.shutdown(wait=fatal is None)
 
 
-def run_daemon(pipeline: Pipeline, lock: StoreLock | None = None) -> int:
+def run_daemon(pipeline: Pipeline) -> int:
     """Block until SIGTERM or Ctrl-C (exit status 0), or a fatal store error (3); SIGHUP
     reloads the config and rules. `lock` is checked every tick (see StoreLock.check)."""
-    daemon = Daemon(pipeline, lock)
+    daemon = Daemon(pipeline)
 
     def on_stop(signum: int, frame: FrameType | None) -> None:
         log.info("signal %s: stopping after running jobs finish", signal.Signals(signum).name)
@@ -169,7 +160,7 @@ def run_daemon(pipeline: Pipeline, lock: StoreLock | None = None) -> int:
     server = serve_http(pipeline, ticks=lambda: daemon.last_tick)
     log.info(
         "monitor running: %d feeds, %d routes%s; Ctrl-C to stop",
-        len(settings.config.feeds),
+        len(settings.feeds),
         len(settings.routes),
         f"; status page at {server.url}" if server else "",
     )

@@ -1,33 +1,34 @@
 """The orchestrator: the one place where the stages meet. It composes them; it does none
 of their work.
 
-In: Settings (config and resolved routes), a Store and a Fetcher. Out: `run_once` polls
-every feed (poll.py), makes each route's digest (digest.py) and sends what is owed
-(relay.py), returning a RunSummary; the daemon's jobs (schedule.py) call the same steps.
-Rule files are watched by LiveRules; new rules are run over recent articles once.
+In: Settings (config, resolved feeds and routes), a Store and a Fetcher. Out: one service per
+stage (poll, make a digest, relay, reload, replay, prune) that every entry point calls: the
+daemon's jobs (daemon.py), `run --once`, the cluster's tasks (cluster.py) and the commands.
+`run_once` polls every feed, makes each route's digest and sends what is owed, returning a
+RunSummary. Rule files are watched by LiveRules; new rules are run over recent articles once.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from monitor.alerts.digest import Digester, OnOwed
-from monitor.alerts.relay import Failed, Outcome, Relay, Sent
-from monitor.clock import utcnow
-from monitor.config.schema import FeedConfig
-from monitor.config.settings import Settings
+from monitor.alerts import Digester, Failed, Outcome, Relay, Sent
+from monitor.clock import Clock, utcnow
+from monitor.config import Route, Settings, file_fingerprint, load_settings
+from monitor.errors import ConfigError
 from monitor.fetch import Fetcher
-from monitor.match.lint import lint
-from monitor.model import RuleSet
-from monitor.poll.poller import Poller, PollReport
-from monitor.poll.pool import WorkerPool
-from monitor.rules.live import Active, LiveRules
-from monitor.store import Store
+from monitor.match import lint
+from monitor.model import Digest, Feed, RuleSet
+from monitor.poll import Poller, PollReport, WorkerPool
+from monitor.render import Footer
+from monitor.rules import Active, LiveRules
+from monitor.store import Store, StoreLock
 
 log = logging.getLogger(__name__)
 
@@ -94,64 +95,104 @@ def warn_noisy(rules: RuleSet) -> None:
 
 
 class Pipeline:
+    """One service per stage, for every entry point (daemon jobs, `run --once`, the cluster's
+    tasks, the commands): each method composes stages and does none of their work."""
+
     def __init__(
         self,
         settings: Settings,
         store: Store,
         fetcher: Fetcher,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock = utcnow,
         workers: WorkerPool | None = None,
-        on_owed: OnOwed | None = None,
+        *,
+        lock: StoreLock | None = None,
+        warn_rules: bool = True,
     ) -> None:
-        self.settings, self.store, self.clock = settings, store, clock
+        self.settings, self.store, self.clock, self.lock = settings, store, clock, lock
         self.rules = LiveRules(settings.config.rules)
-        # Reading the rules for warnings takes a few tenths of a second, mostly spent on the
-        # given-name lexicon: done beside the first poll's fetching, which mostly waits.
-        self._lint = threading.Thread(
-            target=warn_noisy_once,
-            args=(self.rules.active, self._linted()),
-            name="rules-lint",
-            daemon=True,
-        )
-        self._lint.start()
-        self.poller = Poller(store, fetcher, self.rules, clock, workers)
-        self.digester = Digester(store, clock, on_owed)
-        self.relay = Relay(store, clock)
+        self._lint: threading.Thread | None = None
+        if warn_rules:
+            # Reading the rules for warnings takes a few tenths of a second, mostly spent on
+            # the given-name lexicon: done beside the first poll's fetching, which mostly waits.
+            self._lint = threading.Thread(
+                target=warn_noisy_once,
+                args=(self.rules.active, self._linted()),
+                name="rules-lint",
+                daemon=True,
+            )
+            self._lint.start()
+        self._poller = Poller(store, fetcher, self.rules, clock, workers)
+        self._digester = Digester(store, clock)
+        self._relay = Relay(store, clock)
+        self._broken_config = ""  # fingerprint of the config file last refused
+
+    # --- the whole cycle -----------------------------------------------------------------
 
     def run_once(self, advance: Callable[[int], object] = lambda n: None) -> RunSummary:
         """Poll every enabled feed, make every route's digest now, send what is owed;
         `advance(n)` is told of feeds done (a progress bar)."""
-        report = self.poller.poll(self.feeds(), advance)
+        report = self.poll(self.feeds(), advance)
         for route in self.settings.routes:
-            self.digester.make(route, self.rules.active)
-        return RunSummary(report, tuple(self.relay.relay(self.settings.routes)))
+            self._digester.make(route, self.rules.active)
+        return RunSummary(report, tuple(self.relay_owed()))
 
-    def feeds(self) -> list[FeedConfig]:
-        return [feed for feed in self.settings.config.feeds if feed.enabled]
+    # --- poll ----------------------------------------------------------------------------
+
+    def feeds(self) -> list[Feed]:
+        return self.settings.enabled_feeds()
+
+    def poll(
+        self, feeds: Sequence[Feed], advance: Callable[[int], object] = lambda n: None
+    ) -> PollReport:
+        """Fetch, parse, store and match these feeds; record each one's health."""
+        return self._poller.poll(feeds, advance)
 
     def poll_due(self) -> PollReport:
         """Poll the feeds whose next check has come."""
-        return self.poller.poll(self.poller.due(self.settings.config.feeds))
+        return self.poll(self._poller.due(self.feeds()))
+
+    # --- digests and deliveries ----------------------------------------------------------
+
+    def make_digest(self, route_name: str, *, urgent_only: bool = False) -> int:
+        """Make one route's digest of what is pending (only `priority: high` alerts with
+        urgent_only); how many deliveries it owes. A route no longer configured: none."""
+        route = self._route(route_name)
+        if route is None:
+            return 0
+        return self._digester.make(route, self.rules.active, urgent_only=urgent_only)
+
+    def preview_digest(self, route_name: str) -> tuple[int, Digest]:
+        """The route's next digest as it would be sent now, and how many alerts it carries;
+        nothing is written."""
+        route, active = self.settings.route(route_name), self.rules.active
+        pending = self._digester.pending(route, active)
+        return len(pending), self._digester.render(route, pending, active)
 
     def send_urgent(self) -> list[Outcome]:
         """`priority: high` matches go out at once on every route that takes their rule."""
-        owed = sum(
-            self.digester.make(route, self.rules.active, urgent_only=True)
-            for route in self.settings.routes
-        )
-        return self.relay.relay(self.settings.routes) if owed else []
+        owed = sum(self.make_digest(route.name, urgent_only=True) for route in self.settings.routes)
+        return self.relay_owed() if owed else []
 
     def send_digest(self, route_name: str) -> list[Outcome]:
         """Make one route's digest now and send what is owed."""
-        self.digester.make(self.settings.route(route_name), self.rules.active)
-        return self.relay.relay(self.settings.routes)
-
-    def _linted(self) -> Path:
-        """Where the fingerprint of the last rules warned about is kept."""
-        return self.settings.config.data_dir / "rules-checked"
+        self._digester.make(self.settings.route(route_name), self.rules.active)
+        return self.relay_owed()
 
     def relay_owed(self) -> list[Outcome]:
-        return self.relay.relay(self.settings.routes)
+        """Send every owed delivery whose time has come."""
+        return self._relay.relay(self.settings.routes)
+
+    def deliver(self, delivery_id: int) -> Outcome | None:
+        """Send one owed delivery (multi-node mode's deliver job); None when it was not
+        owed (sent already, or claimed by another worker)."""
+        return self._relay.relay_one(delivery_id, self.settings.routes)
+
+    def footer(self) -> Footer:
+        """What the next digest's footer says: failing feeds, rule errors, given-up sends."""
+        return self._digester.footer(self.rules.active.errors)
+
+    # --- rules, config, stored articles --------------------------------------------------
 
     def reload_rules(self) -> bool:
         """Load changed rule files; a new or edited rule sees the recent articles once."""
@@ -162,17 +203,31 @@ class Pipeline:
         log.info("rules changed: re-matched %d recent articles, %d new matches", checked, found)
         return True
 
-    def reload_settings(self, settings: Settings) -> None:
-        """Run with new settings from now on (rule paths may have changed too)."""
+    def reload_config(self) -> bool:
+        """Run with the config file as edited, if it changed; False when it did not, or when
+        the edit is broken (logged once per edit; the running config stays)."""
+        current = self.settings
+        if not current.changed() or file_fingerprint(current.path) == self._broken_config:
+            return False
+        try:
+            settings = load_settings(current.path, secrets=True)
+        except ConfigError as exc:
+            self._broken_config = file_fingerprint(current.path)
+            log.error("config reload failed, keeping the running config:\n%s", exc)
+            return False
         self.settings = settings
-        self.reload_rules()
+        self.reload_rules()  # the rule paths may have changed too
+        log.info("config reloaded: %d feeds, %d routes", len(settings.feeds), len(settings.routes))
+        return True
 
-    def replay(self, since: datetime) -> tuple[int, int]:
+    def replay(
+        self, since: datetime, advance: Callable[[int], object] = lambda n: None
+    ) -> tuple[int, int]:
         """Re-match articles first seen since `since`; (checked, new matches). Matches an
         article already had are not added again, so nothing repeats."""
         matcher = self.rules.active.matcher
         return self.store.articles.rematch(
-            since, lambda a: matcher.match(a.full_text, a.language), self.clock()
+            since, lambda a: matcher.match(a.full_text, a.language), self.clock(), advance
         )
 
     def prune(self) -> tuple[int, int]:
@@ -189,9 +244,39 @@ class Pipeline:
     def close(self) -> None:
         """Record sends the database missed, stop the worker processes, finish the rule
         warnings (the store and fetcher belong to the caller)."""
-        self.relay.record_unrecorded()
-        if unrecorded := self.relay.unrecorded():
+        self._relay.record_unrecorded()
+        if unrecorded := self._relay.unrecorded():
             log.error("%d send(s) the database never recorded will be sent again at the next "
                       "start (same Message-ID and webhook-id)", unrecorded)  # fmt: skip
-        self.poller.close()
-        self._lint.join()  # its warnings are logged before the process ends
+        self._poller.close()
+        if self._lint is not None:
+            self._lint.join()  # its warnings are logged before the process ends
+
+    def _route(self, name: str) -> Route | None:
+        return next((route for route in self.settings.routes if route.name == name), None)
+
+    def _linted(self) -> Path:
+        """Where the fingerprint of the last rules warned about is kept."""
+        return self.settings.config.data_dir / "rules-checked"
+
+
+@contextmanager
+def open_pipeline(
+    settings: Settings, *, owner: str | None = None, jobs: bool = False, warn_rules: bool = False
+) -> Iterator[Pipeline]:
+    """The pipeline with its store and fetcher, closed in order when the block ends. With
+    `owner` (what is running, e.g. "monitor run"), this process first takes the store's lock
+    (StoreBusyError if another holds it) and owes again the sends a stopped owner left
+    claimed; `jobs`: multi-node mode's job queue."""
+    with ExitStack() as stack:
+        url = settings.config.db_url
+        lock = stack.enter_context(StoreLock(url, owner)) if owner else None
+        store = Store.open(url, jobs=jobs)
+        stack.callback(store.close)
+        if lock is not None and (released := store.deliveries.release_claims(utcnow())):
+            log.warning("%d delivery(ies) were being sent when monitor last stopped; sending "
+                        "them again (a receiver may see one twice)", released)  # fmt: skip
+        fetcher = stack.enter_context(Fetcher(settings.config.user_agent))
+        pipeline = Pipeline(settings, store, fetcher, lock=lock, warn_rules=warn_rules)
+        stack.callback(pipeline.close)  # parse workers first: they may be mid-task
+        yield pipeline

@@ -25,20 +25,24 @@ from monitor.store.articles import ArticleStore, Ingested, MatchFn, Saved
 from monitor.store.deliveries import Deliveries
 from monitor.store.engine import create_engine, redact, sqlite_path
 from monitor.store.feeds import FeedStore
-from monitor.store.jobs import Job, JobQueue
+from monitor.store.jobs import QUEUE, Job, JobQueue
 from monitor.store.lock import StoreLock
-from monitor.store.reports import Reports
+from monitor.store.reports import DailyMentions, DeliverySummary, Mention, MentionQuery, Reports
 from monitor.store.tables import migrate
 
 __all__ = [
+    "QUEUE",
     "ArticleStore",
+    "DailyMentions",
     "Deliveries",
+    "DeliverySummary",
     "FeedStore",
     "Ingested",
     "Job",
     "JobQueue",
     "MatchFn",
-    "Outbox",
+    "Mention",
+    "MentionQuery",
     "Reports",
     "Saved",
     "Store",
@@ -102,3 +106,4 @@ def _file_identity(path: Path | None) -> tuple[int, int] | None:
     except OSError:
         return None
     return (found.st_dev, found.st_ino) if found else None
+

@@ -27,7 +27,7 @@ from monitor.store.engine import write
 
 log = logging.getLogger(__name__)
 
-QUEUE = "monitor"
+QUEUE = "monitor"  # procrastinate queue of every multi-node task
 DELIVER = "monitor.deliver"  # the task that sends one owed delivery
 _SCHEMA_LOCK = 0x6D6F6E70726F63  # "monproc": serialises schema creation by many workers
 _HOST_LOCK = 0x686F7374  # "host": with a hash of the host name, one poll per host

@@ -23,10 +23,10 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from monitor.clock import utcnow
-from monitor.config.settings import Settings
+from monitor.config import Settings
 from monitor.errors import MonitorError
-from monitor.poll.health import FeedHealth
-from monitor.rules.live import Active
+from monitor.poll import FeedHealth
+from monitor.rules import Active
 from monitor.store import Store
 from monitor.web.auth import Guard, credentials
 from monitor.web.chart import chart
@@ -75,7 +75,7 @@ def create_app(
         return PlainTextResponse(f"not ready: {problem}\n", 503) if problem else _ok()
 
     def metrics(request: Request) -> Response:
-        feeds = {feed.name: feed.url for feed in current().config.feeds}
+        feeds = {feed.name: feed.url for feed in current().feeds}
         body = generate_latest(Scrape(store, feeds))
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
@@ -121,7 +121,8 @@ def _page(
         "charts": [chart(series) for series in store.reports.daily(now, CHART_DAYS)],
         "chart_days": CHART_DAYS,
     }
-    return HTMLResponse(_TEMPLATES.get_template("status.html.j2").render(context))
+    page = _TEMPLATES.get_template("status.html.j2").render(context)
+    return HTMLResponse(page, status_code=400 if form.errors else 200)
 
 
 def _store_problem(store: Store) -> str | None:

@@ -18,7 +18,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from monitor.config.schema import HttpConfig
+from monitor.config import HttpConfig
 from monitor.credentials import read_secret
 from monitor.errors import ConfigError
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from monitor.oneline import one_line
-from monitor.store.reports import DailyMentions
+from monitor.store import DailyMentions
 
 STEP = 4  # user units per day; a bar is STEP - GAP wide
 GAP = 1

@@ -46,7 +46,7 @@ class Scrape(Collector):
             return
         up.add_metric([], 1)
         depth = GaugeMetricFamily(
-            "monitor_deliveries", "Deliveries by status", labels=["status"]
+            "monitor_delivery_queue", "Deliveries by status", labels=["status"]
         )
         for status in DeliveryStatus:
             depth.add_metric([status.value], getattr(owed, status.value))

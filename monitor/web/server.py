@@ -18,8 +18,7 @@ from collections.abc import Iterator
 import uvicorn
 from starlette.types import ASGIApp
 
-from monitor.config.schema import split_listen
-from monitor.config.settings import Settings
+from monitor.config import Settings, split_listen
 from monitor.errors import ConfigError, MonitorError
 
 log = logging.getLogger(__name__)

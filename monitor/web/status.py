@@ -9,14 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from monitor.config.schema import FeedConfig
-from monitor.config.settings import Settings
-from monitor.model import FeedState
-from monitor.poll import health
-from monitor.poll.health import FeedHealth
-from monitor.rules.live import Active
-from monitor.store import Store
-from monitor.store.reports import DeliverySummary, Mention
+from monitor.config import Settings
+from monitor.model import Feed, FeedState
+from monitor.poll import FeedHealth, health
+from monitor.rules import Active
+from monitor.store import DeliverySummary, Mention, Store
 
 LATEST = 20  # mentions the page shows
 
@@ -63,7 +60,7 @@ def gather(
     last_tick: datetime | None = None,
 ) -> Status:
     """Read everything the status shows: a few queries, nothing written."""
-    feeds = settings.config.feeds
+    feeds = settings.feeds
     states = store.feeds.states({feed.name: feed.url for feed in feeds})
     return Status(
         now=now,
@@ -77,7 +74,7 @@ def gather(
     )
 
 
-def feed_line(feed: FeedConfig, state: FeedState | None, now: datetime) -> FeedLine:
+def feed_line(feed: Feed, state: FeedState | None, now: datetime) -> FeedLine:
     kind, text = health.verdict(state, feed.enabled, now), health.describe(state, feed.enabled, now)
     if state is None or kind is FeedHealth.NEW:
         return FeedLine(feed.name, feed.url, kind, text)

@@ -11,13 +11,18 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from monitor.model import RuleKind
 from monitor.oneline import one_line
-from monitor.render.groups import MAX_SNIPPETS, Snippet, safe_url, split_snippet
-from monitor.store.reports import Mention, MentionQuery
+from monitor.render import MAX_SNIPPETS, Snippet, safe_url, split_snippet
+from monitor.store import Mention, MentionQuery
 from monitor.web.status import when
 
 SEARCH_LIMIT = 50
 CARD_SNIPPETS = 8  # hits shown per story at most
 KINDS = tuple(kind.value for kind in RuleKind)
+FIELDS = ("q", "kind", "from", "to")  # the search form's query parameters
+MAX_QUERY = 200  # characters of `q`
+# Days a search may name: the store holds nothing older than the project, and the day
+# after `to` must still be a date.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(9998, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -83,19 +88,25 @@ def _card(mentions: list[Mention]) -> Card:
 
 def search_form(params: Mapping[str, str]) -> SearchForm:
     """Read the form's fields: `q` (a person's or event's name, or part), `kind`, `from`
-    and `to` (days, both included)."""
-    text = params.get("q", "").strip()[:200]
+    and `to` (days, both included). Anything else, or a field out of its range, is an
+    error the page answers with 400 and shows in the form."""
+    text = params.get("q", "").strip()
     kind = params.get("kind", "").strip()
     since, until = params.get("from", "").strip(), params.get("to", "").strip()
-    errors = []
+    errors = [f"{name}: not a field of this page (fields: {', '.join(FIELDS)})"
+              for name in params if name not in FIELDS]  # fmt: skip
+    if len(text) > MAX_QUERY:
+        errors.append(f"q: at most {MAX_QUERY} characters")
     if kind and kind not in KINDS:
         errors.append(f"kind: choose one of {', '.join(KINDS)}")
     first, first_error = _day(since, "from")
     last, last_error = _day(until, "to")
     errors += [e for e in (first_error, last_error) if e]
+    if first and last and first > last:
+        errors.append("from: after to")
     asked = bool(text or kind or since or until)
     if errors or not asked:
-        return SearchForm(text, kind, since, until, tuple(errors))
+        return SearchForm(text[:MAX_QUERY], kind, since, until, tuple(errors))
     query = MentionQuery(
         text=text or None,
         kind=RuleKind(kind) if kind else None,
@@ -110,9 +121,12 @@ def _day(text: str, name: str) -> tuple[date | None, str | None]:
     if not text:
         return None, None
     try:
-        return date.fromisoformat(text), None
+        day = date.fromisoformat(text)
     except ValueError:
         return None, f"{name}: expected a date like 2024-04-22"
+    if not FIRST_DAY <= day <= LAST_DAY:
+        return None, f"{name}: expected a date from {FIRST_DAY} to {LAST_DAY}"
+    return day, None
 
 
 def _midnight(day: date) -> datetime:

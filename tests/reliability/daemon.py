@@ -24,7 +24,7 @@ ROUTE = "desk"
 RECIPIENT = "desk@example.org"
 WEBHOOK = "ngo"
 # The line `monitor run` prints at its start when it takes back a dead process's claims.
-RELEASED = re.compile(r"monitor: (\d+) delivery\(ies\) were being sent when monitor last stopped")
+RELEASED = re.compile(r"(\d+) delivery\(ies\) were being sent when monitor last stopped")
 
 
 def write_config(

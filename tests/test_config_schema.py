@@ -1,4 +1,5 @@
-"""Config: defaults, and validation messages that name the key (settings load it all)."""
+"""The config schema (config/schema.py): defaults, and validation messages that name the key
+(settings load it all)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ feed cut at the item limit says so."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from monitor.parse import parse_documents
 from monitor.parse.limits import MAX_ENTRIES
 from monitor.poll.pool import WorkerPool, match_key
 from monitor.rules.files import load_rules
+from tests.support.wait import wait_for
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -45,9 +45,8 @@ def test_a_workers_warning_is_logged_here_with_its_context(
     try:
         documents = [big_feed(MAX_ENTRIES + 1)]
         pool.result(pool.submit(documents, "big", None), documents, "big", None)
-        deadline = time.monotonic() + 10  # the record crosses a queue and a thread
-        while not cut_warnings(caplog) and time.monotonic() < deadline:
-            time.sleep(0.02)
+        # The record crosses a queue and a thread after the result is in.
+        wait_for(lambda: cut_warnings(caplog), 10, "the worker's warning in this log")
     finally:
         pool.close()
     [message] = cut_warnings(caplog)

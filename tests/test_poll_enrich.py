@@ -10,11 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import RULES
-from tests.support import feedserver
 from tests.support.feedserver import FeedServer, Reply
 from tests.support.pipelines import pipeline_factory
 
-feed_server = feedserver.feed_server
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
 
 

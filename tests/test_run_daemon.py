@@ -11,7 +11,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from monitor.errors import ConfigError
 from monitor.run.daemon import Daemon
 from tests.conftest import ROOT, RULES, SEEDS
 from tests.support.pipelines import pipeline_factory
+from tests.support.wait import wait_for
 
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
 
@@ -87,11 +87,13 @@ def test_the_running_daemon_exits_3_when_its_data_folder_is_deleted(tmp_path: Pa
         [sys.executable, "-m", "monitor", "--config", str(config), "run"],
         env=env, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+
+    def polled() -> bool:
+        assert daemon.poll() is None, "the daemon exited before its first poll"
+        return (tmp_path / "var" / "outbox").exists()
+
     try:
-        deadline = time.monotonic() + 30
-        while not (tmp_path / "var" / "outbox").exists():  # it is up and has polled
-            assert time.monotonic() < deadline and daemon.poll() is None
-            time.sleep(0.1)
+        wait_for(polled, 30, "the daemon to start and poll")
         shutil.rmtree(tmp_path / "var")
         assert daemon.wait(30) == 3
     finally:
@@ -129,14 +131,13 @@ def test_the_daemon_serves_its_status_page_and_stops_it_on_sigterm(tmp_path: Pat
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     daemon = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(config), "run"],
                               env=env, stderr=subprocess.DEVNULL)  # fmt: skip
+
+    def ready() -> bool:
+        assert daemon.poll() is None, "the daemon exited before it was ready"
+        return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
+
     try:
-        deadline, ready = time.monotonic() + 30, 0
-        while ready != 200:
-            assert time.monotonic() < deadline and daemon.poll() is None
-            try:
-                ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code
-            except httpx.TransportError:
-                time.sleep(0.2)
+        wait_for(ready, 30, "/readyz to answer 200", ignoring=httpx.TransportError)
         assert "seedfeed" in httpx.get(f"http://127.0.0.1:{port}/", timeout=5).text
         daemon.send_signal(signal.SIGTERM)
         assert daemon.wait(30) == 0

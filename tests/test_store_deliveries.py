@@ -1,5 +1,6 @@
-"""Outbox: digests, owed deliveries and their claims, on SQLite and PostgreSQL. The claim is
-what makes a delivery go out once: tried here by relays racing in threads."""
+"""The deliveries queue (store/deliveries.py): digests, owed deliveries and their claims, on
+SQLite and PostgreSQL. The claim is what makes a delivery go out once: tried here by relays
+racing in threads."""
 
 from __future__ import annotations
 
@@ -10,10 +11,8 @@ from datetime import timedelta
 from monitor.model import DeliveryStatus as S
 from monitor.model import Digest, Source
 from monitor.store import Store
-from tests.support import stored
 from tests.support.stored import ARTICLE, BABARYKA, NOW, ingest, pending_alerts
 
-store = stored.store
 LEASE = timedelta(minutes=15)
 
 

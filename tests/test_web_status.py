@@ -1,4 +1,4 @@
-"""The status read model: feeds' health, the outbox, next digests and latest mentions, as the
+"""The status read model: feeds' health, the deliveries, next digests and latest mentions, as the
 page and `monitor status` show them; from a real SQLite store and a config file."""
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from monitor.cli.screen import cmd_status, lines
-from monitor.config.schema import FeedConfig
-from monitor.model import Digest, FeedState
+from monitor.model import Digest, Feed, FeedState
 from monitor.poll.health import FeedHealth
 from monitor.rules.live import LiveRules
 from monitor.store import Store
@@ -97,9 +96,9 @@ def test_gather_reads_every_fact_the_page_shows(tmp_path: Path, filled: Store) -
     assert by_name["healthy"].next_check == NOW + HOUR
     assert by_name["gone"].next_check is None  # not polled again: no next check to show
     assert status.count(FeedHealth.DISABLED) == 2
-    outbox = status.deliveries
-    assert (outbox.pending, outbox.dead, outbox.next_attempt) == (1, 1, NOW + 2 * HOUR)
-    assert [r.last_error for r in outbox.dead_records] == ["550 mailbox unavailable"]
+    owed = status.deliveries
+    assert (owed.pending, owed.dead, owed.next_attempt) == (1, 1, NOW + 2 * HOUR)
+    assert [r.last_error for r in owed.dead_records] == ["550 mailbox unavailable"]
     [morning, weekly] = status.digests
     assert morning.at is not None and morning.at.isoformat() == "2024-04-23T07:00:00+03:00"
     assert weekly.at is not None and weekly.at.isoformat() == "2024-04-29T09:00:00+00:00"
@@ -110,7 +109,7 @@ def test_gather_reads_every_fact_the_page_shows(tmp_path: Path, filled: Store) -
 
 
 def test_a_feed_row_made_before_its_first_poll_is_never_polled() -> None:
-    feed = FeedConfig(name="new", url="https://example.org/new.xml")
+    feed = Feed(name="new", url="https://example.org/new.xml")
     line = feed_line(feed, FeedState(feed.url, next_check=NOW), NOW)
     assert (line.health, line.state, line.next_check) == (FeedHealth.NEW, "never polled", None)
 
@@ -122,7 +121,7 @@ def test_the_screen_lists_the_same_facts(tmp_path: Path, filled: Store) -> None:
     assert "feeds: 1 ok, 1 failing, 1 stale, 2 disabled, 1 new" in text
     assert "  broken: FAILING x3 since 2024-04-21 09:30 UTC: HTTP 503" in text
     assert "last success 2024-04-21 08:00 UTC; next check 2024-04-22 16:00 UTC" in text
-    assert "outbox: 1 owed, 0 sending, 1 dead; next attempt 2024-04-22 16:00 UTC" in text
+    assert "deliveries: 1 owed, 0 sending, 1 dead; next attempt 2024-04-22 16:00 UTC" in text
     assert "  dead #1 route=morning email a@example.org: 550 mailbox unavailable" in text
     assert "  morning: 2024-04-23 07:00 +03 (daily 07:00)" in text
     assert f"  2024-04-22 14:00 UTC babaryka: {ARTICLE.title} (RFE/RL)" in text
@@ -154,7 +153,7 @@ def test_cmd_status_prints_one_screen_from_the_config(
     assert cmd_status(argparse.Namespace(config=str(config))) == 0
     out = capsys.readouterr().out
     assert "feeds: 0 ok, 1 failing, 0 stale, 0 disabled, 0 new" in out
-    assert "outbox: 1 owed, 0 sending, 1 dead" in out
+    assert "deliveries: 1 owed, 0 sending, 1 dead" in out
     assert "  digest: " in out and "(daily 07:00)" in out
     assert "babaryka: Lukashenka Meets With Jailed Opposition Leaders" in out
     assert len(out.splitlines()) <= 40

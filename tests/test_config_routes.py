@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from monitor.alerts.retry import RETRY_CAP, delivery_retry_at
 from monitor.config.routes import find_route
 from monitor.errors import ConfigError
 from monitor.model import PersonRule, RuleSet
-from monitor.poll.policy import RETRY_CAP, delivery_retry_at
 from monitor.targets import EmailTarget, OutboxTarget, SmtpServer, WebhookTarget
 from tests.support.settings import settings_from
 

@@ -1,0 +1,90 @@
+"""The values a poll passes between its steps: a feed fetched, a feed read, the batch of
+read feeds waiting to be written, and the running tally that becomes the PollReport.
+
+In: feeds, fetch results, parsed articles, workers' matches. Out: named values (no
+positional tuples), and the thresholds that decide when a batch is worth a transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from monitor.model import Article, Feed, FeedState, FetchResult, Match, RuleSet
+from monitor.poll.pool import MatchKey
+
+# A batch is written once it holds this many articles or feeds (or when nothing else is
+# ready): large enough that a statement's fixed cost and a commit are shared by hundreds of
+# articles, small enough that a transaction stays short and its memory bounded.
+BATCH_ARTICLES = 2000
+BATCH_FEEDS = 200
+# Waiting for the workers, a batch is written early only from this size: smaller writes
+# would take CPU the workers need (the commits alone cost as much as the rows).
+EARLY_ARTICLES = 500
+
+Matched = dict[MatchKey, tuple[Match, ...]]
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A feed, its state before this poll and what fetching it gave."""
+
+    feed: Feed
+    state: FeedState | None
+    result: FetchResult
+
+
+@dataclass(frozen=True)
+class Read:
+    """A fetched feed's articles (parsed, enriched) and its own <ttl> hint."""
+
+    fetched: Fetched
+    articles: tuple[Article, ...] = ()
+    ttl: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class PollReport:
+    feeds_read: int = 0
+    feeds_failed: tuple[str, ...] = ()  # "name: why"
+    new_articles: int = 0
+    matches: int = 0
+
+
+@dataclass
+class Tally:
+    advance: Callable[[int], object]  # told of each feed done (a progress bar)
+    read: int = 0
+    failed: list[str] = field(default_factory=list)
+    new: int = 0
+    matches: int = 0
+
+    def report(self) -> PollReport:
+        return PollReport(self.read, tuple(self.failed), self.new, self.matches)
+
+
+@dataclass
+class Batch:
+    """Feeds read but not yet written, and the matches workers found under `rules`."""
+
+    rules: RuleSet | None = None
+    feeds: list[Read] = field(default_factory=list)
+    articles: int = 0
+    matched: Matched = field(default_factory=dict)
+
+    def add(self, read: Read, matched: Mapping[MatchKey, tuple[Match, ...]] | None = None) -> None:
+        self.feeds.append(read)
+        self.articles += len(read.articles)
+        self.matched.update(matched or {})
+
+    def full(self) -> bool:
+        return self.articles >= BATCH_ARTICLES or len(self.feeds) >= BATCH_FEEDS
+
+    def worth_writing(self) -> bool:
+        return self.articles >= EARLY_ARTICLES or len(self.feeds) >= BATCH_FEEDS
+
+    def take(self) -> tuple[list[Read], Matched]:
+        taken = self.feeds, self.matched
+        self.feeds, self.articles, self.matched = [], 0, {}
+        return taken

@@ -1,0 +1,278 @@
+"""The orchestrator end to end, with real parts: a loopback feed server, aiosmtpd, a webhook
+sink, the store.
+
+feed server -> Pipeline.run_once -> an email arrives naming the sample article's people,
+a signed webhook arrives -> a second run sends nothing. Then the failure paths: SMTP down
+then up, a broken rule edit, urgent alerts, missing secrets, a route's own templates.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from standardwebhooks.webhooks import Webhook
+
+from monitor.model import DeliveryStatus
+from monitor.run.daemon import Daemon
+from tests.conftest import SEEDS
+from tests.support import smtp
+from tests.support.feedserver import FeedServer, Reply
+from tests.support.pipelines import Clock, failed, sent, served_config
+from tests.support.settings import settings_from
+from tests.support.sink import WebhookSink
+from tests.support.smtp import SmtpSink
+
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+NEW_ITEM = """<item><title>Babaryka transferred</title>
+<link>https://www.rferl.org/a/babaryka-transferred/1.html</link>
+<description>Viktar Babaryka was transferred to another colony.</description></item>"""
+SAMPLE_PEOPLE = ("Viktar Babaryka", "Lilia Vlasova", "Vitali Shkliarov", "Paval Latushka")
+
+
+def bodies(mail: SmtpSink) -> list[str]:
+    return [str(r.message.get_body(("plain",)).get_content()) for r in mail.messages]  # type: ignore[union-attr]
+
+
+def test_feeds_to_email_and_webhook_then_nothing_twice(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    smtp_server: SmtpSink,
+    webhook_sink: WebhookSink,
+    make_pipeline: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TEST_WEBHOOK_SECRET", SECRET)
+    pipeline = make_pipeline(served_config(tmp_path, feed_server, smtp_server, webhook_sink))
+
+    summary = pipeline.run_once()
+
+    assert summary.poll.feeds_read == 4 and not summary.poll.feeds_failed
+    assert summary.poll.new_articles > 5 and summary.poll.matches > 5
+    assert sorted(r.rcpt_tos[0] for r in smtp_server.messages) == [
+        "casework@example.org",
+        "desk@example.org",
+    ]
+    text = bodies(smtp_server)[0]
+    for person in SAMPLE_PEOPLE:
+        assert person in text
+    assert "Lukashenka Meets With Jailed Belarusian Opposition Leaders" in text
+    assert "Тихановского" in text  # from the windows-1251 feed, decoded right
+    [request] = webhook_sink.requests
+    payload = Webhook(SECRET).verify(request.body, request.headers)
+    assert {a["rule"]["id"] for a in payload["alerts"]} >= {"babaryka", "vlasova"}
+    assert list((tmp_path / "var" / "outbox").glob("*.eml"))
+
+    again = pipeline.run_once()
+    assert (again.poll.new_articles, again.poll.matches, sent(again)) == (0, 0, [])
+    assert len(smtp_server.messages) == 2 and len(webhook_sink.requests) == 1
+    # The second poll was conditional: the server answered 304, nothing was parsed again.
+    assert feed_server.hits("/seeds/rfe-belarus.rss.xml")[-1].headers.get("if-none-match")
+
+
+def test_smtp_down_then_up_delivers_everything_exactly_once(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
+) -> None:
+    with smtp.run_smtp() as mail:
+        data = served_config(tmp_path, feed_server, mail, None)
+    # The server is gone now: the same host and port refuse connections.
+    pipeline = make_pipeline(data)
+    first = pipeline.run_once()
+    assert len(first.failed) == 2 and all("retry at" in line for line in failed(first))
+    assert len(pipeline.store.deliveries.records([DeliveryStatus.PENDING])) == 2
+
+    with smtp.run_smtp() as mail:
+        data["smtp"]["port"] = mail.port
+        pipeline.settings = settings_from(data)
+        clock.advance(timedelta(minutes=1))
+        pipeline.run_once()  # not due yet: the retry waits out its back-off
+        assert mail.messages == []
+        clock.advance(timedelta(minutes=5))
+        pipeline.run_once()
+        pipeline.run_once()
+        assert sorted(r.rcpt_tos[0] for r in mail.messages) == [
+            "casework@example.org",
+            "desk@example.org",
+        ]
+        assert "Viktar Babaryka" in bodies(mail)[0]
+    assert pipeline.store.deliveries.records([DeliveryStatus.PENDING, DeliveryStatus.DEAD]) == []
+
+
+def test_a_webhook_that_fails_then_recovers_gets_one_digest(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    webhook_sink: WebhookSink,
+    make_pipeline: Any,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TEST_WEBHOOK_SECRET", SECRET)
+    webhook_sink.responses.extend([500])
+    pipeline = make_pipeline(served_config(tmp_path, feed_server, None, webhook_sink))
+    assert len(pipeline.run_once().failed) == 1
+    clock.advance(timedelta(hours=1))
+    pipeline.run_once()
+    first, second = webhook_sink.requests
+    assert first.headers["webhook-id"] == second.headers["webhook-id"]  # receivers can dedup
+    assert pipeline.store.deliveries.records([DeliveryStatus.PENDING, DeliveryStatus.DEAD]) == []
+
+
+def watching_vlasova(tmp_path: Path) -> Path:
+    """A rules folder of the user's own, with one person in it."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "watch.yaml").write_text("people:\n  - name: Lilia Vlasova\n", encoding="utf-8")
+    return rules
+
+
+def test_noisy_rule_warnings_are_logged_once_per_edit_of_the_rules(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    make_pipeline: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "watch.yaml").write_text("people:\n  - name: Babaryka\n", encoding="utf-8")
+    data = served_config(tmp_path, feed_server, None, None, rules)
+
+    def warnings_of_a_start() -> list[str]:
+        caplog.clear()
+        make_pipeline(data).close()  # close waits for the warnings
+        return [r.getMessage() for r in caplog.records if "may alert wrongly" in r.getMessage()]
+
+    [first] = warnings_of_a_start()
+    assert "watch.yaml:2: babaryka: no given name" in first
+    assert warnings_of_a_start() == []  # a restart with the same rules: said already
+    (rules / "watch.yaml").write_text("people:\n  - name: Kalina\n", encoding="utf-8")
+    [edited] = warnings_of_a_start()
+    assert "kalina" in edited
+
+
+def test_a_broken_rule_edit_keeps_the_last_good_rules_and_is_reported(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
+) -> None:
+    rules = watching_vlasova(tmp_path)
+    pipeline = make_pipeline(served_config(tmp_path, feed_server, None, None, rules))
+    (rules / "watch.yaml").write_text("people:\n  - nam: Viktar Babaryka\n", encoding="utf-8")
+
+    assert pipeline.reload_rules() is False
+    assert [rule.id for rule in pipeline.rules.active.rules.all()] == ["lilia-vlasova"]
+    pipeline.run_once()
+    html = next((tmp_path / "var" / "outbox").glob("*.html")).read_text(encoding="utf-8")
+    assert "Lilia Vlasova" in html
+    assert "watch.yaml:2: people[0].nam: unknown key (did you mean &#39;name&#39;?)" in html
+
+
+def test_a_new_rule_retro_matches_recent_articles_once(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
+) -> None:
+    rules = watching_vlasova(tmp_path)
+    pipeline = make_pipeline(served_config(tmp_path, feed_server, None, None, rules))
+    pipeline.run_once()
+    outbox = tmp_path / "var" / "outbox"
+    assert len(list(outbox.glob("*.eml"))) == 1
+
+    (rules / "more.yaml").write_text("people:\n  - name: Viktar Babaryka\n", encoding="utf-8")
+    clock.advance(timedelta(minutes=1))
+    assert pipeline.reload_rules() is True
+    pipeline.run_once()
+    newest = sorted(outbox.glob("*.html"))[-1].read_text(encoding="utf-8")
+    assert "Viktar Babaryka" in newest and "Lilia Vlasova" not in newest
+    pipeline.run_once()
+    assert len(list(outbox.glob("*.eml"))) == 2
+
+
+def test_high_priority_alerts_go_at_once_and_never_again_in_the_digest(
+    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpSink, make_pipeline: Any
+) -> None:
+    pipeline = make_pipeline(served_config(tmp_path, feed_server, smtp_server, None))
+    Daemon(pipeline).poll_job()  # the tick: poll, then urgent alerts at once
+    urgent = bodies(smtp_server)
+    assert urgent and all("== Syarhey Tsikhanouski (" in body for body in urgent)
+    assert all("== Viktar Babaryka (" not in body for body in urgent)
+
+    Daemon(pipeline).digest_job("desk")
+    digest = bodies(smtp_server)[len(urgent) :]
+    assert digest and "== Viktar Babaryka (" in digest[0]
+    assert "== Syarhey Tsikhanouski (" not in digest[0]  # already sent, never again
+
+
+def test_webhook_payload_carries_each_rules_priority_and_tags(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    webhook_sink: WebhookSink,
+    make_pipeline: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TEST_WEBHOOK_SECRET", SECRET)
+    pipeline = make_pipeline(served_config(tmp_path, feed_server, None, webhook_sink))
+    pipeline.run_once()
+    payload = json.loads(webhook_sink.requests[0].body)
+    assert payload["version"] == 1 and payload["route"] == "desk"
+    rules = {a["rule"]["id"]: (a["priority"], a["tags"]) for a in payload["alerts"]}
+    assert rules["tsikhanouski"] == ("high", ["political-prisoner"])  # as in rules/belarus.yaml
+    assert rules["tsikhanouskaya"] == ("normal", ["opposition"])
+
+
+def test_a_webhook_whose_secret_is_missing_gets_nothing_unsigned_and_stays_owed(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    webhook_sink: WebhookSink,
+    make_pipeline: Any,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("TEST_WEBHOOK_SECRET", raising=False)
+    pipeline = make_pipeline(served_config(tmp_path, feed_server, None, webhook_sink))
+    [failure] = failed(pipeline.run_once())
+    assert "$TEST_WEBHOOK_SECRET is not set; not sent unsigned" in failure
+    assert webhook_sink.requests == []
+    monkeypatch.setenv("TEST_WEBHOOK_SECRET", SECRET)  # the operator fixes it
+    clock.advance(timedelta(minutes=5))
+    pipeline.run_once()
+    [request] = webhook_sink.requests
+    assert Webhook(SECRET).verify(request.body, request.headers)
+
+
+def test_a_feed_failing_for_over_a_day_is_named_in_the_digest_footer(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
+) -> None:
+    data = served_config(tmp_path, feed_server, None, None)
+    feed_server.routes["/down.xml"] = Reply(status=503)
+    data["feeds"].append({"name": "down", "url": feed_server.url("/down.xml")})
+    pipeline = make_pipeline(data)
+    pipeline.run_once()
+    first = sorted((tmp_path / "var" / "outbox").glob("*.html"))[-1].read_text("utf-8")
+    assert "down: HTTP 503" not in first  # a fresh failure is not yet news
+    clock.advance(timedelta(days=1, hours=1))
+    feed_server.routes["/seeds/rfe-belarus.rss.xml"] = Reply(
+        body=(SEEDS / "rfe-belarus.rss.xml").read_bytes().replace(
+            b"</channel>", NEW_ITEM.encode() + b"</channel>"))  # fmt: skip
+    pipeline.run_once()
+    latest = sorted((tmp_path / "var" / "outbox").glob("*.html"))[-1].read_text("utf-8")
+    assert "down: HTTP 503" in latest
+
+
+def test_a_route_can_have_its_own_templates(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any
+) -> None:
+    own = tmp_path / "partners"
+    own.mkdir()
+    (own / "subject.txt.j2").write_text("For partners: {{ count }} stories", encoding="utf-8")
+    data = served_config(tmp_path, feed_server, None, None)
+    data["routes"][0]["templates_dir"] = str(own)
+    pipeline = make_pipeline(data)
+    pipeline.run_once()
+    [eml] = (tmp_path / "var" / "outbox").glob("*.eml")
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert str(message["Subject"]).startswith("For partners: ")
+    text = message.get_body(("plain",))
+    assert text is not None and "Viktar Babaryka" in text.get_content()  # default templates
+
+
