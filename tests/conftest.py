@@ -10,11 +10,17 @@ missing or unreachable server fails them instead, so CI cannot pass by skipping.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import configuration
+
+# Hypothesis keeps its example database in the working folder by default: tests write
+# nothing into the source tree, so it goes to a folder of its own for the run.
+configuration.set_hypothesis_home_dir(tempfile.mkdtemp(prefix="monitor-hypothesis-"))
 
 # Fixture modules of tests/support, registered once here and visible in every test module:
 # `feed_server` (feedserver), `webhook_sink` and `silent_url` (sink), `smtp_server`,

@@ -145,3 +145,36 @@ def test_the_daemon_serves_its_status_page_and_stops_it_on_sigterm(tmp_path: Pat
             httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
     finally:
         daemon.kill()
+
+
+def test_a_poll_outlasting_the_tick_is_said_once_per_job_at_info(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """APScheduler's own warning, as its scheduler logs it when a tick finds the last run
+    still going: the first becomes one INFO line per job, the repeats are dropped."""
+    with pipeline_factory(lambda: datetime(2024, 4, 23, tzinfo=UTC)) as make:
+        Daemon(make({"data_dir": str(tmp_path / "var"), "rules": [str(RULES)]}))
+    scheduler_log = logging.getLogger("apscheduler.scheduler")
+    skipped = 'Execution of job "%s" skipped: maximum number of running instances reached (%d)'
+    with caplog.at_level(logging.INFO, logger="apscheduler.scheduler"):
+        for job in ("poll due feeds", "poll due feeds", "digest desk", "poll due feeds"):
+            scheduler_log.warning(skipped, job, 1)
+    said = [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert [level for level, _ in said] == ["INFO", "INFO"]
+    assert said[0][1].startswith('Execution of job "poll due feeds" skipped')
+    assert said[1][1].startswith('Execution of job "digest desk" skipped')
+    scheduler_log.warning("something else went wrong")  # other warnings are left alone
+    assert caplog.records[-1].levelname == "WARNING"
+
+
+def test_a_tick_with_nothing_due_logs_no_poll_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with pipeline_factory(lambda: datetime(2024, 4, 23, tzinfo=UTC)) as make:
+        daemon = Daemon(make({"data_dir": str(tmp_path / "var"), "rules": [str(RULES)],
+                              "feeds": [{"name": "seeds", "url": str(SEEDS)}]}))  # fmt: skip
+        with caplog.at_level(logging.INFO, logger="monitor.poll.poller"):
+            daemon.poll_job()  # the seeds are due: polled
+            daemon.poll_job()  # same instant: nothing due
+    polled = [r.getMessage() for r in caplog.records if r.getMessage().startswith("polled ")]
+    assert polled == ["polled 1 feeds: 13 new articles, 17 new matches, 0 failed"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import logging
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,11 @@ from typing import Any
 import pytest
 from standardwebhooks.webhooks import Webhook
 
+from monitor.config import load_settings
 from monitor.model import DeliveryStatus
+from monitor.run import open_pipeline
 from monitor.run.daemon import Daemon
-from tests.conftest import SEEDS
+from tests.conftest import RULES, SEEDS
 from tests.support import smtp
 from tests.support.feedserver import FeedServer, Reply
 from tests.support.pipelines import Clock, failed, sent, served_config
@@ -154,6 +157,24 @@ def test_noisy_rule_warnings_are_logged_once_per_edit_of_the_rules(
     assert "kalina" in edited
 
 
+def test_a_long_list_of_noisy_rules_is_summed_up_in_one_line(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 10,000-person list once logged 9,308 warnings at a start: counts by kind instead."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    surnames = [f"Zhurav{chr(0x430 + i % 26)}{chr(0x430 + i // 26)}ich" for i in range(40)]
+    people = "".join(f"  - name: {name}\n" for name in surnames)  # no given names
+    people += "  - name: Ivan Li\n  - name: Olga Li\n"  # short, and shared by two
+    (rules / "watch.yaml").write_text("people:\n" + people, encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        make_pipeline(served_config(tmp_path, feed_server, None, None, rules)).close()
+    [line] = [r.getMessage() for r in caplog.records if "alert wrongly" in r.getMessage()]
+    assert line.startswith("42 rules may alert wrongly (40 no given name, ")
+    assert ", 2 short surname" in line and "surname shared with other rules" in line
+    assert line.endswith("`monitor rules check` lists each with what to add")
+
+
 def test_a_broken_rule_edit_keeps_the_last_good_rules_and_is_reported(
     tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
 ) -> None:
@@ -276,3 +297,29 @@ def test_a_route_can_have_its_own_templates(
     assert text is not None and "Viktar Babaryka" in text.get_content()  # default templates
 
 
+def test_a_reload_that_moves_the_store_keeps_the_store_and_says_a_restart_is_needed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SIGHUP (or an edit) with another database_url: the rest of the edit applies, the
+    store opened at start stays, and one log line says a restart is needed."""
+    path = tmp_path / "monitor.toml"
+    base = (f'data_dir = "{tmp_path / "var"}"\nrules = ["{RULES}"]\n'
+            f'[[feeds]]\nname = "seeds"\nurl = "{SEEDS}"\n')  # fmt: skip
+    path.write_text(base, encoding="utf-8")
+    settings = load_settings(str(path))
+    with open_pipeline(settings) as pipeline:
+        path.write_text(
+            f'database_url = "sqlite:///{tmp_path / "other.db"}"\n{base}'
+            f'[[feeds]]\nname = "more"\nurl = "{SEEDS / "rfe-belarus.rss.xml"}"\n',
+            encoding="utf-8",
+        )
+        with caplog.at_level(logging.INFO, logger="monitor.run.pipeline"):
+            assert pipeline.reload_config()
+            assert not pipeline.reload_config()  # nothing new: said once
+        assert [f.name for f in pipeline.settings.feeds] == ["seeds", "more"]  # applied
+        assert pipeline.settings.config.db_url == settings.config.db_url  # the store stays
+        assert pipeline.restart_needed is not None and "takes a restart" in pipeline.restart_needed
+        assert pipeline.run_once().poll.feeds_read == 2  # and it runs on
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert said == [f"config reloaded except its store: {pipeline.restart_needed}"]
+    assert not (tmp_path / "other.db").exists()

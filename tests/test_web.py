@@ -93,7 +93,7 @@ def serve(pipeline: Pipeline, store: Store, clock: Clock) -> Iterator[Site]:
     holder: list[Site] = []
     app = create_app(
         pipeline.settings, store, rules=lambda: pipeline.rules.active,
-        ticks=lambda: holder[0].last_tick, now=clock,
+        ticks=lambda: holder[0].last_tick, now=clock, restart=lambda: pipeline.restart_needed,
     )  # fmt: skip
     server = start(pipeline.settings, app, listen="127.0.0.1:0")
     holder.append(Site(server, pipeline, clock))
@@ -134,6 +134,14 @@ def test_readyz_is_not_ready_when_the_scheduler_stopped_ticking(site: Site) -> N
     answer = site.get("/readyz")
     assert answer.status_code == 503
     assert answer.text == "not ready: scheduler: last tick 120s ago (expected every 30s)\n"
+
+
+def test_readyz_is_not_ready_while_a_config_change_waits_for_a_restart(site: Site) -> None:
+    site.pipeline.restart_needed = "database_url or engine changed in the config file"
+    answer = site.get("/readyz")
+    assert (answer.status_code, answer.text) == (
+        503, "not ready: restart needed: database_url or engine changed in the config file\n",
+    )  # fmt: skip
 
 
 def test_readyz_waits_for_the_first_tick_only_for_a_grace(site: Site) -> None:
@@ -243,9 +251,9 @@ def test_the_page_shows_feeds_deliveries_next_digest_matches_and_chart(site: Sit
 
 
 def test_search_finds_stored_matches_by_name_kind_and_dates(site: Site) -> None:
-    def results(**params: str) -> str:
+    def results(status: int = 200, **params: str) -> str:
         answer = site.get("/", params=params)
-        assert answer.status_code == 200
+        assert answer.status_code == status
         return section(answer.text, "search")
 
     found = results(q="babaryka")
@@ -259,7 +267,7 @@ def test_search_finds_stored_matches_by_name_kind_and_dates(site: Site) -> None:
     assert SAMPLE_TITLE in one_day  # published 2024-04-22 13:52 UTC
     assert "Родные Бабарико" not in one_day  # published 2024-04-23
     assert "0 mentions found" in results(q="nobody-at-all")
-    wrong = results(q="babaryka", **{"from": "22.04.2024"})
+    wrong = results(400, q="babaryka", **{"from": "22.04.2024"})
     assert "from: expected a date like 2024-04-22" in wrong and "found" not in wrong
     assert "found" not in results()  # nothing asked, nothing listed
 

@@ -23,7 +23,7 @@ from monitor.clock import Clock
 from monitor.config import Route
 from monitor.model import Alert, Digest, Pending, Priority
 from monitor.model import DeliveryStatus as S
-from monitor.poll import health
+from monitor.poll import failing_too_long
 from monitor.render import Footer, Volume, render_digest
 from monitor.rules import Active
 from monitor.store import Store
@@ -125,7 +125,7 @@ class Digester:
         failing = [
             f"{name}: {state.last_error} (failing since {state.failing_since:%Y-%m-%d %H:%M} UTC)"
             for name, state in self.store.feeds.states().items()
-            if health.failing_too_long(state, now)
+            if failing_too_long(state, now)
         ]
         dead = [
             f"{record.channel} {record.target}: {record.last_error}"

@@ -28,6 +28,13 @@ from monitor.model import Article, PersonRule, RuleSet
 
 EVERYDAY_WORDS = 10_000  # the most frequent words of each language checked against surnames
 _SHOWN = 3  # everyday words quoted per warning
+# What a warning is about, as a long list's summary counts them.
+ONE_NAME = "one name"
+NO_GIVEN = "no given name"
+SHORT = "short surname"
+GIVEN_SURNAME = "surname that is a given name"
+EVERYDAY = "everyday words read as the surname"
+SHARED = "surname shared with other rules"
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,7 @@ class RuleWarning:
     rule_id: str
     origin: str  # "rules/belarus.yaml:14", or "" for a rule built in code
     message: str  # what is likely to go wrong, and what to add
+    kind: str = ""  # one of KINDS: what the warnings of a long list are counted by
 
     def __str__(self) -> str:
         where = f"{self.origin}: " if self.origin else ""
@@ -54,7 +62,7 @@ def lint(ruleset: RuleSet, languages: tuple[str, ...] = LANGUAGES) -> list[RuleW
             *_everyday(person, everyday.get(number, [])),
             *_shared(person, [index.people[n].rule.id for n in shared.get(number, ())]),
         ]
-        warnings.extend(_warning(person.rule, m) for m in messages)
+        warnings.extend(_warning(person.rule, kind, m) for kind, m in messages)
     return warnings
 
 
@@ -67,41 +75,45 @@ def fire_counts(matcher: Matcher, articles: Iterable[Article]) -> dict[str, int]
     return counts
 
 
-def _warning(rule: PersonRule, message: str) -> RuleWarning:
+def _warning(rule: PersonRule, kind: str, message: str) -> RuleWarning:
     origin = f"{rule.origin.file}:{rule.origin.line}" if rule.origin else ""
-    return RuleWarning(rule.id, origin, message)
+    return RuleWarning(rule.id, origin, message, kind)
 
 
-def _shape(person: Person) -> Iterator[str]:
+def _shape(person: Person) -> Iterator[tuple[str, str]]:
     surname, parts = person.surname, person.parts
     if parts.single:
-        yield (
+        yield ONE_NAME, (
             f"known by one name ('{surname}'): it counts only where used as a name; add "
             "'aka:' with the forms papers use in other languages and 'context:' terms"
         )
     elif not parts.given:
-        yield "no given name: every person with this surname will alert; add the given name"
+        yield NO_GIVEN, (
+            "no given name: every person with this surname will alert; add the given name"
+        )
     if not parts.single and sum(c.isalpha() for c in surname) < MIN_DISTINCT:
-        yield (
+        yield SHORT, (
             f"surname '{surname}' is shorter than {MIN_DISTINCT} letters: alone it never "
             "counts; add 'context:' terms, or 'aka:' with longer forms"
         )
     if not parts.single and is_given_form(surname):
-        yield f"surname '{surname}' is also a given name: alone it counts only with 'context:'"
+        yield GIVEN_SURNAME, (
+            f"surname '{surname}' is also a given name: alone it counts only with 'context:'"
+        )
 
 
-def _everyday(person: Person, words: list[tuple[float, str, str]]) -> Iterator[str]:
+def _everyday(person: Person, words: list[tuple[float, str, str]]) -> Iterator[tuple[str, str]]:
     """Frequent words read as the surname: everyday words (Kolejny for Kalina) or the names
     of others frequent in the news (Борисов for Barysau)."""
     if not words:
         return
     if person.rule.alone:
-        yield (
+        yield EVERYDAY, (
             f"alone: true, yet frequent words read as this surname ({_quote(words)}): "
             "check how often it fires with 'monitor rules check --against-store'"
         )
         return
-    yield (
+    yield EVERYDAY, (
         f"frequent words read as this surname ({_quote(words)}): alone it counts only with "
         "'context:' terms or where the article names the person in full"
     )
@@ -111,9 +123,9 @@ def _quote(words: list[tuple[float, str, str]]) -> str:
     return ", ".join(f"{lang} '{word}'" for _, lang, word in sorted(words, reverse=True)[:_SHOWN])
 
 
-def _shared(person: Person, others: list[str]) -> Iterator[str]:
+def _shared(person: Person, others: list[str]) -> Iterator[tuple[str, str]]:
     if others:
-        yield (
+        yield SHARED, (
             f"surname shared with {len(others)} other rule(s) ({', '.join(others[:_SHOWN])}): "
             "alone it alerts none of them; keep each rule's given name"
         )

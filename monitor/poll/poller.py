@@ -69,6 +69,8 @@ class Poller:
         """Fetch, parse, store and match the feeds; record each one's health."""
         with metrics.POLL_SECONDS.time():
             report = self._poll(feeds, Tally(advance))
+        if not report.feeds_read:
+            return report  # a tick with nothing due: not worth a line every 30 seconds
         log.info(
             "polled %d feeds: %d new articles, %d new matches, %d failed",
             report.feeds_read, report.new_articles, report.matches, len(report.feeds_failed),

@@ -6,7 +6,9 @@ main process stores what is done. Workers compile the rules they are started wit
 the rules change, the workers are replaced. The caller uses a worker's matches only while
 the RuleSet it gave the pool is still the one in force, and matches the others itself.
 Whatever a worker cannot do (it died, compiling failed) is done in this process instead,
-without matches.
+without matches. A worker ends by itself when this process is gone, however it died (a
+SIGKILL leaves no chance to stop the pool): it watches its parent, the fork server, which
+ends when this process does.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from logging.handlers import QueueHandler, QueueListener
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from monitor.match import Matcher, compile_rules
@@ -45,6 +50,9 @@ class Worked:
     parsed: ParsedFeed
     matches: dict[MatchKey, tuple[Match, ...]] | None = None
 
+
+# How often a worker looks whether the process that started the pool is still there.
+WATCH_SECONDS = 1.0
 
 # In a worker process: the matcher of the rules it was started with.
 _matcher: Matcher | None = None
@@ -141,7 +149,7 @@ class WorkerPool:
                 self.workers,
                 mp_context=context,
                 initializer=_start,
-                initargs=(self._listener.queue, self._rules),
+                initargs=(self._listener.queue, self._rules, os.getpid()),
             )
         return self._executor
 
@@ -154,13 +162,42 @@ class WorkerPool:
             self._executor = None
 
 
-def _start(records: Any, rules: RuleSet | None) -> None:
-    """In a worker: send log records (WARNING and up) to the main process; compile the
-    rules. A failure here breaks the pool, and this process does the work instead."""
+def _start(records: Any, rules: RuleSet | None, owner: int) -> None:
+    """In a worker: end with `owner` (the process that started the pool); send log records
+    (WARNING and up) to it; compile the rules. A failure here breaks the pool, and the
+    owner does the work instead."""
+    watch = threading.Thread(target=_end_with, args=(owner, os.getppid()), daemon=True)
+    watch.start()
     root = logging.getLogger()
     root.handlers[:] = [QueueHandler(records)]
     root.setLevel(logging.WARNING)
     hold_rules(rules)
+
+
+def _end_with(owner: int, parent: int) -> None:
+    """End this worker once `owner` is gone or this process was orphaned (the fork server,
+    its parent, ends when the owner does). Not an orderly exit: no task of a dead owner is
+    worth finishing, and an orderly one could wait on queues nobody reads."""
+    while True:
+        time.sleep(WATCH_SECONDS)
+        if os.getppid() != parent or not _running(owner):
+            os._exit(0)
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` runs: it exists and, where /proc tells, is not a zombie (a dead owner
+    whose parent has not reaped it yet)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc here: existing is running
+    return state != "Z"
 
 
 def hold_rules(rules: RuleSet | None) -> None:

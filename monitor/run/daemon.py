@@ -34,6 +34,33 @@ MISFIRE_GRACE = 600
 PRUNE_EVERY = timedelta(days=1)
 
 
+class SkippedRuns(logging.Filter):
+    """APScheduler warns at every tick that finds the job's last run still going (a poll of
+    many feeds outlasts the tick): expected, so said once per job, at INFO."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.said: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "maximum number of running instances reached" not in str(record.msg):
+            return True
+        job = str(record.args[0]) if isinstance(record.args, tuple) and record.args else ""
+        if job in self.said:
+            return False
+        self.said.add(job)
+        record.levelno, record.levelname = logging.INFO, "INFO"
+        record.msg = str(record.msg) + "; it is still running (said once per job)"
+        return True
+
+
+def quiet_skipped_runs() -> None:
+    """Install SkippedRuns on APScheduler's logger, once per process."""
+    scheduler_log = logging.getLogger("apscheduler.scheduler")
+    if not any(isinstance(f, SkippedRuns) for f in scheduler_log.filters):
+        scheduler_log.addFilter(SkippedRuns())
+
+
 class Daemon:
     """The scheduler and the pipeline's jobs; `fatal` says why it stopped on its own."""
 
@@ -43,6 +70,7 @@ class Daemon:
         self.fatal: str | None = None
         self.last_tick: datetime | None = None  # for readiness: the scheduler is alive
         self.pruned: datetime | None = None
+        quiet_skipped_runs()
         self.scheduler = BlockingScheduler(
             timezone="UTC",
             job_defaults={
@@ -185,6 +213,7 @@ def serve_http(
     from monitor.web.server import start
 
     app = create_app(
-        lambda: pipeline.settings, pipeline.store, rules=lambda: pipeline.rules.active, ticks=ticks
-    )
+        lambda: pipeline.settings, pipeline.store, rules=lambda: pipeline.rules.active,
+        ticks=ticks, restart=lambda: pipeline.restart_needed,
+    )  # fmt: skip
     return start(pipeline.settings, app)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -32,6 +33,8 @@ from monitor.store import Store, StoreLock
 
 log = logging.getLogger(__name__)
 
+# Up to this many rule warnings are logged one by one; more are summarised in one line.
+WARNINGS_LISTED = 10
 # How far back a new or edited rule looks when the rule files change.
 RETRO_WINDOW = timedelta(days=30)
 
@@ -90,8 +93,15 @@ def warn_noisy(rules: RuleSet) -> None:
     said in the daemon's log when they load. Reading every surname against each language's
     everyday words is left to `monitor rules check`: 90,000 words cost 1.5 s of CPU on
     every start, and the matcher already keeps a lone everyday-word surname quiet."""
-    for warning in lint(rules, languages=()):
-        log.warning("rule may alert wrongly: %s", warning)
+    warnings = lint(rules, languages=())
+    if len(warnings) <= WARNINGS_LISTED:
+        for warning in warnings:
+            log.warning("rule may alert wrongly: %s", warning)
+        return
+    kinds = Counter(warning.kind for warning in warnings)
+    counts = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
+    log.warning("%d rules may alert wrongly (%s); `monitor rules check` lists each with what "
+                "to add", len({w.rule_id for w in warnings}), counts)  # fmt: skip
 
 
 class Pipeline:
@@ -126,6 +136,9 @@ class Pipeline:
         self._digester = Digester(store, clock)
         self._relay = Relay(store, clock)
         self._broken_config = ""  # fingerprint of the config file last refused
+        # Why the running process differs from its config file until it restarts (the store
+        # it opened cannot change under it); None when it runs as configured.
+        self.restart_needed: str | None = None
 
     # --- the whole cycle -----------------------------------------------------------------
 
@@ -215,10 +228,23 @@ class Pipeline:
             self._broken_config = file_fingerprint(current.path)
             log.error("config reload failed, keeping the running config:\n%s", exc)
             return False
-        self.settings = settings
+        self.settings = self._same_store(settings)
         self.reload_rules()  # the rule paths may have changed too
         log.info("config reloaded: %d feeds, %d routes", len(settings.feeds), len(settings.routes))
         return True
+
+    def _same_store(self, settings: Settings) -> Settings:
+        """`settings` on the store this process opened: a new database_url or engine takes a
+        restart (the store, its lock and its workers were opened at start); said once in the
+        log and on /readyz until then."""
+        running = self.settings.config
+        if (settings.config.db_url, settings.config.engine) == (running.db_url, running.engine):
+            return settings
+        self.restart_needed = ("database_url or engine changed in the config file; it takes "
+                               "a restart (the store opened at start is still in use)")  # fmt: skip
+        log.error("config reloaded except its store: %s", self.restart_needed)
+        kept = {"database_url": running.db_url, "engine": running.engine}
+        return replace(settings, config=settings.config.model_copy(update=kept))
 
     def replay(
         self, since: datetime, advance: Callable[[int], object] = lambda n: None

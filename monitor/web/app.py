@@ -57,11 +57,13 @@ def create_app(
     rules: Callable[[], Active | None] = lambda: None,
     ticks: Callable[[], datetime | None] | None = None,
     now: Callable[[], datetime] = utcnow,
+    restart: Callable[[], str | None] = lambda: None,
 ) -> Starlette:
     """The app. `settings` may be a callable, to follow a daemon's reloads; `ticks` gives
     the scheduler's last tick (None before the first); without `ticks` there is no
-    scheduler to check and /readyz asks the store only. ConfigError when `[http]` names a
-    secret that cannot be read."""
+    scheduler to check and /readyz asks the store only; `restart` says why the process
+    needs a restart to run as configured (then /readyz answers 503 with it). ConfigError
+    when `[http]` names a secret that cannot be read."""
     current = settings if callable(settings) else lambda: settings
     started = now()
 
@@ -69,8 +71,10 @@ def create_app(
         return _page(request, current(), store, rules(), now(), ticks() if ticks else None)
 
     def ready(request: Request) -> Response:
-        problem = _store_problem(store) or (
-            _tick_problem(ticks(), started, now(), current().config.tick) if ticks else None
+        problem = (
+            _store_problem(store)
+            or (_tick_problem(ticks(), started, now(), current().config.tick) if ticks else None)
+            or (f"restart needed: {why}" if (why := restart()) else None)
         )
         return PlainTextResponse(f"not ready: {problem}\n", 503) if problem else _ok()
 

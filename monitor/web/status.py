@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from monitor.config import Settings
 from monitor.model import Feed, FeedState
-from monitor.poll import FeedHealth, health
+from monitor.poll import FeedHealth, describe, verdict
 from monitor.rules import Active
 from monitor.store import DeliverySummary, Mention, Store
 
@@ -24,7 +24,7 @@ class FeedLine:
     name: str
     url: str  # in use (after a permanent redirect it differs from the config's)
     health: FeedHealth
-    state: str  # health.describe: "ok", "FAILING x3 since ...: why", "stale: ...", ...
+    state: str  # poll.describe: "ok", "FAILING x3 since ...: why", "stale: ...", ...
     last_success: datetime | None = None
     next_check: datetime | None = None
 
@@ -75,7 +75,7 @@ def gather(
 
 
 def feed_line(feed: Feed, state: FeedState | None, now: datetime) -> FeedLine:
-    kind, text = health.verdict(state, feed.enabled, now), health.describe(state, feed.enabled, now)
+    kind, text = verdict(state, feed.enabled, now), describe(state, feed.enabled, now)
     if state is None or kind is FeedHealth.NEW:
         return FeedLine(feed.name, feed.url, kind, text)
     return FeedLine(

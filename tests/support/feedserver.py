@@ -2,9 +2,9 @@
 
 In: routes (path -> Reply, or a callable Request -> Reply) and optional folders to serve.
 Out: URLs to fetch, a log of every request (method, path, headers) and the peak number of
-concurrent requests per host name. Use the `feed_server` fixture or `with FeedServer()`:
+concurrent requests per host name. Use the `feed_server` fixture (a plugin named in
+tests/conftest.py: ask for it by name) or `with FeedServer()`:
 
-    feed_server = feedserver.feed_server      # in a test module, to make the fixture visible
     feed_server.routes["/rss"] = Reply(body=xml, etag='"v1"')       # 304 on a matching ETag
     feed_server.routes["/old"] = redirect(301, "/rss")
     feed_server.routes["/n"] = lambda request: Reply(body=make(request.headers))
