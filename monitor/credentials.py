@@ -31,8 +31,12 @@ def read_secret(env_name: str, env: Mapping[str, str] = os.environ) -> SecretStr
 def missing_secret(env_name: str, key: str, env: Mapping[str, str] = os.environ) -> str | None:
     """Why the secret `key` names cannot be read now, or None when it can."""
     try:
-        if read_secret(env_name, env) is None:
-            return f"{key}: ${env_name} is not set (nor ${env_name}_FILE)"
+        secret = read_secret(env_name, env)
     except ConfigError as exc:
         return f"{key}: {exc}"
+    if secret is None:
+        return f"{key}: ${env_name} is not set (nor ${env_name}_FILE)"
+    if not secret.get_secret_value():
+        where = f"${env_name}" if env.get(env_name) is not None else f"${env_name}_FILE's file"
+        return f"{key}: {where} is set but empty"
     return None

@@ -294,7 +294,7 @@ class Delivery:
 
 @dataclass(frozen=True)
 class DeliveryRecord:
-    """A row of the outbox as people read it (`monitor deliveries`, the digest footer)."""
+    """A delivery as people read it (`monitor deliveries`, the digest footer, the page)."""
 
     id: int
     route: str
@@ -306,3 +306,17 @@ class DeliveryRecord:
     next_attempt: datetime | None = None
     last_error: str | None = None
     sent_at: datetime | None = None
+
+    @property
+    def problem(self) -> str:
+        """The last error, without the channel and target it may name first (shown beside
+        it already): 'Read-only file system', not 'outbox /x: outbox /x: Read-only ...'."""
+        return without_where(self.last_error or "no error recorded", self.channel, self.target)
+
+
+def without_where(error: str, channel: str, target: str) -> str:
+    """A send's error without the "channel target: " (or "channel: ") it begins with."""
+    for where in (f"{channel} {target}: ", f"{channel}: "):
+        if error.startswith(where):
+            return error[len(where) :]
+    return error

@@ -257,3 +257,39 @@ def test_rules_check_warns_of_noisy_rules_and_counts_fires_against_the_store(
                   if line.startswith("  "))  # fmt: skip
     assert counts["babaryka"].startswith(("1", "2", "3", "4", "5", "6", "7", "8", "9"))
     assert counts["un"].startswith("0")
+
+
+@pytest.mark.parametrize("command", [("status",), ("matches", "--json"), ("deliveries", "--all")])
+def test_a_reader_that_stops_early_gets_no_traceback(
+    workdir: Path, command: tuple[str, ...]
+) -> None:
+    """`monitor status | head -1`: the reader has gone before monitor writes; monitor says
+    nothing of it and exits 0."""
+    assert monitor("run", "--once", cwd=workdir).returncode == 0
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    environment.pop("MONITOR_CONFIG", None)
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader is gone before anything is written
+    done = subprocess.run([sys.executable, "-m", "monitor", *command], cwd=workdir,
+                          env=environment, stdout=writer, stderr=subprocess.PIPE, text=True,
+                          timeout=120)  # fmt: skip
+    os.close(writer)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_digest_preview_uses_the_last_good_rules_while_a_rule_file_is_broken(
+    workdir: Path,
+) -> None:
+    """The daemon runs on the last good rules while a file is broken; so does the preview,
+    and it says so (before: exit 2, nothing to see)."""
+    assert monitor("run", "--once", cwd=workdir).returncode == 0  # the rules were good
+    (workdir / "rules" / "belarus.yaml").write_text("people:\n  - nam: x\n", encoding="utf-8")
+    preview = monitor("digest", "preview", "digest", cwd=workdir)
+    assert preview.returncode == 0, preview.stderr
+    assert preview.stdout.startswith("Subject: ")
+    assert "previewed with the last good rules, as the daemon runs" in preview.stderr
+    assert "belarus.yaml:2: people[0].nam: unknown key" in preview.stderr
+    fresh = workdir / "elsewhere"  # never ran with good rules: nothing to fall back on
+    shutil.copytree(workdir / "rules", fresh / "rules")
+    broken = monitor("digest", "preview", "digest", cwd=fresh)
+    assert broken.returncode == 2 and "people[0].nam: unknown key" in broken.stderr

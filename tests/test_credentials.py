@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.config import load_settings
 from monitor.credentials import missing_secret, read_secret
 from monitor.errors import ConfigError
 
@@ -30,4 +31,29 @@ def test_missing_secret_says_which_key_and_variable() -> None:
     assert missing_secret("PW", "smtp.password_env", {}) == (
         "smtp.password_env: $PW is not set (nor $PW_FILE)"
     )
-    assert missing_secret("PW", "smtp.password_env", {"PW": ""}) is None
+    assert missing_secret("PW", "smtp.password_env", {"PW": "s3cret"}) is None
+
+
+def test_a_secret_set_but_empty_is_named_as_such(tmp_path: Path) -> None:
+    empty = tmp_path / "pw"
+    empty.write_text("\n", encoding="utf-8")
+    assert missing_secret("PW", "http.password_env", {"PW": ""}) == (
+        "http.password_env: $PW is set but empty"
+    )
+    assert missing_secret("PW", "http.password_env", {"PW_FILE": str(empty)}) == (
+        "http.password_env: $PW_FILE's file is set but empty"
+    )
+
+
+def test_an_empty_password_stops_the_start_naming_the_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "monitor.toml"
+    config.write_text(
+        '[http]\nlisten = "0.0.0.0:8787"\nusername = "desk"\npassword_env = "EMPTY_PW"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("EMPTY_PW", "")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(str(config), secrets=True)
+    assert f"{config}: http.password_env: $EMPTY_PW is set but empty" in str(caught.value)

@@ -46,6 +46,24 @@ def test_broken_rules_at_start_are_an_error_there_is_nothing_to_fall_back_on(
     assert f"{folder / 'people.yaml'}:2: people[0].nme: unknown key" in str(caught.value)
 
 
+def test_a_start_with_broken_rules_runs_on_the_last_good_ones_kept_on_disk(
+    folder: Path, tmp_path: Path
+) -> None:
+    kept = tmp_path / "var" / "rules-in-force"
+    LiveRules([folder], kept)  # good: a copy is kept
+    (folder / "more.yaml").write_text(LATUSHKA, encoding="utf-8")
+    live = LiveRules([folder], kept)  # a restart with another good file: the copy follows
+    assert found(live.active) == {"babaryka", "latushka"}
+    (folder / "people.yaml").write_text("people:\n  - nme: Viktar Babaryka\n", encoding="utf-8")
+    restarted = LiveRules([folder], kept)
+    assert found(restarted.active) == {"babaryka", "latushka"}  # the last good rules
+    error = restarted.active.errors[0]
+    assert error.startswith(f"{folder / 'people.yaml'}:2: people[0].nme: unknown key")
+    (folder / "people.yaml").write_text(BABARYKA, encoding="utf-8")
+    assert restarted.reload([folder])  # fixed: the files' rules, and no error
+    assert restarted.active.errors == ()
+
+
 def test_a_reload_with_nothing_changed_keeps_the_same_active_value(folder: Path) -> None:
     live = LiveRules([folder])
     before = live.active

@@ -224,6 +224,19 @@ def test_high_priority_alerts_go_at_once_and_never_again_in_the_digest(
     assert "== Syarhey Tsikhanouski (" not in digest[0]  # already sent, never again
 
 
+def test_a_route_with_urgent_false_sends_high_priority_alerts_on_its_schedule(
+    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpSink, make_pipeline: Any
+) -> None:
+    data = served_config(tmp_path, feed_server, smtp_server, None)
+    data["routes"][0]["urgent"] = False  # a daily route: no urgent mail between digests
+    pipeline = make_pipeline(data)
+    Daemon(pipeline).poll_job()
+    assert bodies(smtp_server) == []  # the high-priority match waits
+    Daemon(pipeline).digest_job("desk")
+    [digest, *_] = bodies(smtp_server)
+    assert "== Syarhey Tsikhanouski (" in digest and "== Viktar Babaryka (" in digest
+
+
 def test_webhook_payload_carries_each_rules_priority_and_tags(
     tmp_path: Path,
     feed_server: FeedServer,

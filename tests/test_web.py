@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
+import shutil
 import signal
 import socket
 from collections.abc import Iterator
@@ -19,9 +21,11 @@ import pytest
 import sqlalchemy as sa
 from prometheus_client.parser import text_string_to_metric_families
 
+from monitor.alerts import Sent
 from monitor.errors import ConfigError
 from monitor.metrics import REGISTRY
 from monitor.model import Article, Evidence, Match, RuleKind
+from monitor.run.daemon import Daemon, problems
 from monitor.run.pipeline import Pipeline
 from monitor.store import Store
 from monitor.store.reports import DailyMentions, MentionQuery
@@ -31,6 +35,7 @@ from monitor.web.chart import chart
 from monitor.web.server import HttpServer, start
 from monitor.web.view import search_form
 from tests.conftest import RULES, SEEDS
+from tests.support.mounts import read_only_folder, small_filesystem
 from tests.support.pipelines import pipeline_factory
 
 WHEN = datetime(2024, 4, 23, 7, 0, tzinfo=UTC)  # the morning after the seed articles
@@ -89,11 +94,14 @@ def serve_seeds(tmp_path: Path, http: dict[str, Any] | None = None) -> Iterator[
 
 
 @contextmanager
-def serve(pipeline: Pipeline, store: Store, clock: Clock) -> Iterator[Site]:
+def serve(
+    pipeline: Pipeline, store: Store, clock: Clock, daemon: Daemon | None = None
+) -> Iterator[Site]:
     holder: list[Site] = []
     app = create_app(
         pipeline.settings, store, rules=lambda: pipeline.rules.active,
-        ticks=lambda: holder[0].last_tick, now=clock, restart=lambda: pipeline.restart_needed,
+        ticks=lambda: holder[0].last_tick, now=clock,
+        problems=lambda: problems(pipeline, daemon),
     )  # fmt: skip
     server = start(pipeline.settings, app, listen="127.0.0.1:0")
     holder.append(Site(server, pipeline, clock))
@@ -134,6 +142,72 @@ def test_readyz_is_not_ready_when_the_scheduler_stopped_ticking(site: Site) -> N
     answer = site.get("/readyz")
     assert answer.status_code == 503
     assert answer.text == "not ready: scheduler: last tick 120s ago (expected every 30s)\n"
+
+
+def test_a_read_only_outbox_is_retried_and_said_on_readyz_and_the_page(tmp_path: Path) -> None:
+    """A local I/O error is passing, like a mail server that refuses: the delivery stays
+    owed, /readyz and the page say why, and it is sent once the folder is writable."""
+    clock = Clock()
+    with read_only_folder(tmp_path) as folder, pipeline_factory(clock) as make:
+        pipeline = make({**seeds_config(tmp_path), "outbox_dir": str(folder.path)})
+        [failure] = pipeline.run_once().failed
+        assert failure.retry_at is not None  # owed, not given up
+        why = "Read-only file system" if folder.real else "Not a directory"
+        with serve(pipeline, pipeline.store, clock) as site:
+            ready = site.get("/readyz")
+            assert ready.status_code == 503
+            assert f"outbox {folder.path}: {why} (retrying)" in ready.text
+            page = section(site.get("/").text, "deliveries")
+            assert "retrying</span> #1 morning → outbox" in page and why in page
+            folder.heal()
+            clock.now = site.last_tick = WHEN + timedelta(hours=1)  # past the retry time
+            [sent] = pipeline.relay_owed()
+            assert isinstance(sent, Sent) and list(folder.path.glob("*.eml"))
+            assert (site.get("/readyz").status_code, site.get("/readyz").text) == (200, "ok\n")
+
+
+def test_readyz_is_not_ready_while_the_store_cannot_write(tmp_path: Path) -> None:
+    """The database's disk is full: every poll fails to write, and /readyz says so until a
+    poll writes again. A real full filesystem where the machine can mount one, else SQLite's
+    own limit (max_page_count: the same SQLITE_FULL error)."""
+    clock = Clock()
+    news = tmp_path / "news"
+    shutil.copytree(SEEDS, news)
+    with small_filesystem(tmp_path) as small, pipeline_factory(clock) as make:
+        data = seeds_config(small.path if small else tmp_path / "var")
+        data["feeds"] = [{"name": "news", "url": str(news), "interval": "15m"}]
+        pipeline = make(data)
+        daemon = Daemon(pipeline)
+        daemon.poll_job()  # the database is made and holds the seeds
+        if small is not None:
+            small.fill()
+        else:
+            limit_pages(pipeline.store)
+        (news / "new.txt").write_text("Babaryka moved\n\n" + "Viktar Babaryka. " * 400)
+        clock.now = WHEN + timedelta(hours=1)
+        with serve(pipeline, pipeline.store, clock, daemon) as site:
+            site.last_tick = clock.now
+            daemon.poll_job()
+            ready = site.get("/readyz")
+            assert ready.status_code == 503
+            assert "store: poll: cannot write: database or disk is full" in ready.text
+            if small is not None:
+                small.heal()
+            else:
+                sa.event.remove(pipeline.store.engine, "connect", _max_pages)
+                pipeline.store.engine.dispose()
+            clock.now = site.last_tick = WHEN + timedelta(hours=2)
+            daemon.poll_job()
+            assert (site.get("/readyz").status_code, site.get("/readyz").text) == (200, "ok\n")
+
+
+def _max_pages(dbapi_connection: Any, record: Any) -> None:
+    dbapi_connection.execute("PRAGMA max_page_count = 1")  # SQLite keeps what it has
+
+
+def limit_pages(store: Store) -> None:
+    sa.event.listen(store.engine, "connect", _max_pages)
+    store.engine.dispose()
 
 
 def test_readyz_is_not_ready_while_a_config_change_waits_for_a_restart(site: Site) -> None:
@@ -267,9 +341,17 @@ def test_search_finds_stored_matches_by_name_kind_and_dates(site: Site) -> None:
     assert SAMPLE_TITLE in one_day  # published 2024-04-22 13:52 UTC
     assert "Родные Бабарико" not in one_day  # published 2024-04-23
     assert "0 mentions found" in results(q="nobody-at-all")
+    for spelled in ("Бабарико", "Бабарыкі", "Babariko"):  # any script or case form of the name
+        assert SAMPLE_TITLE in results(q=spelled), spelled
     wrong = results(400, q="babaryka", **{"from": "22.04.2024"})
     assert "from: expected a date like 2024-04-22" in wrong and "found" not in wrong
     assert "found" not in results()  # nothing asked, nothing listed
+
+
+def test_the_chart_counts_one_mention_in_the_singular(site: Site) -> None:
+    labels = re.findall(r'aria-label="[^"]*: (\d+) (mentions?) from', site.get("/").text)
+    assert ("1", "mention") in labels  # a rule mentioned once in the seeds
+    assert all((number == "1") == (word == "mention") for number, word in labels)
 
 
 def test_hostile_article_text_is_escaped_and_bad_links_dropped(site: Site) -> None:

@@ -4,6 +4,7 @@ page and `monitor status` show them; from a real SQLite store and a config file.
 from __future__ import annotations
 
 import argparse
+import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ import pytest
 from monitor.cli.screen import cmd_status, lines
 from monitor.model import Digest, Feed, FeedState
 from monitor.poll.health import FeedHealth
+from monitor.rules import KEPT
 from monitor.rules.live import LiveRules
 from monitor.store import Store
 from monitor.web.status import feed_line, gather
@@ -80,8 +82,11 @@ def filled(tmp_path: Path) -> Iterator[Store]:
 
 def test_gather_reads_every_fact_the_page_shows(tmp_path: Path, filled: Store) -> None:
     settings = settings_from(data(tmp_path))
-    active = replace(LiveRules([RULES]).active, errors=("rules/x.yaml:3: people[0]: bad",))
-    status = gather(settings, filled, active, NOW, last_tick=NOW - timedelta(seconds=20))
+    active = LiveRules([RULES]).active
+    status = gather(
+        settings, filled, active.rules, NOW, rule_errors=("rules/x.yaml:3: people[0]: bad",),
+        last_tick=NOW - timedelta(seconds=20),
+    )  # fmt: skip
     health = {feed.name: (feed.health, feed.state) for feed in status.feeds}
     assert health == {
         "healthy": (FeedHealth.OK, "ok"),
@@ -157,3 +162,22 @@ def test_cmd_status_prints_one_screen_from_the_config(
     assert "  digest: " in out and "(daily 07:00)" in out
     assert "babaryka: Lukashenka Meets With Jailed Opposition Leaders" in out
     assert len(out.splitlines()) <= 40
+    assert "rules: 6 people, 2 events" in out  # read from the rule files
+
+
+def test_cmd_status_names_broken_rule_files_and_the_rules_still_in_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the status page shows of rule files, the screen shows too: their problems, and
+    the last good rules the daemon runs with (kept in the data folder)."""
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    config = tmp_path / "monitor.toml"
+    config.write_text(f'data_dir = "{tmp_path / "var"}"\nrules = ["{rules}"]\n', encoding="utf-8")
+    LiveRules([rules], tmp_path / "var" / KEPT)  # what the daemon did when they were good
+    (rules / "belarus.yaml").write_text("people:\n  - nam: Babaryka\n", encoding="utf-8")
+    assert cmd_status(argparse.Namespace(config=str(config))) == 0
+    out = capsys.readouterr().out
+    assert "rules: 6 people, 2 events" in out
+    assert f"RULE ERROR: {rules / 'belarus.yaml'}:2: people[0].nam: unknown key" in out
+

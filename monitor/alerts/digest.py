@@ -52,7 +52,10 @@ class Digester:
     def make(self, route: Route, active: Active, *, urgent_only: bool = False) -> int:
         """Render the route's pending alerts into one digest owed to each of its targets;
         return how many deliveries are now owed (0: nothing to send). With urgent_only,
-        only `priority: high` alerts go now; the rest wait for the schedule."""
+        only `priority: high` alerts go now (none on a route with `urgent = false`); the
+        rest wait for the schedule."""
+        if urgent_only and not route.urgent:
+            return 0
         for _ in range(MAX_TRIES):
             pending = self.pending(route, active, urgent_only=urgent_only)
             if not pending:
@@ -128,7 +131,7 @@ class Digester:
             if failing_too_long(state, now)
         ]
         dead = [
-            f"{record.channel} {record.target}: {record.last_error}"
+            f"{record.channel} {record.target}: {record.problem}"
             for record in self.store.deliveries.records([S.DEAD])
         ]
         return Footer(tuple(failing), rule_errors, tuple(dead))

@@ -103,7 +103,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         )
     with ExitStack() as stack:
         pipeline = stack.enter_context(open_pipeline(settings, jobs=True, warn_rules=True))
-        server = serve_http(pipeline, ticks=None)  # readiness: the store answers
+        server = serve_http(pipeline)  # readiness: the store answers
         if server is not None:
             stack.callback(server.stop)
         Cluster(pipeline).run(concurrency=args.concurrency)
@@ -244,7 +244,7 @@ def _list_deliveries(store: Store, *, everything: bool) -> int:
             f"(monitor deliveries --enable {channel} {target})"
         )
     for record in records:
-        error = f" last error: {record.last_error}" if record.last_error else ""
+        error = f" last error: {record.problem}" if record.last_error else ""
         print(
             f"#{record.id} {record.status.value} route={record.route} {record.channel} "
             f"{record.target} attempts={record.attempts}{error}"
@@ -263,6 +263,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
         if sending:
             return _print_outcomes(pipeline.send_digest(args.route))
         pending, digest = pipeline.preview_digest(args.route)
+        if errors := pipeline.rules.active.errors:
+            print("monitor: the rule files have errors; previewed with the last good rules, as "
+                  "the daemon runs:\n" + "\n".join(errors), file=sys.stderr)  # fmt: skip
     if args.output:
         args.output.write_text(digest.html, encoding="utf-8")
         print(f"{pending} alert(s); HTML written to {args.output}")

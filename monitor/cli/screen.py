@@ -10,8 +10,10 @@ import argparse
 
 from monitor.clock import utcnow
 from monitor.config import load_settings
+from monitor.errors import RuleError
 from monitor.oneline import one_line
 from monitor.poll import FeedHealth
+from monitor.rules import KEPT, read_rules
 from monitor.store import DeliverySummary, Mention, Store
 from monitor.web import Status, gather, local_time, when
 
@@ -21,9 +23,14 @@ SCREEN_LATEST = 10  # of the latest mentions, printed to stay within one screen
 def cmd_status(args: argparse.Namespace) -> int:
     """Print the status page's facts as one screen (args: `.config`)."""
     settings = load_settings(args.config)
-    store = Store.open(settings.config.db_url)
+    config = settings.config
     try:
-        status = gather(settings, store, None, utcnow())
+        rules, errors = read_rules(config.rules, config.data_dir / KEPT)
+    except RuleError as exc:  # broken, and no good rules kept: say so, show the rest
+        rules, errors = None, tuple(exc.problems)
+    store = Store.open(config.db_url)
+    try:
+        status = gather(settings, store, rules, utcnow(), rule_errors=errors)
     finally:
         store.close()
     print("\n".join(lines(status)))
@@ -67,10 +74,15 @@ def _delivery_lines(owed: DeliverySummary) -> list[str]:
         f"deliveries: {owed.pending} owed, {owed.sending} sending, {owed.dead} dead; "
         f"next attempt {when(owed.next_attempt)}"
     ]
+    for record in owed.retrying:
+        found.append(
+            f"  retrying #{record.id} route={record.route} {record.channel} {record.target} "
+            f"(next attempt {when(record.next_attempt)}): {one_line(record.problem)}"
+        )
     for record in owed.dead_records:
         found.append(
             f"  dead #{record.id} route={record.route} {record.channel} {record.target}: "
-            f"{one_line(record.last_error or 'no error recorded')}"
+            f"{one_line(record.problem)}"
         )
     return found
 

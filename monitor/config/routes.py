@@ -10,7 +10,7 @@ asked (`run` and `digest send` ask; read-only commands do not need them).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -41,6 +41,7 @@ class Route:
     targets: tuple[Target, ...] = ()
     rule_ids: frozenset[str] = frozenset()  # rules by id; with no tags either, every rule
     tags: frozenset[str] = frozenset()
+    urgent: bool = True  # `priority: high` alerts at once; False: on the schedule only
 
     def takes(self, rule: Rule) -> bool:
         if not self.rule_ids and not self.tags:
@@ -104,7 +105,8 @@ def _route(route: RouteConfig, config: Config, where: str) -> tuple[Route | None
     if problems or trigger is None or look is None:
         return None, problems
     rule_ids, tags = frozenset(route.rules), frozenset(route.tags)
-    return Route(route.name, route.schedule, trigger, look, targets, rule_ids, tags), []
+    resolved = Route(route.name, route.schedule, trigger, look, targets, rule_ids, tags)
+    return replace(resolved, urgent=route.urgent), []
 
 
 def _targets(route: RouteConfig, config: Config) -> tuple[Target, ...]:

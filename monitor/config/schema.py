@@ -117,6 +117,8 @@ class RouteConfig(_Model):
     apprise: tuple[str, ...] = ()  # Apprise URLs; `${NAME}` parts come from the environment
     language: Literal["en", "ru", "be"] = "en"  # of the digest's fixed texts
     templates_dir: Path | None = None  # this route's own templates (else the global ones)
+    # `priority: high` rules alert at once; false: this route sends them on its schedule.
+    urgent: bool = True
 
     @field_validator("timezone")
     @classmethod

@@ -3,12 +3,13 @@ file in the target's folder out.
 
 For people without a mail server, and as the default: open the ``.html`` in a browser or
 the ``.eml`` in a mail client. Files are written atomically and named per delivery, so a
-retry overwrites its own files and a crash never leaves half a file.
+retry overwrites its own files and a crash never leaves half a file. A folder that cannot
+be written (read-only, full, not permitted, not a folder) is a passing fault like a mail
+server that refuses a connection: the delivery stays owed and is tried again.
 """
 
 from __future__ import annotations
 
-import errno
 import os
 import tempfile
 from pathlib import Path
@@ -17,9 +18,6 @@ from monitor.deliver.message import build_message, created_utc, route_slug
 from monitor.errors import DeliveryError
 from monitor.model import Delivery
 from monitor.targets import OutboxTarget
-
-# Retrying cannot fix these: the folder is not ours to write.
-_PERMANENT = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST}
 
 
 def send_outbox(delivery: Delivery, target: OutboxTarget) -> str:
@@ -33,9 +31,8 @@ def send_outbox(delivery: Delivery, target: OutboxTarget) -> str:
         folder.mkdir(parents=True, exist_ok=True)
         write_atomic(folder / f"{stem}.html", delivery.digest.html.encode("utf-8"))
         write_atomic(folder / f"{stem}.eml", eml)
-    except OSError as exc:
-        permanent = exc.errno in _PERMANENT
-        raise DeliveryError(f"outbox {folder}: {exc.strerror or exc}", permanent=permanent) from exc
+    except OSError as exc:  # someone can fix it (remount, free space, chmod): retried
+        raise DeliveryError(f"outbox {folder}: {exc.strerror or exc}") from exc
     return f"wrote {folder / stem}.eml"
 
 

@@ -7,6 +7,6 @@ last good rules.
 """
 
 from monitor.rules.files import load_rules
-from monitor.rules.live import Active, LiveRules
+from monitor.rules.live import KEPT, Active, LiveRules, read_rules
 
-__all__ = ["Active", "LiveRules", "load_rules"]
+__all__ = ["KEPT", "Active", "LiveRules", "load_rules", "read_rules"]

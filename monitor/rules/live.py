@@ -4,11 +4,17 @@ In: the rule paths of the config. Out: `Active`, a frozen value holding the Rule
 Matcher and the problems of the last broken edit. A reader takes `live.active` once and
 uses that value throughout (one attribute read: a reload in another thread cannot show it
 half-swapped). A broken edit keeps the last good rules and records why.
+
+The last good rules are also kept on disk (a copy of their files in the data folder's
+`rules-in-force`), so a process started while the files are broken (a restart, `monitor
+digest preview`) runs with the rules the daemon runs with, and says why.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,12 +35,23 @@ class Active:
     errors: tuple[str, ...] = ()  # of the last broken edit, shown in the digest footer
 
 
+KEPT = "rules-in-force"  # the folder, in the data folder, of the last good rule files
+_STAMP = "fingerprint"  # in it: the fingerprint of the files it copies
+
+
 class LiveRules:
-    def __init__(self, paths: Sequence[Path]) -> None:
-        """Load the rules; RuleError if they are broken (there is nothing to fall back on)."""
+    def __init__(self, paths: Sequence[Path], kept: Path | None = None) -> None:
+        """Load the rules, keeping a copy of good ones in `kept`. Broken ones: the copy in
+        `kept`, with the problems recorded; RuleError when there is none to fall back on."""
+        self.kept = kept
         fingerprint = rule_files.fingerprint(paths)
-        ruleset = rule_files.load_rules(paths)
-        self.active = Active(ruleset, compile_rules(ruleset), fingerprint)
+        ruleset, errors = read_rules(paths, kept)
+        if errors:
+            log.error("rule files have errors; using the last good rules (kept in %s):\n%s",
+                      kept, "\n".join(errors))  # fmt: skip
+        else:
+            self._keep(paths, fingerprint)
+        self.active = Active(ruleset, compile_rules(ruleset), fingerprint, errors)
 
     def reload(self, paths: Sequence[Path]) -> bool:
         """Load the rule files if they changed; True if new rules are now in force."""
@@ -48,5 +65,49 @@ class LiveRules:
             self.active = replace(self.active, fingerprint=fingerprint, errors=tuple(exc.problems))
             return False
         self.active = Active(ruleset, compile_rules(ruleset), fingerprint)
+        self._keep(paths, fingerprint)
         log.info("rules loaded: %d people, %d events", len(ruleset.people), len(ruleset.events))
         return True
+
+    def _keep(self, paths: Sequence[Path], fingerprint: str) -> None:
+        """Copy the rule files to `kept` (when they differ from the copy there)."""
+        if self.kept is None or _stamp(self.kept) == fingerprint:
+            return
+        try:
+            keep(rule_files.rule_files(paths), fingerprint, self.kept)
+        except OSError as exc:
+            log.warning("cannot keep a copy of the rules in force in %s: %s", self.kept, exc)
+
+
+def read_rules(paths: Sequence[Path], kept: Path | None) -> tuple[RuleSet, tuple[str, ...]]:
+    """The rules a process runs with: the files', or, when they are broken, the last good
+    ones kept in `kept`, with the files' problems. RuleError when there is none kept."""
+    try:
+        return rule_files.load_rules(paths), ()
+    except RuleError as exc:
+        if kept is None or _stamp(kept) is None:
+            raise
+        return rule_files.load_rules([kept]), tuple(exc.problems)
+
+
+def keep(files: Sequence[Path], fingerprint: str, kept: Path) -> None:
+    """Replace `kept` with copies of `files` (numbered, so equal names cannot clash) and
+    the fingerprint they were loaded under; built aside, then moved in place."""
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{kept.name}-", dir=kept.parent))
+    for number, path in enumerate(files):
+        shutil.copyfile(path, fresh / f"{number:04d}-{path.name}")
+    (fresh / _STAMP).write_text(fingerprint, encoding="utf-8")
+    old = kept.with_name(f".{kept.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if kept.exists():
+        kept.rename(old)
+    fresh.rename(kept)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _stamp(kept: Path) -> str | None:
+    try:
+        return (kept / _STAMP).read_text(encoding="utf-8")
+    except OSError:
+        return None

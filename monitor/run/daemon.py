@@ -70,6 +70,8 @@ class Daemon:
         self.fatal: str | None = None
         self.last_tick: datetime | None = None  # for readiness: the scheduler is alive
         self.pruned: datetime | None = None
+        # Jobs whose last run failed on the store (full disk, read-only file): job -> why.
+        self.store_failures: dict[str, str] = {}
         quiet_skipped_runs()
         self.scheduler = BlockingScheduler(
             timezone="UTC",
@@ -135,10 +137,14 @@ class Daemon:
             log.error("%s: %s", what, exc)
         except sa.exc.SQLAlchemyError as exc:
             log.debug("%s: database error", what, exc_info=True)
-            log.error("%s: database error: %s", what, getattr(exc, "orig", None) or exc)
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            log.error("%s: database error: %s", what, reason)
+            self.store_failures[what] = reason  # not ready until this job works again
             self.check_store()
+            return
         except Exception:
             log.exception("%s: unexpected error; will retry on the next run", what)
+        self.store_failures.pop(what, None)
 
     def check_lock(self) -> None:
         """Still the one daemon of this store? Another one took it: stop; the database
@@ -185,7 +191,7 @@ def run_daemon(pipeline: Pipeline) -> int:
     signal.signal(signal.SIGINT, on_stop)
     signal.signal(signal.SIGHUP, on_hup)
     settings = pipeline.settings
-    server = serve_http(pipeline, ticks=lambda: daemon.last_tick)
+    server = serve_http(pipeline, daemon)
     log.info(
         "monitor running: %d feeds, %d routes%s; Ctrl-C to stop",
         len(settings.feeds),
@@ -201,10 +207,16 @@ def run_daemon(pipeline: Pipeline) -> int:
     return 3 if daemon.fatal else 0
 
 
-def serve_http(
-    pipeline: Pipeline, ticks: Callable[[], datetime | None] | None
-) -> HttpServer | None:
-    """The status page and endpoints, when the config has [http]; None otherwise."""
+def problems(pipeline: Pipeline, daemon: Daemon | None) -> list[str]:
+    """What keeps this process from running as configured, for /readyz."""
+    found = [f"restart needed: {pipeline.restart_needed}"] if pipeline.restart_needed else []
+    failures = daemon.store_failures.items() if daemon else ()
+    return found + [f"store: {job}: cannot write: {why}" for job, why in sorted(failures)]
+
+
+def serve_http(pipeline: Pipeline, daemon: Daemon | None = None) -> HttpServer | None:
+    """The status page and endpoints, when the config has [http]; None otherwise. With the
+    daemon, /readyz also asks whether its scheduler ticks and its jobs can write."""
     if pipeline.settings.config.http is None:
         return None
     # Starlette and uvicorn are imported only by those who serve the page: a start's
@@ -214,6 +226,7 @@ def serve_http(
 
     app = create_app(
         lambda: pipeline.settings, pipeline.store, rules=lambda: pipeline.rules.active,
-        ticks=ticks, restart=lambda: pipeline.restart_needed,
+        ticks=(lambda: daemon.last_tick) if daemon else None,
+        problems=lambda: problems(pipeline, daemon),
     )  # fmt: skip
     return start(pipeline.settings, app)

@@ -25,10 +25,10 @@ from monitor.config import Route, Settings, file_fingerprint, load_settings
 from monitor.errors import ConfigError
 from monitor.fetch import Fetcher
 from monitor.match import lint
-from monitor.model import Digest, Feed, RuleSet
+from monitor.model import Digest, Feed, RuleSet, without_where
 from monitor.poll import Poller, PollReport, WorkerPool
 from monitor.render import Footer
-from monitor.rules import Active, LiveRules
+from monitor.rules import KEPT, Active, LiveRules
 from monitor.store import Store, StoreLock
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,8 @@ class RunSummary:
 def describe_failure(failed: Failed) -> str:
     when = failed.retry_at
     verdict = f"retry at {when:%Y-%m-%d %H:%M} UTC" if when else "dead, not retried"
-    return f"{failed.channel} {failed.target}: {failed.error} ({verdict})"
+    error = without_where(failed.error, failed.channel, failed.target)
+    return f"{failed.channel} {failed.target}: {error} ({verdict})"
 
 
 def warn_noisy_once(rules: Active, marker: Path) -> None:
@@ -120,7 +121,7 @@ class Pipeline:
         warn_rules: bool = True,
     ) -> None:
         self.settings, self.store, self.clock, self.lock = settings, store, clock, lock
-        self.rules = LiveRules(settings.config.rules)
+        self.rules = LiveRules(settings.config.rules, settings.config.data_dir / KEPT)
         self._lint: threading.Thread | None = None
         if warn_rules:
             # Reading the rules for warnings takes a few tenths of a second, mostly spent on

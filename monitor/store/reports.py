@@ -43,11 +43,13 @@ class Mention:
 @dataclass(frozen=True)
 class MentionQuery:
     """A search over stored mentions; every criterion given must hold. `text` is a
-    case-insensitive part of the rule's name or id; the dates bound the mention's day
-    (published, else first seen): `since` inclusive, `until` exclusive."""
+    case-insensitive part of the rule's name or id, or names one of the rules in `named`
+    (those the caller found spelled by it in another script or form); the dates bound the
+    mention's day (published, else first seen): `since` inclusive, `until` exclusive."""
 
     rule_id: str | None = None
     text: str | None = None
+    named: frozenset[str] = frozenset()
     kind: RuleKind | None = None
     since: datetime | None = None
     until: datetime | None = None
@@ -78,6 +80,16 @@ class DeliverySummary:
     dead: int = 0
     next_attempt: datetime | None = None  # earliest among the pending ones
     dead_records: tuple[DeliveryRecord, ...] = ()  # newest first, at most DEAD_SHOWN
+    # Owed deliveries whose last attempt failed (they will be tried again), newest first.
+    retrying: tuple[DeliveryRecord, ...] = ()
+
+    def local_problems(self) -> list[str]:
+        """What keeps this machine from delivering: an outbox folder it cannot write."""
+        return [
+            f"outbox {record.target}: {record.problem} (retrying)"
+            for record in self.retrying
+            if record.channel == "outbox"
+        ]
 
 
 class Reports:
@@ -127,14 +139,23 @@ class Reports:
             .order_by(D.c.id.desc())
             .limit(DEAD_SHOWN)
         )
+        retrying = (
+            sa.select(D, T.digests.c.route)
+            .join(T.digests, T.digests.c.id == D.c.digest_id)
+            .where(pending, D.c.last_error.is_not(None))
+            .order_by(D.c.id.desc())
+            .limit(DEAD_SHOWN)
+        )
         with self._engine.connect() as conn:
             by_status = {str(status): int(n) for status, n in conn.execute(counts)}
             next_attempt = conn.execute(soonest).scalar()
             records = tuple(rows.delivery_record(row) for row in conn.execute(dead))
+            failing = tuple(rows.delivery_record(row) for row in conn.execute(retrying))
         return DeliverySummary(
             **{s.value: by_status.get(s.value, 0) for s in DeliveryStatus},
             next_attempt=next_attempt,
             dead_records=records,
+            retrying=failing,
         )
 
 
@@ -164,7 +185,7 @@ def _filtered(
     if wanted.until is not None:
         query = query.where(_mentioned() < wanted.until)
     if wanted.text:
-        rule_ids = _rules_named(conn, wanted.text)
+        rule_ids = _rules_named(conn, wanted.text) | wanted.named
         if not rule_ids:
             return None
         query = query.where(M.c.rule_id.in_(sorted(rule_ids)))

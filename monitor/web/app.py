@@ -9,7 +9,8 @@ scheduler ticks; `/metrics` Prometheus text. Auth and security headers: guard.py
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from starlette.routing import Route
 from monitor.clock import utcnow
 from monitor.config import Settings
 from monitor.errors import MonitorError
+from monitor.match import rules_spelled
 from monitor.poll import FeedHealth
 from monitor.rules import Active
 from monitor.store import Store
@@ -57,13 +59,14 @@ def create_app(
     rules: Callable[[], Active | None] = lambda: None,
     ticks: Callable[[], datetime | None] | None = None,
     now: Callable[[], datetime] = utcnow,
-    restart: Callable[[], str | None] = lambda: None,
+    problems: Callable[[], Sequence[str]] = lambda: (),
 ) -> Starlette:
     """The app. `settings` may be a callable, to follow a daemon's reloads; `ticks` gives
     the scheduler's last tick (None before the first); without `ticks` there is no
-    scheduler to check and /readyz asks the store only; `restart` says why the process
-    needs a restart to run as configured (then /readyz answers 503 with it). ConfigError
-    when `[http]` names a secret that cannot be read."""
+    scheduler to check and /readyz asks the store only; `problems` are the process's own
+    (a store it cannot write, a config change that takes a restart): /readyz answers 503
+    with them, as it does while an outbox folder cannot be written. ConfigError when
+    `[http]` names a secret that cannot be read."""
     current = settings if callable(settings) else lambda: settings
     started = now()
 
@@ -71,11 +74,8 @@ def create_app(
         return _page(request, current(), store, rules(), now(), ticks() if ticks else None)
 
     def ready(request: Request) -> Response:
-        problem = (
-            _store_problem(store)
-            or (_tick_problem(ticks(), started, now(), current().config.tick) if ticks else None)
-            or (f"restart needed: {why}" if (why := restart()) else None)
-        )
+        late = _tick_problem(ticks(), started, now(), current().config.tick) if ticks else None
+        problem = _store_problem(store) or _not_ready(store, late, problems())
         return PlainTextResponse(f"not ready: {problem}\n", 503) if problem else _ok()
 
     def metrics(request: Request) -> Response:
@@ -107,8 +107,15 @@ def _page(
     last_tick: datetime | None,
 ) -> Response:
     form = search_form(request.query_params)
-    status = gather(settings, store, rules, now, last_tick=last_tick)
-    found = store.reports.search(form.query) if form.query else None
+    status = gather(
+        settings, store, rules.rules if rules else None, now,
+        rule_errors=rules.errors if rules else (), last_tick=last_tick,
+    )  # fmt: skip
+    query = form.query
+    if query is not None and query.text and rules is not None:
+        # Any spelling of a name finds its rule's mentions: Лосик as well as Losik.
+        query = replace(query, named=frozenset(rules_spelled(rules.rules, query.text)))
+    found = store.reports.search(query) if query else None
     upcoming = [digest for digest in status.digests if digest.at is not None]
     context = {
         "status": status,
@@ -127,6 +134,13 @@ def _page(
     }
     page = _TEMPLATES.get_template("status.html.j2").render(context)
     return HTMLResponse(page, status_code=400 if form.errors else 200)
+
+
+def _not_ready(store: Store, late: str | None, problems: Sequence[str]) -> str | None:
+    """Everything that keeps the process from doing its work, or None: a scheduler that
+    stopped ticking, its own problems, an outbox folder it cannot write."""
+    found = [*([late] if late else []), *problems, *store.reports.deliveries().local_problems()]
+    return "; ".join(found) or None
 
 
 def _store_problem(store: Store) -> str | None:

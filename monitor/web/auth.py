@@ -19,7 +19,7 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from monitor.config import HttpConfig
-from monitor.credentials import read_secret
+from monitor.credentials import missing_secret, read_secret
 from monitor.errors import ConfigError
 
 OPEN_PATHS = frozenset({"/healthz"})
@@ -85,10 +85,11 @@ def credentials(
 def _secret(name: str | None, key: str, env: Mapping[str, str] | None) -> bytes | None:
     if not name:
         return None
+    problem = missing_secret(name, key) if env is None else missing_secret(name, key, env)
+    if problem is not None:
+        raise ConfigError(problem)
     secret = read_secret(name) if env is None else read_secret(name, env)
-    if secret is None or not secret.get_secret_value():
-        raise ConfigError(f"{key}: ${name} is not set (nor ${name}_FILE)")
-    return secret.get_secret_value().encode()
+    return secret.get_secret_value().encode() if secret else b""
 
 
 class Guard:

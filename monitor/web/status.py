@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from monitor.config import Settings
-from monitor.model import Feed, FeedState
+from monitor.model import Feed, FeedState, RuleSet
 from monitor.poll import FeedHealth, describe, verdict
-from monitor.rules import Active
 from monitor.store import DeliverySummary, Mention, Store
 
 LATEST = 20  # mentions the page shows
@@ -54,12 +53,14 @@ class Status:
 def gather(
     settings: Settings,
     store: Store,
-    rules: Active | None,
+    rules: RuleSet | None,
     now: datetime,
     *,
+    rule_errors: tuple[str, ...] = (),
     last_tick: datetime | None = None,
 ) -> Status:
-    """Read everything the status shows: a few queries, nothing written."""
+    """Read everything the status shows: a few queries, nothing written. `rules` are those
+    in force (None: not known), `rule_errors` the problems of the rule files as they are."""
     feeds = settings.feeds
     states = store.feeds.states({feed.name: feed.url for feed in feeds})
     return Status(
@@ -69,8 +70,8 @@ def gather(
         digests=next_digests(settings, now),
         latest=tuple(store.reports.latest(LATEST)),
         last_tick=last_tick,
-        rules=(len(rules.rules.people), len(rules.rules.events)) if rules else None,
-        rule_errors=rules.errors if rules else (),
+        rules=(len(rules.people), len(rules.events)) if rules else None,
+        rule_errors=rule_errors,
     )
 
 
