@@ -401,3 +401,22 @@ def test_a_public_feeds_redirect_is_followed_only_into_networks_the_feed_allows(
     assert report.new_articles > 0 and len(inside.hits("/inside.xml")) == 1
     [failure] = report.feeds_failed
     assert failure.startswith("outside: refused http://127.0.0.2:")
+
+
+def test_a_feed_of_more_than_a_thousand_items_is_read_to_its_end(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any
+) -> None:
+    items = "".join(
+        f"<item><title>Story {i}</title><link>https://news.example/{i}</link>"
+        f"<description>Report number {i}.</description></item>"
+        for i in range(1500)
+    )
+    feed_server.routes["/long.xml"] = Reply(
+        body=f"<rss version='2.0'><channel><title>Long</title>{items}</channel></rss>".encode()
+    )
+    feed = {"name": "long", "url": feed_server.url("/long.xml")}
+    pipeline = make_pipeline(
+        {"data_dir": str(tmp_path / "var"), "rules": [str(RULES)], "feeds": [feed]}
+    )
+    assert pipeline.run_once().poll.new_articles == 1500
+    assert pipeline.store.articles.count() == 1500

@@ -4,6 +4,8 @@ feed cut at the item limit says so."""
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,6 @@ import pytest
 from monitor.match import compile_rules
 from monitor.model import Document
 from monitor.parse import parse_documents
-from monitor.parse.limits import MAX_ENTRIES
 from monitor.poll.pool import WorkerPool, match_key
 from monitor.rules.files import load_rules
 from tests.support.wait import wait_for
@@ -25,17 +26,25 @@ def big_feed(items: int) -> Document:
     return Document("big.xml", f"<rss version='2.0'><channel>{body}</channel></rss>".encode())
 
 
-def cut_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if getattr(r, "feed", None) == "big"]
+def warnings_of(feed: str, caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if getattr(r, "feed", None) == feed]
 
 
-def test_a_feed_cut_at_the_item_limit_says_so(caplog: pytest.LogCaptureFixture) -> None:
-    [articles] = parse_documents([big_feed(MAX_ENTRIES + 500)], "big", None).outcomes
-    assert isinstance(articles, tuple) and len(articles) == MAX_ENTRIES
-    assert cut_warnings(caplog) == [
-        f"the feed has {MAX_ENTRIES + 500} items; only the first {MAX_ENTRIES} are read "
-        "(raise the feed's polling frequency if it publishes this much between polls)"
-    ]
+def test_every_item_of_a_long_feed_is_read_without_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """No cap on items (the body cap bounds the work): a 1,500-item feed whose body never
+    changes would otherwise leave its last 500 items unread for good."""
+    [articles] = parse_documents([big_feed(1500)], "big", None).outcomes
+    assert isinstance(articles, tuple) and len(articles) == 1500
+    assert articles[-1].title == "Story 1499"
+    assert warnings_of("big", caplog) == []
+
+
+def warn_in_worker(feed: str) -> int:
+    """A task that logs as a worker's parsing would, and says which process ran it."""
+    logging.getLogger("monitor.parse").warning("odd document", extra={"feed": feed})
+    return os.getpid()
 
 
 def test_a_workers_warning_is_logged_here_with_its_context(
@@ -43,14 +52,17 @@ def test_a_workers_warning_is_logged_here_with_its_context(
 ) -> None:
     pool = WorkerPool(workers=1)
     try:
-        documents = [big_feed(MAX_ENTRIES + 1)]
-        pool.result(pool.submit(documents, "big", None), documents, "big", None)
+        pool.start()
+        worker = pool._pool().submit(warn_in_worker, "odd").result(timeout=60)
         # The record crosses a queue and a thread after the result is in.
-        wait_for(lambda: cut_warnings(caplog), 10, "the worker's warning in this log")
+        wait_for(lambda: warnings_of("odd", caplog), 10, "the worker's warning in this log")
     finally:
         pool.close()
-    [message] = cut_warnings(caplog)
-    assert message.startswith(f"the feed has {MAX_ENTRIES + 1} items")
+    assert worker != os.getpid()  # it came from another process
+    [record] = [r for r in caplog.records if getattr(r, "feed", None) == "odd"]
+    assert (record.name, record.levelname, record.getMessage()) == (
+        "monitor.parse", "WARNING", "odd document",
+    )  # fmt: skip
 
 
 def rule_file(folder: Path, name: str) -> Path:

@@ -1,17 +1,12 @@
 """The bounds that keep parsing cheap on hostile or huge input.
 
-In: nothing. Out: constants read by the parse modules (sizes in bytes or characters), and
-the warning that says when a feed was cut at one of them.
+In: nothing. Out: constants read by the parse modules (sizes in bytes or characters). A
+feed's items are not counted: every item within the body cap is read, however many (a cap
+on items would leave the rest of a long, unchanging feed unread for good).
 """
-
-import logging
-
-log = logging.getLogger(__name__)
 
 # Bodies larger than this are cut before parsing (a cut feed still yields its first items).
 MAX_BODY_BYTES = 16 * 1024 * 1024
-# Entries read from one feed; the rest are ignored (feeds normally carry 10-100).
-MAX_ENTRIES = 1_000
 # Plain text kept per article, in characters; the text is cut at a paragraph end.
 MAX_TEXT_CHARS = 200_000
 # Markup handed to the HTML parser per entry or page, in characters.
@@ -23,14 +18,3 @@ MAX_MARKUP_PER_DOCUMENT = 1_000_000
 MAX_ENTITY_VALUE_CHARS = 64
 MAX_ENTITIES_KEPT = 256
 
-
-def warn_if_cut(items: int, feed: str) -> None:
-    """Say so when a feed carries more items than are read: nothing is dropped silently."""
-    if items > MAX_ENTRIES:
-        log.warning(
-            "the feed has %d items; only the first %d are read (raise the feed's polling "
-            "frequency if it publishes this much between polls)",
-            items,
-            MAX_ENTRIES,
-            extra={"feed": feed},
-        )

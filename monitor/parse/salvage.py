@@ -15,7 +15,6 @@ from monitor.oneline import one_line
 from monitor.parse.cleantext import html_to_text
 from monitor.parse.dates import parse_datetime
 from monitor.parse.entry import Entry, build_article
-from monitor.parse.limits import MAX_ENTRIES
 from monitor.parse.quicktext import MarkupBudget
 
 _ITEM_START = re.compile(r"<(?:[\w-]+:)?(item|entry)[\s>]", re.IGNORECASE)
@@ -37,10 +36,10 @@ def salvage_feed(text: str, feed: str, language: str | None) -> tuple[Article, .
 
 
 def _blocks(text: str) -> list[str]:
-    """The bodies of the first MAX_ENTRIES item or entry elements (unclosed: to the end)."""
+    """The bodies of the item or entry elements (an unclosed one: to the end)."""
     found: list[str] = []
     pos = 0
-    while len(found) < MAX_ENTRIES and (start := _ITEM_START.search(text, pos)):
+    while start := _ITEM_START.search(text, pos):
         end = _find_close(text, start[1], start.end())
         found.append(text[start.end() : end])
         pos = end
