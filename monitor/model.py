@@ -214,6 +214,15 @@ class Evidence:
     end: int
     variant: str = ""  # which form of the rule produced the hit (for --explain)
     reason: str = ""  # why it counts (for --explain)
+    # Why it counts, as a digest says it in its own language: one of BASES, and the words
+    # the phrase names (a context term; an event's term, its near term and the distance).
+    basis: str = ""
+    basis_terms: tuple[str, ...] = ()
+
+
+# What a hit counts by (Evidence.basis); render/templates/texts.toml words each one.
+BASES = ("named", "named_elsewhere", "context", "distinctive", "alone", "one_name", "term",
+         "near")  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -88,3 +88,13 @@ def test_another_person_with_the_surname_blocks_the_lone_mentions() -> None:
 def test_a_namesake_named_in_full_takes_the_lone_mentions() -> None:
     found = {m.rule_id for m in MATCHER.match("Dzianis Kruk was fined. Kruk appealed.", "en")}
     assert found == {"kruk-d"}
+
+
+def test_a_hit_is_labelled_with_its_own_script_not_the_articles_language() -> None:
+    """An English sentence quoted in a Russian article: its hit is not labelled 'ru'."""
+    matcher = compile_rules(RuleSet(people=(PersonRule("vlasova", "Lilia Vlasova"),)))
+    text = "Лилию Власову задержали. Amnesty said: Lilia Vlasova must be released."
+    lines = matcher.explain(text, "ru")
+    [latin] = [line for line in lines if "'Lilia Vlasova'" in line]
+    [cyrillic] = [line for line in lines if "'Лилию Власову'" in line]
+    assert "surname Vlasova (latin, " in latin and "surname Vlasova (ru, " in cyrillic

@@ -31,7 +31,9 @@ class Verdict:
     start: int
     end: int
     variant: str
-    reason: str
+    reason: str  # for --explain, in detail
+    basis: str = ""  # for a digest: one of model.BASES (when it counts)
+    basis_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,25 +80,26 @@ def _verdict(person: Person, s: Sighting, doc: Document) -> Verdict:
     if s.kind is Kind.FULL:
         if (closer := _closer_namesake(s, doc)) is not None:
             return _no(s, closer)
-        return _yes(s, "; ".join([s.reason, *extra]))
-    return _lone(person, s, doc, extra)
+        return _yes(s, "; ".join([s.reason, *extra]), "named")
+    return _lone(person, s, doc, context)
 
 
-def _lone(person: Person, s: Sighting, doc: Document, extra: list[str]) -> Verdict:
+def _lone(person: Person, s: Sighting, doc: Document, context: str | None) -> Verdict:
     if (full := doc.full.get(s.person)) is not None:
-        return _yes(s, f"the article names the person (at {full.start}-{full.end}) in full")
+        named = f"the article names the person (at {full.start}-{full.end}) in full"
+        return _yes(s, named, "named_elsewhere")
     if (other := _someone_else(s, doc)) is not None:
         return _no(s, other)
-    if extra:  # a context term is the rule's own: it picks this person among namesakes
-        return _yes(s, extra[0])
+    if context:  # a context term is the rule's own: it picks this person among namesakes
+        return _yes(s, f"context term '{context}' present", "context", (context,))
     if (shared := _shared(s, doc)) is not None:
         return _no(s, shared)
     if person.rule.alone:
-        return _yes(s, "the rule says the surname alone is enough (alone: true)")
+        return _yes(s, "the rule says the surname alone is enough (alone: true)", "alone")
     if person.parts.single:
         return _one_name(s)
     why_not = _not_distinctive(person, s)
-    return _no(s, why_not) if why_not else _yes(s, _distinctive(s))
+    return _no(s, why_not) if why_not else _yes(s, _distinctive(s), "distinctive")
 
 
 def _closer_namesake(s: Sighting, doc: Document) -> str | None:
@@ -133,7 +136,7 @@ def _one_name(s: Sighting) -> Verdict:
     """A rule of one name (Prophet Muhammad, Pope Francis) names its person by that name
     alone, where it is used as a name and stands beside no other."""
     if s.name_use or zipf(s.word, s.language) < COMMON:
-        return _yes(s, "the rule's one name, used as a name")
+        return _yes(s, "the rule's one name, used as a name", "one_name")
     return _no(s, "the rule's one name, but not used as a name here")
 
 
@@ -156,8 +159,9 @@ def _distinctive(s: Sighting) -> str:
     return f"distinctive surname (rare as a word in {where}, no other listed person's)"
 
 
-def _yes(s: Sighting, reason: str) -> Verdict:
-    return Verdict(True, s.start, s.end, s.variant, reason)
+def _yes(s: Sighting, reason: str, basis: str, terms: tuple[str, ...] = ()) -> Verdict:
+    """It counts: `reason` for --explain, `basis` (model.BASES) for a digest."""
+    return Verdict(True, s.start, s.end, s.variant, reason, basis, terms)
 
 
 def _no(s: Sighting, reason: str) -> Verdict:

@@ -35,10 +35,11 @@ def _words_apart(text: str, a: TermHit, b: TermHit, within: int) -> int | None:
 
 def _reason(
     rule: EventRule, hit: TermHit, roles: dict[Role, list[TermHit]], text: str
-) -> str | None:
-    """Why an `any` hit counts, or None when no `near` term is close enough."""
+) -> tuple[str, str | None] | None:
+    """Why an `any` hit counts, and the `near` term it stood close to (None: the rule has
+    none); None when no `near` term is close enough."""
     if not rule.near:
-        return f"term '{hit.term.written}' present"
+        return f"term '{hit.term.written}' present", None
     close = [
         (apart, rule.near.index(near.term.written), near.term.written)
         for near in roles.get(Role.NEAR, [])
@@ -46,7 +47,8 @@ def _reason(
         and apart <= rule.within
     ]
     if close:
-        return f"near '{min(close)[2]}' within {rule.within} words"
+        near = min(close)[2]
+        return f"near '{near}' within {rule.within} words", near
     return None
 
 
@@ -61,11 +63,22 @@ def event_verdicts(
             variant = f"any: {hit.term.written}"
             if vetoes:
                 yield index, Verdict(False, hit.start, hit.end, variant, _veto(vetoes[0]))
-            elif (reason := _reason(rule, hit, roles, text)) is not None:
-                yield index, Verdict(True, hit.start, hit.end, variant, reason)
+            elif (found := _reason(rule, hit, roles, text)) is not None:
+                reason, near = found
+                basis, terms = _basis(rule, hit, near)
+                yield index, Verdict(True, hit.start, hit.end, variant, reason, basis, terms)
             else:
                 far = f"no near term within {rule.within} words"
                 yield index, Verdict(False, hit.start, hit.end, variant, far)
+
+
+def _basis(rule: EventRule, hit: TermHit, near: str | None) -> tuple[str, tuple[str, ...]]:
+    """A digest's words for an event hit: the term, and the near term it stood close to
+    (written without their `*`: the reader sees words, not patterns)."""
+    term = hit.term.written.rstrip("*")
+    if near is None:
+        return "term", (term,)
+    return "near", (term, near.rstrip("*"), str(rule.within))
 
 
 def _veto(hit: TermHit) -> str:

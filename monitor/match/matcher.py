@@ -172,4 +172,6 @@ def _evidence(text: str, verdict: Verdict) -> Evidence:
         end=verdict.end,
         variant=verdict.variant,
         reason=verdict.reason,
+        basis=verdict.basis,
+        basis_terms=verdict.basis_terms,
     )

@@ -99,6 +99,10 @@ def words_between(text: str, start: int, end: int) -> int:
     return len(WORD_RE.findall(text, start, end))
 
 
+# Languages written in Cyrillic, whose label a Latin word never takes.
+CYRILLIC_LANGUAGES = frozenset({"ru", "be", "uk", "bg", "sr", "mk", "kk"})
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def script_label(word: str, language: str | None) -> str:
     """A short language/script label for --explain: 'be', 'uk', 'ru', 'pl', 'en'..."""
@@ -113,4 +117,6 @@ def script_label(word: str, language: str | None) -> str:
         return language if language in ("ru", "be", "uk", "bg") else "ru"
     if lowered & _POLISH:
         return "pl"
-    return language or "latin"
+    # A Latin word in a Russian or Belarusian article is a quote or a name in another
+    # language: the article's language is not the word's.
+    return language if language and language not in CYRILLIC_LANGUAGES else "latin"

@@ -103,6 +103,7 @@ def render_digest(
         "language": look.language,
         "t": words.words,
         "plural": words.plural,
+        "why": words.why,
         "route": one_line(route),
         "created": local_time(now, zone),
         "timezone": look.timezone,

@@ -28,8 +28,10 @@ class Snippet:
     before: str
     hit: str
     after: str
-    variant: str
+    variant: str  # for machines (webhook bodies) and --explain, in detail
     reason: str
+    basis: str = ""  # why it counts, for people: see Texts.why
+    basis_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,11 +115,12 @@ def split_snippet(evidence: Evidence) -> Snippet:
     ):
         at = snippet.casefold().find(hit.casefold())
     variant, reason = one_line(evidence.variant), one_line(evidence.reason)
+    why = (evidence.basis, tuple(one_line(term) for term in evidence.basis_terms))
     if at < 0:
-        return Snippet(_clip_right(snippet), "", "", variant, reason)
+        return Snippet(_clip_right(snippet), "", "", variant, reason, *why)
     before, after = snippet[:at], snippet[at + len(hit) :]
     return Snippet(
-        _clip_left(before), snippet[at : at + len(hit)], _clip_right(after), variant, reason
+        _clip_left(before), snippet[at : at + len(hit)], _clip_right(after), variant, reason, *why
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +34,16 @@ class Texts:
         if forms is None:
             raise jinja2.UndefinedError(f"no plural text {key!r} (known: {sorted(self.plurals)})")
         return forms[plural_form(self.language, n)].format(n=self.number(n))
+
+    def why(self, basis: str, terms: Sequence[str] = ()) -> str:
+        """Why a hit counts, in a few words of this language ("named in full", "'протест'
+        within 30 words of 'Минск'"); "" for a hit stored without a basis."""
+        if basis == "near" and len(terms) == 3:
+            term, near, within = terms
+            form = self.plurals["why_near"][plural_form(self.language, int(within))]
+            return form.format(term=term, near=near, n=self.number(int(within)))
+        phrase = self.words.get(f"why_{basis}") if basis else None
+        return phrase.format(term=terms[0] if terms else "") if phrase else ""
 
     def number(self, n: int) -> str:
         """10182 -> '10,182' in English, '10 182' (no-break space) in Russian and Belarusian."""

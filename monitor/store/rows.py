@@ -95,7 +95,11 @@ def evidence_json(evidence: Iterable[Evidence]) -> str:
 
 
 def evidence_from(text: str) -> tuple[Evidence, ...]:
-    return tuple(Evidence(**item) for item in json.loads(text))
+    """Stored evidence (JSON keeps tuples as lists; rows from before `basis` have none)."""
+    return tuple(
+        Evidence(**{**item, "basis_terms": tuple(item.get("basis_terms", ()))})
+        for item in json.loads(text)
+    )
 
 
 def match_row(article_id: int, match: Match, now: datetime) -> dict[str, Any]:

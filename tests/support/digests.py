@@ -24,7 +24,8 @@ FOOTER = Footer(
 
 def _alert(
     match_id: int, article: Article, rule: tuple[str, RuleKind, str], hit: str, snippet: str,
-    why: tuple[str, str] = ("", ""), priority: Priority = Priority.NORMAL,
+    why: tuple[str, str, str, tuple[str, ...]] = ("", "", "", ()),
+    priority: Priority = Priority.NORMAL,
 ) -> Alert:  # fmt: skip
     start = article.full_text.find(hit)
     evidence = Evidence(hit, snippet, start, start + len(hit), *why)
@@ -35,6 +36,11 @@ BABARYKA = ("babaryka", RuleKind.PERSON, "Viktar Babaryka")
 TSIKHANOUSKI = ("tsikhanouski", RuleKind.PERSON, "Syarhey Tsikhanouski")
 KALESNIKAVA = ("kalesnikava", RuleKind.PERSON, "Maria Kalesnikava")
 PROTEST = ("minsk-protest", RuleKind.EVENT, "Protest in Minsk")
+
+# (variant, reason) as --explain words them, (basis, terms) as a digest does.
+_PRISON = ("surname Babaryka (en)", "context term 'prison' present", "context", ("prison",))
+_NAMED = ("surname Ціханоўскі (be)", "given name Сяргей agrees", "named", ())
+_NEAR = ("any: detain*", "near 'Minsk*' within 20 words", "near", ("detain", "Minsk", "20"))
 
 _HOSPITAL = "Viktar Babaryka was moved to the prison hospital in Navapolatsk, his lawyer said."
 
@@ -81,11 +87,11 @@ def sample_alerts() -> tuple[Alert, ...]:
         feed="zerkalo",
     )
     return (
-        _alert(1, rferl, BABARYKA, "Babaryka", _HOSPITAL, ("Babaryka", "surname + 'prison'")),
-        _alert(2, copy, BABARYKA, "Babaryka", _HOSPITAL, ("Babaryka", "surname + 'prison'")),
+        _alert(1, rferl, BABARYKA, "Babaryka", _HOSPITAL, _PRISON),
+        _alert(2, copy, BABARYKA, "Babaryka", _HOSPITAL, _PRISON),
         _alert(3, interview, TSIKHANOUSKI, "Ціханоўскі",
-               "Сяргей Ціханоўскі расказаў пра ўмовы ў калоніі.", ("Ціханоўскі", "be form")),
-        _alert(4, protest, PROTEST, "detained", protest.text, ("detained", "within 20 of 'Minsk'")),
+               "Сяргей Ціханоўскі расказаў пра ўмовы ў калоніі.", _NAMED),
+        _alert(4, protest, PROTEST, "detained", protest.text, _NEAR),
         _alert(5, court, KALESNIKAVA, "Kalesnikava", court.text, priority=Priority.HIGH),
     )  # fmt: skip
 
