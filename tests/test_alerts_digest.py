@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor.alerts.digest import choose, measure
-from monitor.model import Pending
+from monitor.model import DeliveryStatus, Pending
+from tests.conftest import RULES, SEEDS
 from tests.support.pipelines import pipeline_factory
 
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
@@ -74,3 +75,17 @@ def test_a_flood_of_10000_matches_makes_one_small_digest_that_states_the_total(
     assert "… and 9,980 more mentions, not shown" in text
     assert "Viktar Babaryka matched 10,000 of the 10,000 articles seen in the last 24 hours" in text
     assert text.count("\n* Story ") == 20
+
+
+def test_the_footer_names_a_dead_delivery_once_with_its_reason(tmp_path: Path) -> None:
+    """The channel and target lead the line; the error does not repeat them."""
+    clock = lambda: datetime(2024, 4, 23, 6, 0, tzinfo=UTC)  # noqa: E731
+    with pipeline_factory(clock) as make:
+        pipeline = make({"data_dir": str(tmp_path / "var"), "rules": [str(RULES)],
+                         "feeds": [{"name": "seeds", "url": str(SEEDS)}],
+                         "routes": [{"name": "desk", "outbox": True}]})  # fmt: skip
+        pipeline.run_once()
+        store, folder = pipeline.store, tmp_path / "var" / "outbox"
+        [record] = store.deliveries.records([DeliveryStatus.SENT])
+        store.deliveries.mark_failed(record.id, f"outbox {folder}: Read-only file system", None)
+        assert pipeline.footer().dead_deliveries == (f"outbox {folder}: Read-only file system",)

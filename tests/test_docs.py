@@ -46,3 +46,43 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_readme_has_both_setup_commands() -> None:
     commands = [b.strip() for b in blocks(README, "sh")]
     assert any(c.endswith("monitor run --once") and "pip install ." in c for c in commands)
+
+
+def _defined() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Module stem -> names it defines at top level; class -> its methods (whole package)."""
+    import ast
+
+    modules: dict[str, set[str]] = {}
+    classes: dict[str, set[str]] = {}
+    for path in (ROOT / "monitor").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = modules.setdefault(path.stem if path.stem != "__init__" else path.parent.name,
+                                   set())  # fmt: skip
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.ClassDef):
+                names.add(node.name)
+            elif isinstance(node, ast.ImportFrom):  # a package's face re-exports
+                names.update(alias.asname or alias.name for alias in node.names)
+            if isinstance(node, ast.ClassDef):
+                classes.setdefault(node.name, set()).update(
+                    n.name for n in node.body if isinstance(n, ast.FunctionDef)
+                )
+    return modules, classes
+
+
+def test_the_architecture_walk_names_functions_that_exist() -> None:
+    """docs/architecture.md follows one feed item by the names of the functions it passes:
+    each `Class.method`, `module.function` and `package.name` it quotes must exist."""
+    modules, classes = _defined()
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    quoted = set(re.findall(r"`([A-Za-z_][\w.]*\.[A-Za-z_]\w*)`", text))
+    assert len(quoted) > 40  # the walk really names its steps
+    missing = []
+    for name in sorted(quoted):
+        *owner, leaf = name.split(".")
+        if name.endswith(".py") or (owner[0] == "monitor" and len(owner) == 1):
+            continue  # a file name, not a function
+        where = owner[-1]
+        if leaf not in modules.get(where, set()) | classes.get(where, set()):
+            missing.append(name)
+    assert missing == []
