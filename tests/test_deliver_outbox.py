@@ -82,12 +82,14 @@ def test_retry_overwrites_its_own_files_and_leaves_no_temp_files(tmp_path: Path)
     ]
 
 
-def test_a_file_in_place_of_the_folder_is_a_permanent_failure(tmp_path: Path) -> None:
+def test_a_folder_that_cannot_be_written_is_retried_not_given_up(tmp_path: Path) -> None:
+    """A file where the folder should be (or a read-only or full disk): someone can fix it,
+    so the delivery stays owed, like one to a mail server that refuses a connection."""
     blocker = tmp_path / "outbox"
     blocker.write_text("not a folder")
     with pytest.raises(DeliveryError, match=r"^outbox .*outbox: ") as caught:
         _send(blocker)
-    assert caught.value.permanent
+    assert not caught.value.permanent
 
 
 def test_an_empty_target_is_not_the_current_folder() -> None:

@@ -98,7 +98,7 @@ def test_a_webhook_answering_410_is_disabled_until_enabled_again(
     webhook_sink.responses.append(410)
     publish(news, "babaryka")
     [failure] = failed(pipeline.run_once())
-    assert failure == "webhook ngo: webhook ngo: HTTP 410, endpoint gone (dead, not retried)"
+    assert failure == "webhook ngo: HTTP 410, endpoint gone (dead, not retried)"
     assert pipeline.store.deliveries.disabled_endpoints() == {
         ("webhook", "ngo"): "webhook ngo: HTTP 410, endpoint gone"
     }

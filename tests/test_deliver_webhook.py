@@ -80,8 +80,8 @@ def test_standard_payload_carries_structured_alerts(webhook_sink: WebhookSink, s
     assert first["article"]["url"] == "https://www.rferl.example/a/babaryka-hospital/1.html"
     assert first["article"]["published"] == "2026-11-25T18:40:00+00:00"
     assert first["evidence"] == [
-        {"text": "Babaryka", "start": 0, "end": 8, "variant": "Babaryka",
-         "reason": "surname + 'prison'", "snippet": first["evidence"][0]["snippet"]}
+        {"text": "Babaryka", "start": 0, "end": 8, "variant": "surname Babaryka (en)",
+         "reason": "context term 'prison' present", "snippet": first["evidence"][0]["snippet"]}
     ]  # fmt: skip
     assert "Babaryka was moved to the prison hospital" in first["evidence"][0]["snippet"]
     assert alerts[4]["article"]["title"].endswith("\r\nBcc: attacker@example.org")  # raw data
