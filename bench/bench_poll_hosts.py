@@ -150,8 +150,8 @@ def profile(args: argparse.Namespace, config: Path, feeds: Path, work: Path) -> 
     )
     command = [sys.executable, "-c", code, str(main_stats), "--config", str(config)]
     subprocess.run([*command, "run", "--once"], cwd=ROOT, check=True, capture_output=True)
+    from monitor.match import hold_rules, work
     from monitor.model import Document
-    from monitor.poll.pool import hold_rules, work
     from monitor.rules.files import load_rules
 
     hold_rules(load_rules([ROOT / "rules"]))  # as each worker does when it starts

@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from monitor.model import DeliveryStatus
 from monitor.render import render_digest
 from monitor.store import Store
 from tests.conftest import ROOT
+from tests.support.pipelines import Clock
 from tests.support.settings import settings_from
 from tests.support.sink import WebhookSink
 from tests.support.smtp import SmtpSink
@@ -46,15 +47,6 @@ def smtp_config(mail: SmtpSink, **more: Any) -> dict[str, Any]:
             "from": "Monitor <monitor@example.org>", "password_env": None, **more}  # fmt: skip
 
 
-@dataclass
-class Clock:
-    """Time that moves only when a test moves it."""
-
-    now: datetime = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
 
 @dataclass
 class Desk:
@@ -63,7 +55,7 @@ class Desk:
     data: dict[str, Any]  # the config, as a dict
     settings: Settings
     store: Store
-    clock: Clock = field(default_factory=Clock)
+    clock: Clock = field(default_factory=lambda: Clock(NOW))
     stories: int = 0
 
     def __post_init__(self) -> None:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from monitor.match import compile_rules
+from monitor.match import compile_rules, match_key
 from monitor.model import Document
 from monitor.parse import parse_documents
-from monitor.poll.pool import WorkerPool, match_key
+from monitor.poll.pool import WorkerPool
 from monitor.rules.files import load_rules
 from tests.support.wait import wait_for
 
@@ -95,3 +95,19 @@ def test_workers_match_with_the_rules_in_force_and_are_replaced_when_they_change
     finally:
         pool.close()
     assert found == [{"Viktar Babaryka"}, {"Paval Latushka"}]
+
+
+def test_a_worker_imports_neither_the_store_nor_the_fetcher() -> None:
+    """A worker parses and matches; importing the store and the fetcher (SQLAlchemy, httpx,
+    about 28 MiB) into each worker once cost the polling cycle its memory target."""
+    pool = WorkerPool(workers=1)
+    try:
+        documents = [big_feed(3)]
+        pool.result(pool.submit(documents, "big", None), documents, "big", None)
+        # A builtin, so that sending the task imports nothing of ours into the worker.
+        loaded = pool._pool().submit(eval, "sorted(__import__('sys').modules)").result(60)
+    finally:
+        pool.close()
+    assert "monitor.match.documents" in loaded and "monitor.parse" in loaded
+    heavy = ("sqlalchemy", "httpx", "apscheduler", "monitor.store", "monitor.fetch", "monitor.poll")
+    assert [name for name in loaded if name.startswith(heavy)] == []

@@ -36,7 +36,7 @@ from monitor.web.server import HttpServer, start
 from monitor.web.view import search_form
 from tests.conftest import RULES, SEEDS
 from tests.support.mounts import read_only_folder, small_filesystem
-from tests.support.pipelines import pipeline_factory
+from tests.support.pipelines import Clock, pipeline_factory
 
 WHEN = datetime(2024, 4, 23, 7, 0, tzinfo=UTC)  # the morning after the seed articles
 SAMPLE_TITLE = "Lukashenka Meets With Jailed Belarusian Opposition Leaders"
@@ -44,13 +44,6 @@ PASSWORD_ENV, TOKEN_ENV = "TEST_MONITOR_HTTP_PASSWORD", "TEST_MONITOR_HTTP_TOKEN
 PATHS = ("/", "/healthz", "/readyz", "/metrics")
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
-
-@dataclass
-class Clock:
-    now: datetime = WHEN
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
@@ -85,7 +78,7 @@ def seeds_config(tmp_path: Path, http: dict[str, Any] | None = None) -> dict[str
 @contextmanager
 def serve_seeds(tmp_path: Path, http: dict[str, Any] | None = None) -> Iterator[Site]:
     """The seeds polled, matched and delivered at WHEN, then the app served on a free port."""
-    clock = Clock()
+    clock = Clock(WHEN)
     with pipeline_factory(clock) as make:
         pipeline = make(seeds_config(tmp_path, http))
         pipeline.run_once()
@@ -147,7 +140,7 @@ def test_readyz_is_not_ready_when_the_scheduler_stopped_ticking(site: Site) -> N
 def test_a_read_only_outbox_is_retried_and_said_on_readyz_and_the_page(tmp_path: Path) -> None:
     """A local I/O error is passing, like a mail server that refuses: the delivery stays
     owed, /readyz and the page say why, and it is sent once the folder is writable."""
-    clock = Clock()
+    clock = Clock(WHEN)
     with read_only_folder(tmp_path) as folder, pipeline_factory(clock) as make:
         pipeline = make({**seeds_config(tmp_path), "outbox_dir": str(folder.path)})
         [failure] = pipeline.run_once().failed
@@ -170,7 +163,7 @@ def test_readyz_is_not_ready_while_the_store_cannot_write(tmp_path: Path) -> Non
     """The database's disk is full: every poll fails to write, and /readyz says so until a
     poll writes again. A real full filesystem where the machine can mount one, else SQLite's
     own limit (max_page_count: the same SQLITE_FULL error)."""
-    clock = Clock()
+    clock = Clock(WHEN)
     news = tmp_path / "news"
     shutil.copytree(SEEDS, news)
     with small_filesystem(tmp_path) as small, pipeline_factory(clock) as make:
@@ -442,7 +435,7 @@ def test_a_configured_secret_that_is_missing_stops_the_app(
 ) -> None:
     monkeypatch.delenv(TOKEN_ENV, raising=False)
     monkeypatch.delenv(f"{TOKEN_ENV}_FILE", raising=False)
-    with pipeline_factory(Clock()) as make:
+    with pipeline_factory(Clock(WHEN)) as make:
         pipeline = make(seeds_config(tmp_path, {"token_env": TOKEN_ENV}))
         with pytest.raises(ConfigError) as caught:
             create_app(pipeline.settings, pipeline.store)

@@ -3,11 +3,36 @@
 In: a `RuleSet` (compiled once by `compile_rules`) and article texts. Out: `Match`es with
 `Evidence` from `Matcher.match`, and human-readable lines from `Matcher.explain`; `lint`
 warns of rules likely to be noisy and `fire_counts` counts what rules would have fired;
-`rules_spelled` says which rules a search names, in any script or spelling.
+`rules_spelled` says which rules a search names, in any script or spelling; `work` is a
+poll's CPU work on a fetch's documents (parse, then match), as its worker processes run it.
 """
 
+from monitor.match.documents import (
+    MatchKey,
+    Worked,
+    hold_rules,
+    match_key,
+    parse,
+    start_worker,
+    warm_up,
+    work,
+)
 from monitor.match.lint import fire_counts, lint
 from monitor.match.matcher import Matcher, compile_rules
 from monitor.match.spelled import rules_spelled
 
-__all__ = ["Matcher", "compile_rules", "fire_counts", "lint", "rules_spelled"]
+__all__ = [
+    "MatchKey",
+    "Matcher",
+    "Worked",
+    "compile_rules",
+    "fire_counts",
+    "hold_rules",
+    "lint",
+    "match_key",
+    "parse",
+    "rules_spelled",
+    "start_worker",
+    "warm_up",
+    "work",
+]

@@ -2,8 +2,8 @@
 
 In: a Document (feed, HTML page or plain-text article, as bytes). Out: a tuple of Articles;
 `parse_documents` does a fetch's documents at once (and reads the feed's <ttl>); a poll
-runs it in worker processes (monitor/workers.py). See limits.py for the bounds on
-hostile input.
+runs it in worker processes (monitor/match/documents.py, started by monitor/poll/pool.py).
+See limits.py for the bounds on hostile input.
 """
 
 from monitor.parse.document import parse_document

@@ -1,4 +1,5 @@
-"""A fetch's documents parsed at once, as a poll's worker processes do (monitor/workers.py).
+"""A fetch's documents parsed at once, as a poll's worker processes do
+(monitor/match/documents.py).
 
 In: a FetchResult's documents with their feed's name and language. Out: a ParsedFeed (each
 document's articles or its ParseError, and the feed's <ttl> hint).

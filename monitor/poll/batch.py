@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from monitor.match import MatchKey
 from monitor.model import Article, Feed, FeedState, FetchResult, Match, RuleSet
-from monitor.poll.pool import MatchKey
 
 # A batch is written once it holds this many articles or feeds (or when nothing else is
 # ready): large enough that a statement's fixed cost and a commit are shared by hundreds of

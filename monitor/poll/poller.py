@@ -26,11 +26,12 @@ import sqlalchemy as sa
 from monitor import metrics
 from monitor.errors import ParseError
 from monitor.fetch import Fetcher, conditional_headers
+from monitor.match import MatchKey, Worked, match_key, work
 from monitor.model import Article, Feed, FeedState, FetchResult, FetchStatus, Match
 from monitor.poll import enrich, health
 from monitor.poll.batch import Batch, Fetched, PollReport, Read, Tally
 from monitor.poll.policy import next_check
-from monitor.poll.pool import MatchKey, Worked, WorkerPool, match_key, work
+from monitor.poll.pool import WorkerPool
 from monitor.rules import LiveRules
 from monitor.store import Store
 

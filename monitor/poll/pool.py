@@ -1,14 +1,13 @@
 """A poll's worker processes: a fetch's documents in; out, their articles and, when the
-workers hold the rules in force, each article's matches.
+workers hold the rules in force, each article's matches (the work itself, and what a worker
+runs, is monitor.match.documents).
 
-Parsing and matching are a poll's CPU work; done here, they run on every core while the
-main process stores what is done. Workers compile the rules they are started with; when
+Parsing and matching are a poll's CPU work; done in workers, they run on every core while
+the main process stores what is done. Workers compile the rules they are started with; when
 the rules change, the workers are replaced. The caller uses a worker's matches only while
 the RuleSet it gave the pool is still the one in force, and matches the others itself.
 Whatever a worker cannot do (it died, compiling failed) is done in this process instead,
-without matches. A worker ends by itself when this process is gone, however it died (a
-SIGKILL leaves no chance to stop the pool): it watches its parent, the fork server, which
-ends when this process does.
+without matches. A worker ends by itself when this process is gone, however it died.
 """
 
 from __future__ import annotations
@@ -16,60 +15,15 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import threading
-import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-from logging.handlers import QueueHandler, QueueListener
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from logging.handlers import QueueListener
 
-from monitor.match import Matcher, compile_rules
-from monitor.model import Article, Document, Match, RuleSet
-
-if TYPE_CHECKING:
-    from monitor.parse import ParsedFeed
+from monitor.match import Worked, parse, start_worker, warm_up, work
+from monitor.model import Document, RuleSet
 
 log = logging.getLogger(__name__)
-
-# An article's matches are found again by what matching reads: its text and language.
-MatchKey = tuple[str, str | None]
-
-
-def match_key(article: Article) -> MatchKey:
-    return article.content_hash, article.language
-
-
-@dataclass(frozen=True)
-class Worked:
-    """A fetch's documents parsed, and the matches of their articles by `match_key` under
-    the rules the pool was last given (None: not matched, the caller matches)."""
-
-    parsed: ParsedFeed
-    matches: dict[MatchKey, tuple[Match, ...]] | None = None
-
-
-# How often a worker looks whether the process that started the pool is still there.
-WATCH_SECONDS = 1.0
-
-# In a worker process: the matcher of the rules it was started with.
-_matcher: Matcher | None = None
-
-
-def work(documents: Sequence[Document], feed: str, language: str | None) -> Worked:
-    """Parse the documents and, in a worker holding rules, match every article."""
-    parsed = _parse(documents, feed, language)
-    if _matcher is None:
-        return Worked(parsed)
-    matches = {
-        match_key(article): _matcher.match(article.full_text, article.language)
-        for outcome in parsed.outcomes
-        if isinstance(outcome, tuple)
-        for article in outcome
-    }
-    return Worked(parsed, matches)
 
 
 class WorkerPool:
@@ -100,7 +54,7 @@ class WorkerPool:
         if not self.broken:
             try:
                 for _ in range(self.workers):
-                    self._pool().submit(_nothing)
+                    self._pool().submit(warm_up)
             except BrokenProcessPool as exc:
                 self._broke(exc)
 
@@ -122,7 +76,7 @@ class WorkerPool:
             return future.result()
         except BrokenProcessPool as exc:
             self._broke(exc)
-            return Worked(_parse(documents, feed, language))
+            return Worked(parse(documents, feed, language))
 
     def retry(self) -> None:
         """Give worker processes another chance (at the start of a poll)."""
@@ -148,7 +102,7 @@ class WorkerPool:
             self._executor = ProcessPoolExecutor(
                 self.workers,
                 mp_context=context,
-                initializer=_start,
+                initializer=start_worker,
                 initargs=(self._listener.queue, self._rules, os.getpid()),
             )
         return self._executor
@@ -162,55 +116,6 @@ class WorkerPool:
             self._executor = None
 
 
-def _start(records: Any, rules: RuleSet | None, owner: int) -> None:
-    """In a worker: end with `owner` (the process that started the pool); send log records
-    (WARNING and up) to it; compile the rules. A failure here breaks the pool, and the
-    owner does the work instead."""
-    watch = threading.Thread(target=_end_with, args=(owner, os.getppid()), daemon=True)
-    watch.start()
-    root = logging.getLogger()
-    root.handlers[:] = [QueueHandler(records)]
-    root.setLevel(logging.WARNING)
-    hold_rules(rules)
-
-
-def _end_with(owner: int, parent: int) -> None:
-    """End this worker once `owner` is gone or this process was orphaned (the fork server,
-    its parent, ends when the owner does). Not an orderly exit: no task of a dead owner is
-    worth finishing, and an orderly one could wait on queues nobody reads."""
-    while True:
-        time.sleep(WATCH_SECONDS)
-        if os.getppid() != parent or not _running(owner):
-            os._exit(0)
-
-
-def _running(pid: int) -> bool:
-    """Whether `pid` runs: it exists and, where /proc tells, is not a zombie (a dead owner
-    whose parent has not reaped it yet)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return True  # no /proc here: existing is running
-    return state != "Z"
-
-
-def hold_rules(rules: RuleSet | None) -> None:
-    """Make `work` in this process match with `rules` (None: parse only). A worker does it
-    when it starts; a benchmark does it to measure a worker's share in one process."""
-    global _matcher
-    _matcher = compile_rules(rules) if rules is not None else None
-
-
-def _nothing() -> None:
-    """A task that only makes the pool start a worker."""
-
-
 class _Forward(logging.Handler):
     """In the main process: a worker's record goes through the logger it was logged on."""
 
@@ -218,19 +123,10 @@ class _Forward(logging.Handler):
         logging.getLogger(record.name).handle(record)
 
 
-def _parse(documents: Sequence[Document], feed: str, language: str | None) -> ParsedFeed:
-    # The parse stack (feedparser, BeautifulSoup, soupsieve) is imported on first use: a
-    # main process whose workers parse, or a poll of unchanged feeds, never needs it, and
-    # its imports would be part of every start.
-    from monitor.parse import parse_documents
-
-    return parse_documents(documents, feed, language)
-
-
 def _in_process(documents: Sequence[Document], feed: str, language: str | None) -> Future[Worked]:
     future: Future[Worked] = Future()
     try:
-        future.set_result(Worked(_parse(documents, feed, language)))
+        future.set_result(Worked(parse(documents, feed, language)))
     except Exception as exc:  # re-raised by result(), as a worker's would be
         future.set_exception(exc)
     return future

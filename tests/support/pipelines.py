@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -56,11 +57,11 @@ def failed(summary: RunSummary) -> list[str]:
     return [describe_failure(o) for o in summary.failed]
 
 
+@dataclass
 class Clock:
-    """Time that only moves when a test moves it."""
+    """Time that only moves when a test moves it (or sets `now`)."""
 
-    def __init__(self) -> None:
-        self.now = datetime(2024, 4, 23, 6, 0, tzinfo=UTC)
+    now: datetime = datetime(2024, 4, 23, 6, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now
