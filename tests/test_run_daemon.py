@@ -31,7 +31,7 @@ NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
 def daemon(tmp_path: Path) -> Daemon:
     data = {"data_dir": str(tmp_path / "var"), "rules": [str(RULES)],
             "feeds": [{"name": "seeds", "url": str(SEEDS)}]}  # fmt: skip
-    with pipeline_factory(lambda: NOW) as make:
+    with pipeline_factory(lambda: NOW, warn_rules=False) as make:
         yield Daemon(make(data))
 
 

@@ -28,14 +28,16 @@ from tests.support.smtp import SmtpSink
 
 @contextmanager
 def pipeline_factory(
-    clock: Callable[[], datetime],
+    clock: Callable[[], datetime], *, warn_rules: bool = True
 ) -> Iterator[Callable[[dict[str, Any]], Pipeline]]:
+    """`warn_rules=False`: no rule warnings written beside the data in the background (a test
+    that deletes the data folder wants nothing else writing there)."""
     opened: list[tuple[Pipeline, Store, Fetcher]] = []
 
     def make(data: dict[str, Any]) -> Pipeline:
         settings = settings_from(data)
         store, fetcher = Store.open(settings.config.db_url), Fetcher("monitor-test")
-        pipeline = Pipeline(settings, store, fetcher, clock)
+        pipeline = Pipeline(settings, store, fetcher, clock, warn_rules=warn_rules)
         opened.append((pipeline, store, fetcher))
         return pipeline
 

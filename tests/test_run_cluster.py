@@ -20,11 +20,9 @@ from monitor.config.schedules import parse_schedule
 from monitor.run.cluster import latest_slot
 from monitor.store import Store
 from tests.conftest import ROOT
-from tests.support import sink
 from tests.support.feedserver import FeedServer, Reply
 from tests.support.sink import WebhookSink
 
-webhook_sink = sink.webhook_sink
 NOW = datetime(2026, 11, 26, 6, 30, tzinfo=UTC)
 
 
