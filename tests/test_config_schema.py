@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config.schema import Config, load_config, parse_duration
+from monitor.config.schema import Config, config_from_dict, load_config, parse_duration
 from monitor.config.settings import load_settings
 from monitor.errors import ConfigError
 
@@ -138,3 +138,15 @@ def test_durations(text: object, expected: timedelta) -> None:
 def test_bad_durations(bad: object) -> None:
     with pytest.raises(ValueError, match="expected a duration"):
         parse_duration(bad)
+
+
+def test_two_feeds_of_one_url_are_refused_at_load() -> None:
+    """Polled once under one of its names, the other feed would never be heard of."""
+    data = {"feeds": [{"name": "a", "url": "https://news.example/f"},
+                      {"name": "b", "url": "https://news.example/g"},
+                      {"name": "c", "url": "https://news.example/f"}]}  # fmt: skip
+    with pytest.raises(ConfigError) as caught:
+        config_from_dict(data, "monitor.toml")
+    assert str(caught.value) == (
+        "monitor.toml: feeds[2].url: the same URL as feeds[0]; poll each URL once"
+    )

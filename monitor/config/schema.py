@@ -223,7 +223,7 @@ class Config(_Model):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:
-        problems = _duplicates("feeds", [f.name for f in self.feeds])
+        problems = _duplicates("feeds", [f.name for f in self.feeds]) + _same_urls(self.feeds)
         problems += _duplicates("routes", [r.name for r in self.routes])
         for i, route in enumerate(self.routes):
             if route.email and self.smtp is None:
@@ -254,6 +254,18 @@ def _duplicates(section: str, names: list[str]) -> list[str]:
         if name in seen:
             problems.append(f"{section}[{i}].name: {name!r} is used twice; names must be unique")
         seen.add(name)
+    return problems
+
+
+def _same_urls(feeds: tuple[FeedConfig, ...]) -> list[str]:
+    """A URL polled under two names would be fetched once and one of them never hear of it."""
+    first: dict[str, int] = {}
+    problems = []
+    for i, feed in enumerate(feeds):
+        if feed.url in first:
+            problems.append(f"feeds[{i}].url: the same URL as feeds[{first[feed.url]}]; "
+                            "poll each URL once")  # fmt: skip
+        first.setdefault(feed.url, i)
     return problems
 
 

@@ -210,8 +210,9 @@ def run_daemon(pipeline: Pipeline) -> int:
 def problems(pipeline: Pipeline, daemon: Daemon | None) -> list[str]:
     """What keeps this process from running as configured, for /readyz."""
     found = [f"restart needed: {pipeline.restart_needed}"] if pipeline.restart_needed else []
-    failures = daemon.store_failures.items() if daemon else ()
-    return found + [f"store: {job}: cannot write: {why}" for job, why in sorted(failures)]
+    # A copy first: job threads change the dict while the page's thread reads it.
+    failures = dict(daemon.store_failures) if daemon else {}
+    return found + [f"store: {job}: cannot write: {why}" for job, why in sorted(failures.items())]
 
 
 def serve_http(pipeline: Pipeline, daemon: Daemon | None = None) -> HttpServer | None:
