@@ -240,6 +240,7 @@ class Pipeline:
         log and on /readyz until then."""
         running = self.settings.config
         if (settings.config.db_url, settings.config.engine) == (running.db_url, running.engine):
+            self.restart_needed = None  # (again) the store it runs on
             return settings
         self.restart_needed = ("database_url or engine changed in the config file; it takes "
                                "a restart (the store opened at start is still in use)")  # fmt: skip
