@@ -1,6 +1,8 @@
 """Regenerate docs/status-wide.png (1280 wide) and docs/status-phone.png (390 wide): the
 bundled seeds and rules run once at a fixed time, the status page served on loopback and
-photographed by headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).
+photographed by headless Chromium (Debian's /usr/bin/chromium, driven by Playwright); and
+docs/digest-wide.png and digest-phone.png, the first screen of docs/digest-example.html
+(made by docs/make_example.py) in a desktop and a phone browser.
 
 Usage: python docs/make_screenshots.py [OUTPUT_DIR]
 Needs `apt-get install -y chromium` and `pip install playwright` (never `playwright install`).
@@ -33,6 +35,7 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 # name -> (viewport width, height, whole page): the phone shot shows the first screens only.
 SHOTS = {"status-wide.png": (1280, 900, True), "status-phone.png": (390, 1600, False)}
+DIGEST_SHOTS = {"digest-wide.png": (1100, 1400, False), "digest-phone.png": (420, 1400, False)}
 
 
 def make_screenshots(output: Path) -> list[Path]:
@@ -57,21 +60,25 @@ def make_screenshots(output: Path) -> list[Path]:
             )  # fmt: skip
             server = start(settings, app, listen="127.0.0.1:0")
             try:
-                return _photograph(server.url + "/", output)
+                page = _photograph(server.url + "/", output, SHOTS)
             finally:
                 server.stop()
+            digest = (ROOT / "docs" / "digest-example.html").as_uri()
+            return page + _photograph(digest, output, DIGEST_SHOTS)
         finally:
             pipeline.close()
             fetcher.close()
             store.close()
 
 
-def _photograph(url: str, output: Path) -> list[Path]:
+def _photograph(
+    url: str, output: Path, shots: dict[str, tuple[int, int, bool]]
+) -> list[Path]:
     written = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            for name, (width, height, whole) in SHOTS.items():
+            for name, (width, height, whole) in shots.items():
                 page = browser.new_page(viewport={"width": width, "height": height})
                 page.goto(url)
                 page.screenshot(path=str(output / name), full_page=whole)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.match import compile_rules
-from monitor.model import PersonRule, RuleSet
+from monitor.model import EventRule, PersonRule, RuleSet
 
 MATCHER = compile_rules(
     RuleSet(
@@ -98,3 +98,22 @@ def test_a_hit_is_labelled_with_its_own_script_not_the_articles_language() -> No
     [latin] = [line for line in lines if "'Lilia Vlasova'" in line]
     [cyrillic] = [line for line in lines if "'Лилию Власову'" in line]
     assert "surname Vlasova (latin, " in latin and "surname Vlasova (ru, " in cyrillic
+
+
+def test_a_hit_records_why_it_counts_in_the_articles_own_words() -> None:
+    """The basis a digest words: for people, how the person was named; for events, the
+    words as the article writes them, not the rule's patterns."""
+    rules = RuleSet(
+        people=(PersonRule("babaryka", "Viktar Babaryka", context=("Belgazprombank",)),),
+        events=(EventRule("protests", "Protests", any=("demonstrat*",), near=("Minsk*",)),),
+    )
+    text = ("Viktar Babaryka, once of Belgazprombank, is in prison. Babaryka's lawyer spoke. "
+            "Police in Minsk detained people after demonstrations near the station.")  # fmt: skip
+    found = {
+        (m.rule_id, e.text): (e.basis, e.basis_terms)
+        for m in compile_rules(rules).match(text, "en")
+        for e in m.evidence
+    }
+    assert found[("babaryka", "Viktar Babaryka")] == ("named", ())
+    assert found[("babaryka", "Babaryka's")] == ("named_elsewhere", ())
+    assert found[("protests", "demonstrations")] == ("near", ("demonstrations", "Minsk", "20"))

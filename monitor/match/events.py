@@ -35,20 +35,20 @@ def _words_apart(text: str, a: TermHit, b: TermHit, within: int) -> int | None:
 
 def _reason(
     rule: EventRule, hit: TermHit, roles: dict[Role, list[TermHit]], text: str
-) -> tuple[str, str | None] | None:
-    """Why an `any` hit counts, and the `near` term it stood close to (None: the rule has
+) -> tuple[str, TermHit | None] | None:
+    """Why an `any` hit counts, and the `near` hit it stood close to (None: the rule has
     none); None when no `near` term is close enough."""
     if not rule.near:
         return f"term '{hit.term.written}' present", None
     close = [
-        (apart, rule.near.index(near.term.written), near.term.written)
+        (apart, rule.near.index(near.term.written), near.start, near)
         for near in roles.get(Role.NEAR, [])
         if (apart := _words_apart(text, hit, near, rule.within)) is not None
         and apart <= rule.within
     ]
     if close:
-        near = min(close)[2]
-        return f"near '{near}' within {rule.within} words", near
+        near = min(close, key=lambda found: found[:3])[3]
+        return f"near '{near.term.written}' within {rule.within} words", near
     return None
 
 
@@ -65,20 +65,22 @@ def event_verdicts(
                 yield index, Verdict(False, hit.start, hit.end, variant, _veto(vetoes[0]))
             elif (found := _reason(rule, hit, roles, text)) is not None:
                 reason, near = found
-                basis, terms = _basis(rule, hit, near)
+                basis, terms = _basis(rule, text, hit, near)
                 yield index, Verdict(True, hit.start, hit.end, variant, reason, basis, terms)
             else:
                 far = f"no near term within {rule.within} words"
                 yield index, Verdict(False, hit.start, hit.end, variant, far)
 
 
-def _basis(rule: EventRule, hit: TermHit, near: str | None) -> tuple[str, tuple[str, ...]]:
-    """A digest's words for an event hit: the term, and the near term it stood close to
-    (written without their `*`: the reader sees words, not patterns)."""
-    term = hit.term.written.rstrip("*")
+def _basis(
+    rule: EventRule, text: str, hit: TermHit, near: TermHit | None
+) -> tuple[str, tuple[str, ...]]:
+    """A digest's words for an event hit: the words as the article writes them (not the
+    rule's patterns), and the near word it stood close to."""
+    term = text[hit.start : hit.end]
     if near is None:
         return "term", (term,)
-    return "near", (term, near.rstrip("*"), str(rule.within))
+    return "near", (term, text[near.start : near.end], str(rule.within))
 
 
 def _veto(hit: TermHit) -> str:

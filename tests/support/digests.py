@@ -40,7 +40,7 @@ PROTEST = ("minsk-protest", RuleKind.EVENT, "Protest in Minsk")
 # (variant, reason) as --explain words them, (basis, terms) as a digest does.
 _PRISON = ("surname Babaryka (en)", "context term 'prison' present", "context", ("prison",))
 _NAMED = ("surname Ціханоўскі (be)", "given name Сяргей agrees", "named", ())
-_NEAR = ("any: detain*", "near 'Minsk*' within 20 words", "near", ("detain", "Minsk", "20"))
+_NEAR = ("any: detain*", "near 'Minsk*' within 20 words", "near", ("detained", "Minsk", "20"))
 
 _HOSPITAL = "Viktar Babaryka was moved to the prison hospital in Navapolatsk, his lawyer said."
 
