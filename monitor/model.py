@@ -10,7 +10,7 @@ import enum
 import hashlib
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -26,6 +26,11 @@ class FetchStatus(enum.Enum):
 
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def networks(texts: Sequence[str]) -> tuple[IPNetwork, ...]:
+    """'10.0.0.0/8' and '192.168.1.5' -> networks; ValueError for anything else."""
+    return tuple(ipaddress.ip_network(text, strict=False) for text in texts)
 
 
 @dataclass(frozen=True)
@@ -214,15 +219,11 @@ class Evidence:
     end: int
     variant: str = ""  # which form of the rule produced the hit (for --explain)
     reason: str = ""  # why it counts (for --explain)
-    # Why it counts, as a digest says it in its own language: one of BASES, and the words
-    # the phrase names (a context term; an event's term, its near term and the distance).
+    # Why it counts, as a digest says it in its own language: the key of a `why_` phrase
+    # of render/templates/texts.toml ("named", "context", "near"...), and the words the
+    # phrase names (a context term; an event's term, its near term and the distance).
     basis: str = ""
     basis_terms: tuple[str, ...] = ()
-
-
-# What a hit counts by (Evidence.basis); render/templates/texts.toml words each one.
-BASES = ("named", "named_elsewhere", "context", "distinctive", "alone", "one_name", "term",
-         "near")  # fmt: skip
 
 
 @dataclass(frozen=True)

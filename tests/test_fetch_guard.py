@@ -12,8 +12,8 @@ import pytest
 
 from monitor.errors import FetchError
 from monitor.fetch import Fetcher
-from monitor.fetch.guard import GuardedTransport, networks, refusal
-from monitor.model import FetchStatus
+from monitor.fetch.guard import GuardedTransport, refusal
+from monitor.model import FetchStatus, networks
 from tests.support.feedserver import FeedServer, Reply, redirect
 
 LOOPBACK = networks(["127.0.0.0/8"])

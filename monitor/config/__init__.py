@@ -23,7 +23,6 @@ from monitor.config.settings import (
     config_file,
     file_fingerprint,
     load_settings,
-    resolve_feeds,
 )
 
 __all__ = [
@@ -37,7 +36,6 @@ __all__ = [
     "file_fingerprint",
     "load_settings",
     "parse_duration",
-    "resolve_feeds",
     "since_option",
     "split_listen",
 ]

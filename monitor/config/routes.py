@@ -10,7 +10,7 @@ asked (`run` and `digest send` ask; read-only commands do not need them).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -105,8 +105,9 @@ def _route(route: RouteConfig, config: Config, where: str) -> tuple[Route | None
     if problems or trigger is None or look is None:
         return None, problems
     rule_ids, tags = frozenset(route.rules), frozenset(route.tags)
-    resolved = Route(route.name, route.schedule, trigger, look, targets, rule_ids, tags)
-    return replace(resolved, urgent=route.urgent), []
+    return Route(
+        route.name, route.schedule, trigger, look, targets, rule_ids, tags, route.urgent
+    ), []
 
 
 def _targets(route: RouteConfig, config: Config) -> tuple[Target, ...]:

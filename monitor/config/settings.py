@@ -13,13 +13,12 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
-from ipaddress import ip_network
 from pathlib import Path
 
 from monitor.config.paths import resolve_paths
 from monitor.config.routes import Route, find_route, resolve_routes
 from monitor.config.schema import CONFIG_ENV, Config, FeedConfig, load_config
-from monitor.model import Feed
+from monitor.model import Feed, networks
 
 
 @dataclass(frozen=True)
@@ -67,10 +66,10 @@ def resolve_feeds(config: Config) -> tuple[Feed, ...]:
 
 
 def _feed(feed: FeedConfig) -> Feed:
-    allowed = tuple(ip_network(text, strict=False) for text in feed.allow_networks)
     return Feed(
         name=feed.name, url=feed.url, interval=feed.interval, language=feed.language,
-        full_text=feed.full_text, allow_networks=allowed, tags=feed.tags, enabled=feed.enabled,
+        full_text=feed.full_text, allow_networks=networks(feed.allow_networks),
+        tags=feed.tags, enabled=feed.enabled,
     )  # fmt: skip
 
 

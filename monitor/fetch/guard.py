@@ -118,6 +118,3 @@ def _pinned(request: httpx.Request, address: str) -> httpx.Request:
     )
 
 
-def networks(texts: Sequence[str]) -> tuple[IPNetwork, ...]:
-    """'10.0.0.0/8' and '192.168.1.5' -> networks; ValueError for anything else."""
-    return tuple(ipaddress.ip_network(text, strict=False) for text in texts)

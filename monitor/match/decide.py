@@ -32,7 +32,7 @@ class Verdict:
     end: int
     variant: str
     reason: str  # for --explain, in detail
-    basis: str = ""  # for a digest: one of model.BASES (when it counts)
+    basis: str = ""  # for a digest: a `why_` phrase of texts.toml (when it counts)
     basis_terms: tuple[str, ...] = ()
 
 
@@ -160,7 +160,7 @@ def _distinctive(s: Sighting) -> str:
 
 
 def _yes(s: Sighting, reason: str, basis: str, terms: tuple[str, ...] = ()) -> Verdict:
-    """It counts: `reason` for --explain, `basis` (model.BASES) for a digest."""
+    """It counts: `reason` for --explain, `basis` (see Evidence.basis) for a digest."""
     return Verdict(True, s.start, s.end, s.variant, reason, basis, terms)
 
 

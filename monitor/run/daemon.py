@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.errors import MonitorError, StoreBusyError, StoreError
 from monitor.run.pipeline import Pipeline
+from monitor.store import error_text
 
 if TYPE_CHECKING:
     from monitor.web.server import HttpServer
@@ -137,7 +138,7 @@ class Daemon:
             log.error("%s: %s", what, exc)
         except sa.exc.SQLAlchemyError as exc:
             log.debug("%s: database error", what, exc_info=True)
-            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            reason = error_text(exc)
             log.error("%s: database error: %s", what, reason)
             self.store_failures[what] = reason  # not ready until this job works again
             self.check_store()

@@ -185,7 +185,10 @@ class Pipeline:
 
     def send_urgent(self) -> list[Outcome]:
         """`priority: high` matches go out at once on every route that takes their rule."""
-        owed = sum(self.make_digest(route.name, urgent_only=True) for route in self.settings.routes)
+        active = self.rules.active
+        owed = sum(
+            self._digester.make(route, active, urgent_only=True) for route in self.settings.routes
+        )
         return self.relay_owed() if owed else []
 
     def send_digest(self, route_name: str) -> list[Outcome]:

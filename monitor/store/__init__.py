@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from monitor.errors import StoreError
 from monitor.store.articles import ArticleStore, Ingested, MatchFn, Saved
 from monitor.store.deliveries import Deliveries
-from monitor.store.engine import create_engine, redact, sqlite_path
+from monitor.store.engine import create_engine, error_text, redact, sqlite_path
 from monitor.store.feeds import FeedStore
 from monitor.store.jobs import QUEUE, Job, JobQueue
 from monitor.store.lock import StoreLock
@@ -47,6 +47,7 @@ __all__ = [
     "Saved",
     "Store",
     "StoreLock",
+    "error_text",
 ]
 
 

@@ -38,6 +38,13 @@ def sqlite_path(url: str) -> Path | None:
     return Path(urlsplit(path).path if path.startswith("file:") else path)
 
 
+def error_text(exc: BaseException) -> str:
+    """The first line of the driver's own message (no SQL, no parameters) for a log line or
+    a readiness answer; the exception's type when it says nothing."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def redact(url: str) -> str:
     """Hide a password in a database URL before it reaches a message or a log."""
     return sa.engine.make_url(url).render_as_string(hide_password=True)

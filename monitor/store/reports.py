@@ -83,14 +83,6 @@ class DeliverySummary:
     # Owed deliveries whose last attempt failed (they will be tried again), newest first.
     retrying: tuple[DeliveryRecord, ...] = ()
 
-    def local_problems(self) -> list[str]:
-        """What keeps this machine from delivering: an outbox folder it cannot write."""
-        return [
-            f"outbox {record.target}: {record.problem} (retrying)"
-            for record in self.retrying
-            if record.channel == "outbox"
-        ]
-
 
 class Reports:
     def __init__(self, engine: Engine) -> None:
@@ -139,24 +131,31 @@ class Reports:
             .order_by(D.c.id.desc())
             .limit(DEAD_SHOWN)
         )
-        retrying = (
-            sa.select(D, T.digests.c.route)
-            .join(T.digests, T.digests.c.id == D.c.digest_id)
-            .where(pending, D.c.last_error.is_not(None))
-            .order_by(D.c.id.desc())
-            .limit(DEAD_SHOWN)
-        )
         with self._engine.connect() as conn:
             by_status = {str(status): int(n) for status, n in conn.execute(counts)}
             next_attempt = conn.execute(soonest).scalar()
             records = tuple(rows.delivery_record(row) for row in conn.execute(dead))
-            failing = tuple(rows.delivery_record(row) for row in conn.execute(retrying))
         return DeliverySummary(
             **{s.value: by_status.get(s.value, 0) for s in DeliveryStatus},
             next_attempt=next_attempt,
             dead_records=records,
-            retrying=failing,
+            retrying=self.retrying(),
         )
+
+    def retrying(self, channel: str | None = None) -> tuple[DeliveryRecord, ...]:
+        """Owed deliveries whose last attempt failed (of one channel, if given), newest
+        first: they will be tried again."""
+        query = (
+            sa.select(D, T.digests.c.route)
+            .join(T.digests, T.digests.c.id == D.c.digest_id)
+            .where(D.c.status == DeliveryStatus.PENDING.value, D.c.last_error.is_not(None))
+            .order_by(D.c.id.desc())
+            .limit(DEAD_SHOWN)
+        )
+        if channel is not None:
+            query = query.where(D.c.channel == channel)
+        with self._engine.connect() as conn:
+            return tuple(rows.delivery_record(row) for row in conn.execute(query))
 
 
 def _mentioned() -> sa.ColumnElement[datetime]:

@@ -29,7 +29,8 @@ from monitor.errors import MonitorError
 from monitor.match import rules_spelled
 from monitor.poll import FeedHealth
 from monitor.rules import Active
-from monitor.store import Store
+from monitor.store import Store, error_text
+from monitor.targets import OutboxTarget
 from monitor.web.auth import Guard, credentials
 from monitor.web.chart import chart
 from monitor.web.scrape import Scrape
@@ -139,7 +140,11 @@ def _page(
 def _not_ready(store: Store, late: str | None, problems: Sequence[str]) -> str | None:
     """Everything that keeps the process from doing its work, or None: a scheduler that
     stopped ticking, its own problems, an outbox folder it cannot write."""
-    found = [*([late] if late else []), *problems, *store.reports.deliveries().local_problems()]
+    outbox = [
+        f"outbox {record.target}: {record.problem} (retrying)"
+        for record in store.reports.retrying(OutboxTarget.channel)
+    ]
+    found = [*([late] if late else []), *problems, *outbox]
     return "; ".join(found) or None
 
 
@@ -150,8 +155,8 @@ def _store_problem(store: Store) -> str | None:
         store.check()
         store.feeds.states()
     except _STORE_ERRORS as exc:
-        log.warning("readyz: the store did not answer: %s", _reason(exc))
-        return f"store: {_reason(exc)}"
+        log.warning("readyz: the store did not answer: %s", error_text(exc))
+        return f"store: {error_text(exc)}"
     return None
 
 
@@ -173,12 +178,6 @@ def _seconds(span: timedelta) -> str:
     return f"{int(span.total_seconds())}s"
 
 
-def _reason(exc: BaseException) -> str:
-    """The first line of the driver's own message (no SQL, no parameters)."""
-    text = str(getattr(exc, "orig", None) or exc)
-    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-
-
 async def _store_down(request: Request, exc: Exception) -> Response:
-    log.error("status page: the store did not answer: %s", _reason(exc))
+    log.error("status page: the store did not answer: %s", error_text(exc))
     return PlainTextResponse("the store did not answer; see monitor's log\n", 503)
