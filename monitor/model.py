@@ -190,6 +190,7 @@ class EventRule:
     tags: tuple[str, ...] = ()
     priority: Priority = Priority.NORMAL
     origin: Origin | None = None
+    discover: bool = False  # its `any` words also mark an article for candidates
 
     kind = RuleKind.EVENT
 
@@ -232,6 +233,23 @@ class Match:
     kind: RuleKind
     name: str
     evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person named beside an arrest, a trial or a sentence, on no list yet: every story
+    that named them, grouped by the person's key (monitor.discover)."""
+
+    key: str
+    name: str  # in the nominative, Latin script first where a story wrote it so
+    variants: tuple[str, ...]  # every spelling seen, as written and in the nominative
+    articles: int
+    sources: tuple[str, ...]
+    first_seen: datetime
+    last_seen: datetime
+    sentences: tuple[str, ...]  # the newest first, a few
+    links: tuple[tuple[str, str | None], ...] = ()  # (title, url) of the newest stories
+    names: tuple[str, ...] = ()  # every nominative seen: the rule's `aka`
 
 
 # --- digest and delivery -----------------------------------------------------------------

@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 
 from monitor.clock import Clock
 from monitor.config import Route
-from monitor.model import Alert, Digest, Pending, Priority
+from monitor.discover import on_list, unlisted
+from monitor.model import Alert, Candidate, Digest, Pending, Priority
 from monitor.model import DeliveryStatus as S
 from monitor.poll import failing_too_long
 from monitor.render import Footer, Volume, render_digest
@@ -43,6 +44,7 @@ MAX_CHARS = 1_000_000
 BROAD_SHARE = 0.25
 BROAD_MIN = 20
 DAY = timedelta(days=1)
+CANDIDATE_DAYS = timedelta(days=7)  # a route's first digest shows the last week's candidates
 
 
 class Digester:
@@ -87,17 +89,23 @@ class Digester:
         footer, now = self.footer(active.errors), self.clock()
         key = f"dg_{secrets.token_hex(8)}"  # unique across databases, unlike a row id
         broad = self._broad(pending, now)
+        candidates = self.candidates(route, active, now)
         per_rule, shown = PER_RULE, SHOWN
         while True:
             chosen = choose(pending, _high(active), per_rule, shown)
             alerts = self._alerts(chosen, active)
             volume = measure(pending, chosen, broad)
-            digest = render_digest(
-                route.name, alerts, now, look=route.look, key=key, footer=footer, volume=volume
-            )
+            digest = render_digest(route.name, alerts, now, look=route.look, key=key,
+                                   footer=footer, volume=volume, candidates=candidates)  # fmt: skip
             if len(digest.text) + len(digest.html) <= MAX_CHARS or len(chosen) <= 1:
                 return replace(digest, match_ids=tuple(p.match_id for p in pending))
             per_rule, shown = max(1, per_rule // 2), max(1, len(chosen) // 2)
+
+    def candidates(self, route: Route, active: Active, now: datetime) -> list[Candidate]:
+        """People not on the list yet, seen since the route's last digest (or in the last
+        CANDIDATE_DAYS), whom the rules in force still do not name."""
+        since = self.store.candidates.last_digest(route.name) or now - CANDIDATE_DAYS
+        return unlisted(self.store.candidates.listed(since), on_list(active.matcher))
 
     def _alerts(self, match_ids: Sequence[int], active: Active) -> list[Alert]:
         """The chosen alerts in full, with their rule's tags and priority."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.alerts import Failed, Sent
+from monitor.cli.discovery import cmd_candidates, cmd_names
 from monitor.cli.rules_check import cmd_rules_check
 from monitor.cli.screen import cmd_status
 from monitor.clock import utcnow
@@ -45,6 +46,8 @@ def dispatch(args: argparse.Namespace) -> int:
         "matches": cmd_matches,
         "worker": cmd_worker,
         "status": cmd_status,
+        "names": cmd_names,
+        "candidates": cmd_candidates,
     }
     return handlers[args.command](args)
 

@@ -117,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_digest(sub)
     _add_matches(sub)
+    _add_discovery(sub)
     sub.add_parser(
         "status",
         help="one screen: feeds, deliveries, next digests, latest matches",
@@ -240,6 +241,34 @@ def _add_digest(sub: argparse._SubParsersAction[Any]) -> None:
         epilog="example: monitor digest send digest",
     )
     send.add_argument("route")
+
+
+def _add_discovery(sub: argparse._SubParsersAction[Any]) -> None:
+    names = sub.add_parser(
+        "names",
+        help="list the people an article names in full",
+        description="Every person named with given name and surname (either order, initials, "
+        "patronymics) in ru, be, uk, pl, cs, sk, sl, bg, en and de text: as written, in the "
+        "nominative, and a key that is the same for one person across articles, scripts and "
+        "languages. FILE is read as `check` reads it (file, folder, feed or URL).",
+        epilog="example: monitor names --json seeds/*.txt",
+    )
+    names.add_argument("--json", action="store_true", help="one JSON object per article per line")
+    names.add_argument("files", nargs="+", metavar="FILE")
+    candidates = sub.add_parser(
+        "candidates",
+        help="people named beside arrests and trials who are on no list yet",
+        description="People named in full in stored articles that speak of detention, "
+        "search, charge, trial, sentence, fine or prison, whom no rule matches; grouped "
+        "across articles, scripts and languages, most sources first. Each comes with a rule "
+        "entry to paste under `people:` in a rule file.",
+        epilog="example: monitor candidates --since 7d --json",
+    )
+    candidates.add_argument("--since", default="30d", help="how far back, e.g. 7d (default 30d)")
+    candidates.add_argument("--json", action="store_true", help="one JSON object per line")
+    candidates.add_argument(
+        "--dismiss", metavar="KEY", help="never list this candidate again (the key it shows)"
+    )
 
 
 def _add_matches(sub: argparse._SubParsersAction[Any]) -> None:

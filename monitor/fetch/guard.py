@@ -116,5 +116,3 @@ def _pinned(request: httpx.Request, address: str) -> httpx.Request:
         stream=request.stream,
         extensions=extensions,
     )
-
-

@@ -83,22 +83,30 @@ def _warning(rule: PersonRule, kind: str, message: str) -> RuleWarning:
 def _shape(person: Person) -> Iterator[tuple[str, str]]:
     surname, parts = person.surname, person.parts
     if parts.single:
-        yield ONE_NAME, (
-            f"known by one name ('{surname}'): it counts only where used as a name; add "
-            "'aka:' with the forms papers use in other languages and 'context:' terms"
+        yield (
+            ONE_NAME,
+            (
+                f"known by one name ('{surname}'): it counts only where used as a name; add "
+                "'aka:' with the forms papers use in other languages and 'context:' terms"
+            ),
         )
     elif not parts.given:
-        yield NO_GIVEN, (
-            "no given name: every person with this surname will alert; add the given name"
+        yield (
+            NO_GIVEN,
+            ("no given name: every person with this surname will alert; add the given name"),
         )
     if not parts.single and sum(c.isalpha() for c in surname) < MIN_DISTINCT:
-        yield SHORT, (
-            f"surname '{surname}' is shorter than {MIN_DISTINCT} letters: alone it never "
-            "counts; add 'context:' terms, or 'aka:' with longer forms"
+        yield (
+            SHORT,
+            (
+                f"surname '{surname}' is shorter than {MIN_DISTINCT} letters: alone it never "
+                "counts; add 'context:' terms, or 'aka:' with longer forms"
+            ),
         )
     if not parts.single and is_given_form(surname):
-        yield GIVEN_SURNAME, (
-            f"surname '{surname}' is also a given name: alone it counts only with 'context:'"
+        yield (
+            GIVEN_SURNAME,
+            (f"surname '{surname}' is also a given name: alone it counts only with 'context:'"),
         )
 
 
@@ -108,14 +116,20 @@ def _everyday(person: Person, words: list[tuple[float, str, str]]) -> Iterator[t
     if not words:
         return
     if person.rule.alone:
-        yield EVERYDAY, (
-            f"alone: true, yet frequent words read as this surname ({_quote(words)}): "
-            "check how often it fires with 'monitor rules check --against-store'"
+        yield (
+            EVERYDAY,
+            (
+                f"alone: true, yet frequent words read as this surname ({_quote(words)}): "
+                "check how often it fires with 'monitor rules check --against-store'"
+            ),
         )
         return
-    yield EVERYDAY, (
-        f"frequent words read as this surname ({_quote(words)}): alone it counts only with "
-        "'context:' terms or where the article names the person in full"
+    yield (
+        EVERYDAY,
+        (
+            f"frequent words read as this surname ({_quote(words)}): alone it counts only with "
+            "'context:' terms or where the article names the person in full"
+        ),
     )
 
 
@@ -125,9 +139,12 @@ def _quote(words: list[tuple[float, str, str]]) -> str:
 
 def _shared(person: Person, others: list[str]) -> Iterator[tuple[str, str]]:
     if others:
-        yield SHARED, (
-            f"surname shared with {len(others)} other rule(s) ({', '.join(others[:_SHOWN])}): "
-            "alone it alerts none of them; keep each rule's given name"
+        yield (
+            SHARED,
+            (
+                f"surname shared with {len(others)} other rule(s) ({', '.join(others[:_SHOWN])}): "
+                "alone it alerts none of them; keep each rule's given name"
+            ),
         )
 
 

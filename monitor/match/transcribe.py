@@ -120,14 +120,14 @@ def _strip_silent(word: str, source: str) -> str:
     return ends.sub("", word) if ends is not None and len(word) > 3 else word
 
 
-def readings(word: str, source: str) -> list[str]:
+def readings(word: str, source: str, limit: int = MAX_READINGS) -> list[str]:
     """'johnson', 'english' -> ['džokhnson', 'džonson', ...]: spellings with distinct
-    skeletons, at most MAX_READINGS, the plainest first."""
+    skeletons, at most `limit`, the plainest first."""
     pieces = _pieces(_strip_silent(word, source), SOURCES[source])
     found: dict[str, str] = {}
     for spelling in _combos(pieces):
         found.setdefault(skeleton(spelling), spelling)
-        if len(found) >= MAX_READINGS:
+        if len(found) >= limit:
             break
     return list(found.values())
 

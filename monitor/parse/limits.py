@@ -17,4 +17,3 @@ MAX_MARKUP_PER_DOCUMENT = 1_000_000
 # Internal DTD entities survive only if short and literal: expansion stays within ~20x.
 MAX_ENTITY_VALUE_CHARS = 64
 MAX_ENTITIES_KEPT = 256
-

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from monitor import metrics
+from monitor.discover import Sighting, discover_words, on_list, spot
 from monitor.errors import ParseError
 from monitor.fetch import Fetcher, conditional_headers
 from monitor.match import MatchKey, Worked, match_key, work
@@ -32,8 +33,8 @@ from monitor.poll import enrich, health
 from monitor.poll.batch import Batch, Fetched, PollReport, Read, Tally
 from monitor.poll.policy import next_check
 from monitor.poll.pool import WorkerPool
-from monitor.rules import LiveRules
-from monitor.store import Store
+from monitor.rules import Active, LiveRules
+from monitor.store import Ingested, Store
 
 if TYPE_CHECKING:
     from monitor.parse import ParsedFeed
@@ -45,6 +46,8 @@ POOL_MIN_FEEDS = 8
 # Fetched feeds waiting for a worker or to be stored, per worker: keeps the workers busy
 # and lets fetching run ahead while they start; bounds memory (a feed is ~60 kB).
 PARSE_QUEUE = 32
+
+
 class Poller:
     def __init__(
         self,
@@ -229,7 +232,9 @@ class Poller:
             found = matched.get(match_key(article))
             return matcher.match(article.full_text, article.language) if found is None else found
 
-        done = self.store.articles.ingest(articles, self.clock(), match)
+        now = self.clock()
+        done = self.store.articles.ingest(articles, now, match)
+        self.store.candidates.record(_sightings(articles, done, self.rules.active), now)
         tally.new += done.new
         tally.matches += len(done.matches)
         metrics.record_ingest(done.new, [rule for _, rule in done.matches])
@@ -278,6 +283,19 @@ class Poller:
             new = replace(new, url=result.moved_to)
         when = next_check(result, feed.interval, new.failures, now, self.rng, ttl)
         return feed.name, replace(new, next_check=when), feed.url
+
+
+def _sightings(
+    articles: Sequence[Article], done: Ingested, active: Active
+) -> list[tuple[int, Article, tuple[Sighting, ...]]]:
+    """Candidates in the new and edited stories: people beside an arrest or a trial whom
+    the rules in force do not name."""
+    listed, words = on_list(active.matcher), discover_words(active.rules)
+    return [
+        (saved.article_id, article, spot(article, listed, words))
+        for article, saved in zip(articles, done.saved, strict=True)
+        if saved.changed
+    ]
 
 
 def _unconditional(jobs: Mapping[str, tuple[Feed, FeedState | None]]) -> int:

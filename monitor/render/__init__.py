@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from monitor.model import Alert, Digest
+from monitor.model import Alert, Candidate, Digest
 from monitor.oneline import one_line, shorten
 from monitor.render.groups import (
     MAX_SNIPPETS,
@@ -47,6 +47,7 @@ __all__ = [
 ]
 
 SUBJECT_LIMIT = 150
+SHOWN_CANDIDATES = 10  # people not on the list shown in one digest; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ def render_digest(
     key: str,
     footer: Footer | None = None,
     volume: Volume | None = None,
+    candidates: Sequence[Candidate] = (),
 ) -> Digest:
     """Render one route's digest: subject, text, HTML and the webhook bodies it needs."""
     zone = ZoneInfo(look.timezone)
@@ -112,6 +114,11 @@ def render_digest(
         "groups": groups,
         "footer": footer or Footer(),
         "volume": notes(volume, len(alerts), route, words),
+        # People not on the list yet, strongest first: a few shown, the rest counted.
+        "candidates": {
+            "shown": candidates[:SHOWN_CANDIDATES],
+            "more": max(0, len(candidates) - SHOWN_CANDIDATES),
+        },
     }
     subject = shorten(one_line(look.templates.render("subject.txt.j2", context)), SUBJECT_LIMIT)
     content = Content(route, key, subject, now, alerts, groups, words, volume.total)

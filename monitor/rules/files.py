@@ -24,7 +24,7 @@ from monitor.model import EventRule, Origin, PersonRule, Priority, Rule, RuleSet
 log = logging.getLogger(__name__)
 RULE_SUFFIXES = (".yaml", ".yml")
 PERSON_KEYS = ("id", "name", "aka", "context", "alone", "tags", "priority")
-EVENT_KEYS = ("id", "name", "any", "near", "within", "not", "tags", "priority")
+EVENT_KEYS = ("id", "name", "any", "near", "within", "not", "tags", "priority", "discover")
 TOP_KEYS = ("people", "events")
 EXAMPLE = """\
 people:
@@ -217,6 +217,7 @@ class _RuleFields:
             tags=self.names("tags"),
             priority=self.priority(),
             origin=self.origin(),
+            discover=self.flag("discover"),
         )
         return rule if name and terms else None
 

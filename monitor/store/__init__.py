@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from monitor.errors import StoreError
 from monitor.store.articles import ArticleStore, Ingested, MatchFn, Saved
+from monitor.store.candidates import Candidates
 from monitor.store.deliveries import Deliveries
 from monitor.store.engine import create_engine, error_text, redact, sqlite_path
 from monitor.store.feeds import FeedStore
@@ -33,6 +34,7 @@ from monitor.store.tables import migrate
 __all__ = [
     "QUEUE",
     "ArticleStore",
+    "Candidates",
     "DailyMentions",
     "Deliveries",
     "DeliverySummary",
@@ -56,6 +58,7 @@ class Store:
         self.engine = engine
         self.feeds = FeedStore(engine)
         self.articles = ArticleStore(engine)
+        self.candidates = Candidates(engine)
         # Multi-node mode: owed deliveries get their jobs in the transaction that owes them.
         self.jobs = JobQueue(engine) if jobs else None
         self.deliveries = Deliveries(engine, self.jobs.owed if self.jobs else None)
@@ -107,4 +110,3 @@ def _file_identity(path: Path | None) -> tuple[int, int] | None:
     except OSError:
         return None
     return (found.st_dev, found.st_ino) if found else None
-

@@ -187,6 +187,32 @@ disabled_endpoints = sa.Table(
     sa.PrimaryKeyConstraint("channel", "target"),
 )
 
+# People named beside an arrest or a trial whom no rule names (monitor.discover): one row
+# per person (key) and story. The story's link, title and source are kept here, so a
+# candidate outlives the article's retention.
+candidate_sightings = sa.Table(
+    "candidate_sightings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.Text, nullable=False, index=True),
+    sa.Column("article_id", sa.Integer, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),  # nominative, as this article gives it
+    sa.Column("variants", sa.Text, nullable=False),  # JSON list, as written
+    sa.Column("sentence", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("url", sa.Text),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("seen", UTCDateTime, nullable=False, index=True),
+    sa.UniqueConstraint("key", "article_id"),
+)
+
+candidate_dismissals = sa.Table(
+    "candidate_dismissals",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("dismissed", UTCDateTime, nullable=False),
+)
+
 
 def _v1(conn: Connection) -> None:
     for table in (
@@ -230,9 +256,15 @@ def _v3(conn: Connection) -> None:
     digest_slots.create(conn, checkfirst=True)
 
 
+def _v4(conn: Connection) -> None:
+    """Candidates: people beside arrests and trials who are on no list yet."""
+    candidate_sightings.create(conn, checkfirst=True)
+    candidate_dismissals.create(conn, checkfirst=True)
+
+
 # Once a version has shipped, never edit its step: append a new one, so every existing
 # database reaches the same schema.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4]
 # PostgreSQL advisory lock key for migrations ("monitor" in ASCII, as a 64-bit number).
 _MIGRATION_LOCK = 0x6D6F6E69746F72
 

@@ -17,7 +17,6 @@ from monitor.store import DeliverySummary, Mention, Store
 LATEST = 20  # mentions the page shows
 
 
-
 @dataclass(frozen=True)
 class FeedLine:
     name: str
