@@ -45,7 +45,6 @@ PATHS = ("/", "/healthz", "/readyz", "/metrics")
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-
 @dataclass
 class Site:
     """A served app and the live values it reads; tests change `last_tick` and the clock."""
@@ -315,6 +314,15 @@ def test_the_page_shows_feeds_deliveries_next_digest_matches_and_chart(site: Sit
     chart = section(html, "mentions")
     assert chart.count('<svg class="bars"') >= 5
     assert "<title>2024-04-22: " in chart
+
+
+def test_the_page_lists_people_not_on_the_list_yet(site: Site) -> None:
+    # The seeds name Lukashenka, on no starter rule, beside "jailed" opponents and a pardon
+    # of convicts: one person across two feeds and two scripts.
+    candidates = section(site.get("/").text, "candidates")
+    assert "<b>Alyaksandr Lukashenka</b>" in candidates
+    assert "2 article(s)" in candidates and "Александр Лукашенко" in candidates
+    assert "monitor candidates --dismiss KEY" in candidates
 
 
 def test_search_finds_stored_matches_by_name_kind_and_dates(site: Site) -> None:

@@ -13,19 +13,19 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from monitor.alerts import Failed, Sent
 from monitor.cli.discovery import cmd_candidates, cmd_names
+from monitor.cli.inputs import read_articles
 from monitor.cli.rules_check import cmd_rules_check
 from monitor.cli.screen import cmd_status
 from monitor.clock import utcnow
 from monitor.config import Settings, config_file, load_settings, since_option
-from monitor.errors import ConfigError, MonitorError, ParseError
+from monitor.errors import ConfigError, MonitorError
 from monitor.fetch import Fetcher
 from monitor.match import Matcher, compile_rules
-from monitor.model import Article, DeliveryStatus, FetchStatus, Match
+from monitor.model import Article, DeliveryStatus, Match
 from monitor.poll import describe
 from monitor.progress import progress
 from monitor.rules import load_rules
@@ -131,21 +131,6 @@ def cmd_check(args: argparse.Namespace) -> int:
             for article in articles:
                 report(name, article, matcher, args)
     return status
-
-
-def read_articles(fetcher: Fetcher, name: str) -> list[Article]:
-    """A file, folder or URL given on the command line -> its articles, read by the same
-    fetch and parse code as the daemon (a feed yields several)."""
-    result = fetcher.fetch(name)
-    if result.status is not FetchStatus.OK:
-        raise ParseError(f"{name}: {result.error or result.status.value}")
-    from monitor.parse import parse_documents  # the parse stack: see workers._parse
-
-    parsed = parse_documents(result.documents, Path(name).name, None)
-    problems = [str(outcome) for outcome in parsed.outcomes if isinstance(outcome, ParseError)]
-    if problems:
-        raise ParseError("\n".join(problems))
-    return [a for outcome in parsed.outcomes if isinstance(outcome, tuple) for a in outcome]
 
 
 def report(name: str, article: Article, matcher: Matcher, args: argparse.Namespace) -> None:

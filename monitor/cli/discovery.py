@@ -12,6 +12,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from monitor.cli.inputs import read_articles
 from monitor.clock import utcnow
 from monitor.config import config_file, load_settings, since_option
 from monitor.discover import find_names, on_list, rule_entry, unlisted
@@ -25,8 +26,6 @@ from monitor.store import Store
 
 def cmd_names(args: argparse.Namespace) -> int:
     """Each article of each FILE or URL, with the people it names in full."""
-    from monitor.cli.commands import read_articles  # read exactly as `check` reads
-
     config = config_file(args.config)
     status = 0
     with Fetcher(config.user_agent) as fetcher:

@@ -32,6 +32,8 @@ commands (each has --help):
   deliveries     pending and dead deliveries        monitor deliveries
   digest         preview or send a digest now       monitor digest preview digest
   matches        stored matches, newest first       monitor matches --since 2d
+  names          people an article names in full    monitor names --json a.txt
+  candidates     named beside arrests, not listed   monitor candidates --since 7d
   status         feeds, deliveries, next digests    monitor status
   worker         multi-node mode (procrastinate)    monitor worker --concurrency 8
 

@@ -5,7 +5,7 @@ In: article text. Out: `FoundName`s (find_names) and, for an article that speaks
 detention or trial, `Sighting`s of people no rule matches (spot).
 """
 
-from monitor.discover.names import FoundName, find_names
+from monitor.discover.full_names import FoundName, find_names
 from monitor.discover.spot import Sighting, discover_words, on_list, spot
 from monitor.discover.suggest import rule_entry, unlisted
 

@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import enum
 import functools
+import importlib.resources
 import re
 
-from monitor.match.fold import skeleton, translit
-from monitor.match.lexicon import zipf
-from monitor.match.name_lexicon import lexicon
-from monitor.match.transcribe import SOURCES, readings
+from monitor.match import (
+    SOURCES,
+    Gender,
+    lexicon,
+    name_genders,
+    readings,
+    skeleton,
+    translit,
+    zipf,
+)
 
 CYRILLIC = re.compile("[\u0400-\u04ff]")
 
@@ -48,6 +55,8 @@ INFLECTED_EVERYDAY = 4.5  # a reading other than as written: "Rady" is Rada's ca
 HEARD_EVERYDAY = 3.5  # a transcription opening a sentence: a looser reading, a stricter bar
 HEARD_INSIDE = 5.0  # inside a sentence: Дейвид (4.7) is a name, Власти (5.4) a word
 READINGS = 40  # transcriptions per lexicon name and source language
+DICTIONARY_EVERYDAY = 4.0  # the dictionary's names only below this Zipf (Velika 5.3: a word)
+ENGLISH_EVERYDAY = 5.0  # nor frequent English words (The 7.7, Home 5.8; Asia 4.7 stays)
 
 
 def stems(latin: str) -> list[str]:
@@ -61,15 +70,54 @@ def stems(latin: str) -> list[str]:
 
 
 @functools.cache
-def heard() -> frozenset[str]:
-    """Skeletons of every Latin given name of the lexicon as Cyrillic papers transcribe it
-    (read as English, French and German), built once per process (about 1.5 s)."""
+def given_names() -> frozenset[str]:
+    """Every given name known, in `translit` spelling: the matcher's lexicon and Jörg
+    Michael's dictionary of first names (48,000 names of 54 countries, as the gender-guesser
+    package ships it: Pakistani, Arabic, diminutives such as Polish Asia and Kasia)."""
+    return lexicon().spelled | _dictionary()
+
+
+def _dictionary() -> frozenset[str]:
+    data = importlib.resources.files("gender_guesser") / "data" / "nam_dict.txt"
+    names: set[str] = set()
+    for raw in data.read_bytes().splitlines():
+        line = raw.decode("utf-8", "replace")
+        # A name line: a gender code (M, F, ?, ?M, 1F...) in columns 0-1, the name in 3-28;
+        # "=" lines pair spellings, "#" lines are comments.
+        if line[:1] in "MF?1" and (name := line[3:29].strip()) and _NAME.fullmatch(name):
+            names.add(translit(name.replace("+", "-")))
+    return frozenset(names)
+
+
+_NAME = re.compile(r"[^\W\d_]+(?:[+-][^\W\d_]+)*")
+
+
+@functools.cache
+def transcriptions() -> frozenset[str]:
+    """Skeletons of every Latin given name of the lexicon as Cyrillic papers transcribe it,
+    read as English, French and German (Дейвид, Мишел, Джереми)."""
     keys: set[str] = set()
     for name in lexicon().spelled:
         if name.isascii():
             for source in SOURCES:
                 keys.update(skeleton(r) for r in readings(name, source, READINGS))
     return frozenset(keys)
+
+
+# Endings only a case form has, never a transcription's last letters (Асии, Асию, Терезой).
+_OBLIQUE_ONLY = re.compile(r"(ии|ию|ії|ію|ы|ой|ей|ою|ом|ем|ём|ам)$", re.IGNORECASE)
+
+
+def _transcription(word: str) -> bool:
+    return bool(CYRILLIC.search(word)) and skeleton(translit(word)) in transcriptions()
+
+
+@functools.cache
+def heard() -> frozenset[str]:
+    """Skeletons of every given name a Cyrillic word may be: the transcriptions, and the
+    dictionary's names read letter by letter; built once per process (about 2 s)."""
+    plain = {skeleton(name) for name in _dictionary()}  # read letter by letter: Асия = Asia
+    return transcriptions() | plain
 
 
 @functools.lru_cache(maxsize=1 << 15)
@@ -80,8 +128,10 @@ def given_kind(word: str, language: str | None, opens: bool = False) -> Known:
         return min(kinds) if all(kinds) else Known.NOT
     if len(word) < 2:
         return Known.NOT
-    spelled, latin = lexicon().spelled, translit(word)
+    spelled, latin = given_names(), translit(word)
     common = zipf(word.lower(), language)
+    if latin not in lexicon().spelled and _everyday_elsewhere(word, common):
+        spelled = lexicon().spelled  # the dictionary's rarer names are also words: The, Velika
     if latin in spelled:
         return Known.WRITTEN if common < EVERYDAY or not opens else Known.NOT
     if common < INFLECTED_EVERYDAY and any(stem in spelled for stem in stems(latin)):
@@ -92,6 +142,15 @@ def given_kind(word: str, language: str | None, opens: bool = False) -> Known:
     return Known.NOT
 
 
+def _everyday_elsewhere(word: str, common: float) -> bool:
+    """A word too common to be read as one of the dictionary's given names (those not in the
+    matcher's lexicon): frequent in the article's language, or a frequent English word in
+    Latin letters (The, Home, Way, London)."""
+    if common >= DICTIONARY_EVERYDAY:
+        return True
+    return not CYRILLIC.search(word) and zipf(word.lower(), "en") >= ENGLISH_EVERYDAY
+
+
 def _heard(latin: str) -> bool:
     keys = heard()
     return skeleton(latin) in keys or any(
@@ -100,69 +159,116 @@ def _heard(latin: str) -> bool:
 
 
 # What a nominative may add to a stem once a case ending is gone, first choice first. After
-# an ending that a woman's name takes (Терезы, Theresy, Asię) -a comes first; else nothing.
-_RESTORE_CYRILLIC = ("", "ь", "й", "а", "я")
-_RESTORE_LATIN = ("", "a", "e")
+# an ending that a woman's name takes (Терезы, Theresy, Asię) -a and -ia come first.
 _FEMININE_CASE = re.compile(r"(ы|и|е|у|ю|ой|ей|ою|ии|y|i|ę|ą|ie|ii|e|u|ou|ą)$")
-_ENDINGS_CYRILLIC = (
-    "ом",
-    "ем",
-    "ём",
-    "ей",
-    "ой",
-    "ою",
-    "ию",
-    "ии",
-    "а",
-    "я",
-    "у",
-    "ю",
-    "е",
-    "и",
-    "ы",
-)
+_ENDINGS_CYRILLIC = ("ом", "ем", "ём", "ей", "ой", "ою", "ию", "ии", "ії", "а", "я", "у", "ю",
+                     "е", "і", "и", "ы")  # fmt: skip
 _ENDINGS_LATIN = (
     "'owi", "’owi", "'ego", "’ego", "'em", "’em", "'a", "’a", "owi", "ovi", "iem", "em", "om",
     "ou", "ie", "ii", "ią", "ię", "ą", "ę", "a", "u", "e", "i", "y",
 )  # fmt: skip
 
 
-def nominative_given(word: str, seen: frozenset[str] = frozenset()) -> str:
-    """The nominative of a given name found in an article: a form the lexicon knows (as
-    written or transcribed), preferring one the article itself writes (`seen`, lower case)."""
+def nominative_given(word: str, seen: frozenset[str] = frozenset(), surname: str = "") -> str:
+    """The nominative of a given name found in an article (beside `surname`), by the surest
+    evidence first: the surname in the same case (Donalda Trumpa, Дэвида Дэвиса); the word
+    as the matcher's lexicon writes it; the nominative the shortest case ending leaves,
+    one the article itself writes (`seen`, lower case) or the lexicon knows first; the word
+    in a nominative's shape as the dictionary or a transcription knows it."""
     if "-" in word:
         return "-".join(nominative_given(part, seen) for part in word.split("-"))
-    if translit(word) in lexicon().spelled:
+    lexicon_names = lexicon().spelled
+    groups = _choices(word)
+    agreed = [c for group in groups for c in group if _agree(word, surname, c)]
+    if agreed:
+        return next((c for c in agreed if c.lower() in seen), agreed[0])
+    # Polish -ą and -ę end no nominative (Theresę is Theresa's accusative, not Therese).
+    nasal = word.endswith(("ą", "ę"))
+    if not nasal and translit(word) in lexicon_names:
         return word
-    choices = _choices(word)
-    for choice in choices:
-        if choice.lower() in seen:
-            return choice
-    return choices[0] if choices else word
+    if not nasal and _known(word) and (_NOMINATIVE_SHAPE.search(word) or not groups):
+        return word
+    if not groups:
+        return word
+    first = groups[0]
+    if found := next((c for c in first if c.lower() in seen), None):
+        return found
+    if CYRILLIC.search(word) and (
+        found := next((c for c in first if translit(c) in lexicon_names), None)
+    ):
+        return found  # Терезы, Терези: Тереза, not the transcription of some Terezy
+    if _transcription(word) and not _OBLIQUE_ONLY.search(word):
+        return word  # a foreign name as Cyrillic papers write it: Джереми, Тони, Андрю
+    return first[0]
 
 
-def _choices(word: str) -> list[str]:
+# A nominative's last letters: a consonant, -a/-я (women's names), -й/-ь (Сергей, Игорь).
+_NOMINATIVE_SHAPE = re.compile(
+    r"(?:[^\W\d_aeiouyаеиоуыэюяіїєёąęóеійь]|[aаяь]|(?<![оo])й)$", re.IGNORECASE
+)
+
+
+def _agree(word: str, surname: str, choice: str) -> bool:
+    """Whether the surname ends in the case ending the given name loses in `choice`, and
+    the choice is a man's name (ends in a consonant): Donalda Trumpa -> Donald."""
+    if not surname or not word.lower().startswith(choice.lower()[:MIN_STEM]):
+        return False
+    shared = 0
+    while shared < min(len(word), len(choice)) and word[shared].lower() == choice[shared].lower():
+        shared += 1
+    ending = word[shared:].lower()
+    if ending not in _MASCULINE_CASE or not surname.lower().endswith(ending):
+        return False
+    genders = name_genders(choice)
+    woman = Gender.FEM in genders and Gender.MASC not in genders
+    return len(surname) > len(ending) + 1 and not woman and not _VOWEL_END.search(choice)
+
+
+# Case endings of men's names that their surnames share (Donalda Trumpa, Davidem Davisem,
+# Дэвида Дэвиса, Сергеем Тихановским is not: the adjective's ending differs).
+_MASCULINE_CASE = frozenset(["a", "em", "om", "owi", "ovi", "iem", "а", "я", "ом", "ем", "ём"])
+
+
+_VOWEL_END = re.compile(r"[aeiouyаеиоуыэюяіїєё]$", re.IGNORECASE)
+
+
+def _choices(word: str) -> list[list[str]]:
+    """The known nominatives of the word, grouped by the case ending taken off, the shortest
+    ending first (keep as much of the word as can be kept); preferred ones first in each."""
     cyrillic = bool(CYRILLIC.search(word))
-    endings = _ENDINGS_CYRILLIC if cyrillic else _ENDINGS_LATIN
-    restore = _RESTORE_CYRILLIC if cyrillic else _RESTORE_LATIN
-    if _FEMININE_CASE.search(word.lower()):
-        restore = (restore[-2] if cyrillic else "a", *restore)
-    out: list[str] = []
-    soft = cyrillic and word.lower().endswith(("я", "ю", "ем", "ём"))
     lowered = word.lower()
-    for ending in endings:
-        if lowered.endswith(ending) and len(word) - len(ending) >= MIN_STEM - 1:
-            stem = word[: -len(ending)]
-            # After a soft ending the stem ends in й after a vowel (Сергея), else in ь (Игоря).
-            order = (
-                (("й", "ь") if stem[-1:].lower() in "аеиоуэюяії" else ("ь", "й")) if soft else ()
-            )
-            out += [stem + add for add in (*order, *restore) if _known(stem + add)]
-    return list(dict.fromkeys(out))
+    feminine = bool(_FEMININE_CASE.search(lowered))
+    groups: list[list[str]] = []
+    for ending in sorted(_ENDINGS_CYRILLIC if cyrillic else _ENDINGS_LATIN, key=len):
+        if not lowered.endswith(ending) or len(word) - len(ending) < MIN_STEM - 1:
+            continue
+        stem = word[: -len(ending)]
+        if stem.endswith(("'", "’")):
+            continue  # Jean-Claude'a: the apostrophe goes with its ending
+        forms = [stem + add for add in _restored(stem, ending, cyrillic, feminine)]
+        if known := [f for f in dict.fromkeys(forms) if _known(f)]:
+            groups.append(known)
+    return groups
+
+
+def _restored(stem: str, ending: str, cyrillic: bool, feminine: bool) -> tuple[str, ...]:
+    """What the nominative may add to the stem, first choice first."""
+    vowel = stem[-1:].lower() in "аеиоуэюяіїaeiouy"
+    if cyrillic:
+        if vowel:  # after a vowel Russian writes я and й, never а and ь: Асия, Сергей
+            return ("я", "й") if feminine else ("й", "я")
+        if ending in ("я", "ю", "ем", "ём"):  # a soft stem: Игоря -> Игорь
+            return ("ь", "й", "я", "")
+        return ("а", "я", "", "ь") if feminine else ("", "ь", "а", "я")
+    if ending == "i" and stem[-1:].lower() in "szcn":
+        # Polish writes ś, ź, ć, ń before a vowel as si, zi, ci, ni: Asi and Kasi are the
+        # genitives of Asia and Kasia; after other letters -i is -a's (Angeli: Angela).
+        return ("ia", "a", "")
+    return ("a", "ia", "", "e") if feminine else ("", "a", "e")
 
 
 def _known(form: str) -> bool:
     latin = translit(form)
-    if latin in lexicon().spelled:
+    if latin in given_names():
         return True
     return bool(CYRILLIC.search(form)) and skeleton(latin) in heard()

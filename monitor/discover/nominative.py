@@ -15,10 +15,7 @@ from __future__ import annotations
 import re
 
 from monitor.discover.givens import CYRILLIC, nominative_given
-from monitor.match.endings import Gender
-from monitor.match.fold import translit
-from monitor.match.given_names import given_names_of
-from monitor.match.name_lexicon import name_genders
+from monitor.match import Gender, given_names_of, name_genders, translit
 
 INITIAL = re.compile(r"^[^\W\d_]\.$")
 PATRONYMIC = re.compile(
@@ -50,32 +47,42 @@ _MASCULINE_LATIN: Endings = (
     ("owi", ""), ("ovi", ""), ("iem", ""), ("em", ""), ("om", ""), ("a", ""), ("u", ""),
     ("e", ""), ("y", ""),
 )  # fmt: skip
+# Slovene puts -j- between a foreign name's final r and its ending (Barnierja, Junckerju).
+_SLOVENE_RJ = re.compile(r"(?<=r)j(?:a|u|em|u)$")
 _VOWELS = "аеиоуыэюяіїєaeiouy"
 
 
-def nominative(words: list[str], seen: frozenset[str] = frozenset()) -> str:
+# Languages whose names take no case endings: a name is written in the nominative.
+UNDECLINED = frozenset(["bg", "en", "de", "mk"])
+
+
+def nominative(words: list[str], seen: frozenset[str] = frozenset(), language: str | None = None
+               ) -> str:  # fmt: skip
     """'Игоря Карнея' -> 'Игорь Карней'; initials and patronymics as written."""
+    if language in UNDECLINED:
+        return " ".join(words)
     *givens, surname = words
-    named = [g if INITIAL.match(g) or PATRONYMIC.search(g) else nominative_given(g, seen)
+    named = [g if INITIAL.match(g) or PATRONYMIC.search(g) else nominative_given(g, seen, surname)
              for g in givens]  # fmt: skip
     first, nom = givens[0], named[0]
     return " ".join([*named, _surname(surname, first, nom, seen)])
 
 
 def _surname(word: str, given: str, given_nom: str, seen: frozenset[str]) -> str:
-    """The surname's nominative: as written when the given name is (both agree in case)."""
+    """The surname's nominative: as written when the given name is (both agree in case),
+    unless the given name does not decline (Джереми Ханта) and the article writes the
+    surname without the ending elsewhere."""
     if given == given_nom:
-        return word
-    genders = name_genders(given_nom)
-    feminine = Gender.MASC not in genders and (
-        Gender.FEM in genders or given_nom.lower().endswith(("a", "а", "я"))
-    )
+        return _undeclined_given(word, given_nom, seen)
+    feminine = _feminine(given_nom)
     cyrillic = bool(CYRILLIC.search(word))
     if feminine:
         table = _FEMININE_CYRILLIC if cyrillic else _FEMININE_LATIN
     else:
         table = _MASCULINE_CYRILLIC if cyrillic else _MASCULINE_LATIN
     lowered = word.lower()
+    if not cyrillic and not feminine and (rj := _SLOVENE_RJ.search(lowered)):
+        return word[: rj.start()]
     for ending, replacement in table:
         if lowered.endswith(ending) and len(word) - len(ending) >= 2:
             stem = word[: -len(ending)]
@@ -85,9 +92,30 @@ def _surname(word: str, given: str, given_nom: str, seen: frozenset[str]) -> str
             # A surname in -a or -o (Duda, Дуда, Бойко) keeps it: the article writes that
             # form elsewhere, the guess it does not.
             for form in (guess, stem + "a", stem + "а", stem + "o", stem + "о"):
-                if form.lower() in seen:
+                if form.lower() in seen and form.lower() != lowered:
                     return form
             return guess
+    return word
+
+
+def _feminine(given: str) -> bool:
+    """A woman's given name: one the lexicon knows only as a woman's, or one ending in -a
+    that it does not know only as a man's (Nikola, Kuba)."""
+    genders = name_genders(given)
+    if genders == {Gender.FEM}:
+        return True
+    return given.lower().endswith(("a", "а", "я")) and genders != {Gender.MASC}
+
+
+def _undeclined_given(word: str, given: str, seen: frozenset[str]) -> str:
+    if _feminine(given):
+        return word
+    table = _MASCULINE_CYRILLIC if CYRILLIC.search(word) else _MASCULINE_LATIN
+    lowered = word.lower()
+    for ending, replacement in table:
+        form = word[: -len(ending)] + replacement
+        if lowered.endswith(ending) and form != word and form.lower() in seen and len(form) > 2:
+            return form
     return word
 
 
@@ -123,15 +151,25 @@ def sound_class(latin: str, latin_script: bool) -> str:
             out.append("G")
         elif gram in ("j", "y") and _glide(grams, at):
             out.append("")
+        elif gram == "y" and at and grams[at - 1][-1:] not in _LATIN_VOWELS:
+            out.append("")  # Latin y after a consonant is a vowel: Corbyn = Корбин
         else:
             out.append(_GRAM_CLASS.get(gram) or _ONE.get(gram, ""))
     return re.sub(r"(.)\1+", r"\1", "".join(out))
+
+
+_LATIN_VOWELS = "aeiouy"
 
 
 def _glide(grams: list[str], at: int) -> bool:
     before = grams[at - 1][-1:] if at else ""
     after = grams[at + 1][:1] if at + 1 < len(grams) else ""
     return bool(before) and before in "aeiou" and (not after or after not in "aeiou")
+
+
+# A possessive suffix, and the one Czech and Slovak add to a woman's name: Рабков and
+# Rabková, May and Mayová, Bibi and Bibiová share a key.
+_POSSESSIVE = re.compile(r"(?<=\w\w)(?:ova|ov|owa|ow|eva|ev|ewa|ew)$")
 
 
 def person_key(name: str) -> str:
@@ -142,9 +180,8 @@ def person_key(name: str) -> str:
     if not words:
         return ""
     first, surname = words[0], words[-1]
-    surname_class = sound_class(translit(surname.lower()), surname.isascii())
-    if surname_class.endswith("V") and len(surname_class) > 2:
-        surname_class = surname_class[:-1]
+    latin = _POSSESSIVE.sub("", translit(surname.lower()))
+    surname_class = sound_class(latin, surname.isascii())
     if surname_class.endswith("J") and len(surname_class) > 1:
         surname_class = surname_class[:-1]  # Mayová's y before -ová: May
     return f"{_first_sound(first)}:{surname_class}"

@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Sequence
 
-from monitor.match.fold import fold_text
+from monitor.match import fold_text
 
 # Stems, folded, by language. Short stems that open everyday words are given whole (суд
 # with its case endings, not суд- of судьба).

@@ -41,14 +41,25 @@ class Candidates:
             for ident, article, sightings in found
             for s in sightings
         ]  # fmt: skip
+        # One row per person and story (PostgreSQL refuses to update a row twice in one
+        # statement): the last wins, as a later copy would.
+        rows = list({(row["key"], row["article_id"]): row for row in rows}.values())
         if not rows:
             return 0
+        # Two processes may record the same story (a feed polled by both): the store
+        # arbitrates, the later copy of a story's sighting replaces the earlier.
+        from sqlalchemy.dialects import postgresql, sqlite
+
         table = T.candidate_sightings
         with write(self._engine) as conn:
-            for row in rows:  # a story seen again (edited) replaces its own row
-                same = (table.c.key == row["key"]) & (table.c.article_id == row["article_id"])
-                conn.execute(sa.delete(table).where(same))
-            conn.execute(sa.insert(table), rows)
+            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+            insert = dialect.insert(table)
+            changed = {c: insert.excluded[c] for c in ("name", "variants", "sentence", "title",
+                                                        "url", "source", "seen")}  # fmt: skip
+            conn.execute(
+                insert.on_conflict_do_update(index_elements=["key", "article_id"], set_=changed),
+                rows,
+            )
         return len(rows)
 
     def dismiss(self, key: str, now: datetime) -> bool:

@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from monitor.clock import utcnow
 from monitor.config import Settings
+from monitor.discover import on_list
 from monitor.errors import MonitorError
 from monitor.match import rules_spelled
 from monitor.poll import FeedHealth
@@ -111,6 +112,7 @@ def _page(
     status = gather(
         settings, store, rules.rules if rules else None, now,
         rule_errors=rules.errors if rules else (), last_tick=last_tick,
+        listed=on_list(rules.matcher) if rules else None,
     )  # fmt: skip
     query = form.query
     if query is not None and query.text and rules is not None:

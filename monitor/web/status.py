@@ -6,15 +6,19 @@ mentions), shown by the status page (monitor.web) and by `monitor status` as one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from monitor.config import Settings
-from monitor.model import Feed, FeedState, RuleSet
+from monitor.discover import unlisted
+from monitor.model import Candidate, Feed, FeedState, RuleSet
 from monitor.poll import FeedHealth, describe, verdict
 from monitor.store import DeliverySummary, Mention, Store
 
 LATEST = 20  # mentions the page shows
+CANDIDATES = 20  # people not on the list yet the page shows, strongest first
+CANDIDATE_DAYS = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class Status:
     last_tick: datetime | None = None  # the daemon's; None outside it or before its first
     rules: tuple[int, int] | None = None  # (people, events) in force; None when not known
     rule_errors: tuple[str, ...] = ()  # of the last broken edit of the rule files
+    candidates: tuple[Candidate, ...] = ()  # not on the list yet, strongest first
 
     def count(self, kind: FeedHealth) -> int:
         return sum(feed.health is kind for feed in self.feeds)
@@ -57,10 +62,15 @@ def gather(
     *,
     rule_errors: tuple[str, ...] = (),
     last_tick: datetime | None = None,
+    listed: Callable[[str], bool] | None = None,
 ) -> Status:
     """Read everything the status shows: a few queries, nothing written. `rules` are those
-    in force (None: not known), `rule_errors` the problems of the rule files as they are."""
+    in force (None: not known), `rule_errors` the problems of the rule files as they are,
+    `listed` whether the rules in force name a person (candidates they name are left out)."""
     feeds = settings.feeds
+    candidates = store.candidates.listed(now - CANDIDATE_DAYS)
+    if listed is not None:
+        candidates = unlisted(candidates, listed)
     states = store.feeds.states({feed.name: feed.url for feed in feeds})
     return Status(
         now=now,
@@ -71,6 +81,7 @@ def gather(
         last_tick=last_tick,
         rules=(len(rules.people), len(rules.events)) if rules else None,
         rule_errors=rule_errors,
+        candidates=tuple(candidates[:CANDIDATES]),
     )
 
 

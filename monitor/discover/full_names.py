@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from monitor.discover.givens import CYRILLIC, Known, given_kind
 from monitor.discover.nominative import INITIAL, PATRONYMIC, nominative, person_key
-from monitor.match.lexicon import guess_language, zipf
+from monitor.match import guess_language, zipf
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def find_names(text: str, language: str | None = None) -> tuple[FoundName, ...]:
             continue
         first, last = span
         words = [word for word, _, _ in tokens[first : last + 1]]
-        name = nominative(words, seen)
+        name = nominative(words, seen, language)
         start, end = tokens[first][1], tokens[last][2]
         found.append(FoundName(text[start:end], name, person_key(name), start, end))
         at = last + 1
@@ -94,8 +94,9 @@ def _name_at(
         last -= 1
     if last == at:
         return None
-    if last - at == 2 and not INITIAL.match(tokens[at + 1][0]):
-        second = given_kind(tokens[at + 1][0], language)
+    middle = tokens[at + 1][0]
+    if last - at == 2 and not INITIAL.match(middle) and not PATRONYMIC.search(middle):
+        second = given_kind(middle, language)
         if second > kind or _everyday(word, language, FIRST_EVERYDAY):
             return at + 1, last  # "Франция Еманюел Макрон": the name starts at the second
     return at, last
