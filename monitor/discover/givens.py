@@ -21,6 +21,7 @@ from monitor.match import (
     SOURCES,
     Gender,
     lexicon,
+    locale_names,
     name_genders,
     readings,
     skeleton,
@@ -37,7 +38,8 @@ class Known(enum.IntEnum):
     NOT = 0
     HEARD = 1  # a Cyrillic transcription of a foreign given name (Дейвид)
     INFLECTED = 2  # a case form of a given name (Бориса, Theresy)
-    WRITTEN = 3  # a given name as the lexicon writes it (Boris)
+    LISTED = 3  # as the dictionary writes it, not the lexicon (Asia, Saif): rarer names
+    WRITTEN = 4  # a given name as the lexicon writes it (Boris)
 
 
 # Case endings a given name takes in the languages monitor reads, in the `translit` alphabet.
@@ -53,7 +55,7 @@ MIN_STEM = 3
 EVERYDAY = 5.5  # as written: "Ale" (Polish "but"), "Това" (Bulgarian "this")
 INFLECTED_EVERYDAY = 4.5  # a reading other than as written: "Rady" is Rada's case and "council"
 HEARD_EVERYDAY = 3.5  # a transcription opening a sentence: a looser reading, a stricter bar
-HEARD_INSIDE = 5.0  # inside a sentence: Дейвид (4.7) is a name, Власти (5.4) a word
+HEARD_INSIDE = 5.5  # inside a sentence: Дейвид (4.7) and Джон (5.1) are names, это is no
 READINGS = 40  # transcriptions per lexicon name and source language
 DICTIONARY_EVERYDAY = 4.0  # the dictionary's names only below this Zipf (Velika 5.3: a word)
 ENGLISH_EVERYDAY = 5.0  # nor frequent English words (The 7.7, Home 5.8; Asia 4.7 stays)
@@ -109,7 +111,8 @@ _OBLIQUE_ONLY = re.compile(r"(ии|ию|ії|ію|ы|ой|ей|ою|ом|ем|ё
 
 
 def _transcription(word: str) -> bool:
-    return bool(CYRILLIC.search(word)) and skeleton(translit(word)) in transcriptions()
+    keys = transcriptions()
+    return bool(CYRILLIC.search(word)) and any(skeleton(r) in keys for r in _readings(word))
 
 
 @functools.cache
@@ -133,13 +136,43 @@ def given_kind(word: str, language: str | None, opens: bool = False) -> Known:
     if latin not in lexicon().spelled and _everyday_elsewhere(word, common):
         spelled = lexicon().spelled  # the dictionary's rarer names are also words: The, Velika
     if latin in spelled:
-        return Known.WRITTEN if common < EVERYDAY or not opens else Known.NOT
+        if common >= EVERYDAY and opens:
+            return Known.NOT
+        return Known.WRITTEN if latin in lexicon().spelled else Known.LISTED
     if common < INFLECTED_EVERYDAY and any(stem in spelled for stem in stems(latin)):
         return Known.INFLECTED  # not Stany (Stan's plural, and "states")
-    bar = HEARD_EVERYDAY if opens else HEARD_INSIDE
-    if CYRILLIC.search(word) and common < bar and _heard(latin):
+    if not CYRILLIC.search(word):
+        return Known.NOT
+    readings = _readings(word)
+    if common < (HEARD_EVERYDAY if opens else HEARD_INSIDE) and any(map(_transcribed, readings)):
+        return Known.HEARD
+    # Read letter by letter as one of the dictionary's rarer names: a rare word only (not
+    # Лондон, Британии, Совета).
+    if common < DICTIONARY_EVERYDAY and any(map(_heard, readings)):
         return Known.HEARD
     return Known.NOT
+
+
+# The Faker locales whose given names are a language's own: Faker's lists are samples (its
+# Bulgarian list has no Иван), so a language takes its neighbours' in the same script.
+_CYRILLIC_LOCALES = ("ru_RU", "uk_UA", "bg_BG", "mk_MK")
+_LATIN_SLAVIC_LOCALES = ("pl_PL", "cs_CZ", "sk_SK", "sl_SI", "hr_HR")
+_LOCALES = {"ru": _CYRILLIC_LOCALES, "uk": _CYRILLIC_LOCALES, "be": _CYRILLIC_LOCALES,
+            "bg": _CYRILLIC_LOCALES, "pl": _LATIN_SLAVIC_LOCALES, "cs": _LATIN_SLAVIC_LOCALES,
+            "sk": _LATIN_SLAVIC_LOCALES, "sl": _LATIN_SLAVIC_LOCALES,
+            "en": ("en_US", "en_GB", "en_IE"), "de": ("de_DE", "de_AT")}  # fmt: skip
+
+
+@functools.cache
+def _native_names(language: str) -> frozenset[str]:
+    return frozenset(translit(name) for locale in _LOCALES.get(language, ())
+                     for name, _ in locale_names(locale))  # fmt: skip
+
+
+def native(word: str, language: str | None) -> bool:
+    """Whether the word is a given name of the article's own language as written (Бойко
+    and Иван in Bulgarian, Andrzej in Polish)."""
+    return language is not None and translit(word) in _native_names(language)
 
 
 def _everyday_elsewhere(word: str, common: float) -> bool:
@@ -149,6 +182,20 @@ def _everyday_elsewhere(word: str, common: float) -> bool:
     if common >= DICTIONARY_EVERYDAY:
         return True
     return not CYRILLIC.search(word) and zipf(word.lower(), "en") >= ENGLISH_EVERYDAY
+
+
+def _readings(word: str) -> list[str]:
+    """The word in `translit` spelling; with Bulgarian ъ also read as the unstressed English
+    vowel it transcribes (Найджъл = Nigel, Джеръми = Jeremy)."""
+    latin = translit(word)
+    return [latin, translit(word.replace("ъ", "е"))] if "ъ" in word else [latin]
+
+
+def _transcribed(latin: str) -> bool:
+    keys = transcriptions()
+    return skeleton(latin) in keys or any(
+        skeleton(stem) in keys for stem in stems(latin) if not stem.endswith("a")
+    )
 
 
 def _heard(latin: str) -> bool:
@@ -268,7 +315,7 @@ def _restored(stem: str, ending: str, cyrillic: bool, feminine: bool) -> tuple[s
 
 
 def _known(form: str) -> bool:
-    latin = translit(form)
-    if latin in given_names():
+    if translit(form) in given_names():
         return True
-    return bool(CYRILLIC.search(form)) and skeleton(latin) in heard()
+    keys = heard()
+    return bool(CYRILLIC.search(form)) and any(skeleton(r) in keys for r in _readings(form))

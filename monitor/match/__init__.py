@@ -25,7 +25,7 @@ from monitor.match.given_names import given_names_of
 from monitor.match.lexicon import guess_language, zipf
 from monitor.match.lint import fire_counts, lint
 from monitor.match.matcher import Matcher, compile_rules
-from monitor.match.name_lexicon import lexicon, name_genders
+from monitor.match.name_lexicon import lexicon, locale_names, name_genders
 from monitor.match.spelled import rules_spelled
 from monitor.match.transcribe import SOURCES, readings
 
@@ -43,6 +43,7 @@ __all__ = [
     "hold_rules",
     "lexicon",
     "lint",
+    "locale_names",
     "match_key",
     "name_genders",
     "parse",

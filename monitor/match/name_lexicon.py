@@ -63,7 +63,7 @@ class Lexicon:
     spelled: frozenset[str]  # every name as written (translit)
 
 
-def _locale_names(locale: str) -> list[tuple[str, Gender]]:
+def locale_names(locale: str) -> list[tuple[str, Gender]]:
     """One locale's given names. Its module is run, read and let go: only the lexicon made
     from it is kept, not Faker's lists of surnames, prefixes and the rest."""
     spec = importlib.util.find_spec(f"faker.providers.person.{locale}")
@@ -84,7 +84,7 @@ def lexicon() -> Lexicon:
     """Every given name of Faker's lists and of the table, read once per process."""
     pairs = [(f, gender) for gender, forms in GIVEN_NAMES.values() for f in forms]
     for locale in LOCALES:
-        pairs.extend(_locale_names(locale))
+        pairs.extend(locale_names(locale))
     genders: dict[str, set[Gender]] = {}
     for name, gender in pairs:
         if _NAME.fullmatch(name):
