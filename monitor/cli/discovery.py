@@ -97,7 +97,7 @@ def _print_candidate(candidate: Candidate) -> None:
     print(f"  spellings: {', '.join(candidate.variants)}")
     for sentence in candidate.sentences:
         print(f"  > {sentence}")
-    print("  rule to paste under people::")
+    print("  rule to paste under people:")
     for line in rule_entry(candidate).splitlines():
         print(f"    {line}")
 
