@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.discover import find_names
+from monitor.discover.nominative import person_key
 
 
 def names(text: str, language: str | None = None) -> list[tuple[str, str]]:
@@ -120,3 +121,18 @@ def test_words_that_only_look_like_names_are_not_names(text: str, language: str)
 def test_a_name_does_not_run_across_a_line_or_a_comma() -> None:
     found = names("Tony Blair,\nGordon Brown i David Cameron", "pl")
     assert [text for text, _ in found] == ["Tony Blair", "Gordon Brown", "David Cameron"]
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Syarhey Tsikhanouski", "Сергей Тихановский", "Сяргей Ціханоўскі", "Sergei Tikhanovsky"),
+        ("Ales Bialiatski", "Алесь Бяляцкі", "Алесь Беляцкий"),
+        ("Maria Kalesnikava", "Мария Колесникова", "Марыя Калеснікава", "Maria Kalesnikavová"),
+        ("Mikalai Statkevich", "Николай Статкевич", "Мікалай Статкевіч"),
+        ("Lilia Vlasova", "Лилия Власова", "Ліля Уласава"),
+        ("Pavel Navikau", "Павел Новиков", "Павел Навікаў"),
+    ],
+)
+def test_belarusian_names_share_a_key_in_every_romanisation(spellings: tuple[str, ...]) -> None:
+    assert len({person_key(name) for name in spellings}) == 1

@@ -242,17 +242,18 @@ def nominative_given(word: str, seen: frozenset[str] = frozenset(), surname: str
     nasal = word.endswith(("ą", "ę"))
     if not nasal and translit(word) in lexicon_names:
         return word
+    first = groups[0] if groups else []
+    cyrillic = CYRILLIC.search(word)
+    spelled = next((c for c in first if translit(c) in lexicon_names), None) if cyrillic else None
+    if spelled:
+        return spelled  # Сергея, Терезы, Терези: Сергей, Тереза (the dictionary's Sergeja
+        # and transcriptions of some Terezy are rarer than the lexicon's Sergei and Tereza)
     if not nasal and _known(word) and (_NOMINATIVE_SHAPE.search(word) or not groups):
         return word
     if not groups:
         return word
-    first = groups[0]
     if found := next((c for c in first if c.lower() in seen), None):
         return found
-    if CYRILLIC.search(word) and (
-        found := next((c for c in first if translit(c) in lexicon_names), None)
-    ):
-        return found  # Терезы, Терези: Тереза, not the transcription of some Terezy
     if _transcription(word) and not _OBLIQUE_ONLY.search(word):
         return word  # a foreign name as Cyrillic papers write it: Джереми, Тони, Андрю
     return first[0]
@@ -302,7 +303,11 @@ def _choices(word: str) -> list[list[str]]:
         if stem.endswith(("'", "’")):
             continue  # Jean-Claude'a: the apostrophe goes with its ending
         forms = [stem + add for add in _restored(stem, ending, cyrillic, feminine)]
-        if known := [f for f in dict.fromkeys(forms) if _known(f)]:
+        # Spelled names first; the transcriptions (built on first use) only if none is.
+        forms = list(dict.fromkeys(forms))
+        if known := [f for f in forms if translit(f) in given_names()] or [
+            f for f in forms if _known(f)
+        ]:
             groups.append(known)
     return groups
 
@@ -324,6 +329,8 @@ def _restored(stem: str, ending: str, cyrillic: bool, feminine: bool) -> tuple[s
 
 
 def _known(form: str) -> bool:
+    """Whether the form is a given name: spelled so in the lexicon or the dictionary, or,
+    in Cyrillic, as a transcription or a letter-by-letter reading of one."""
     if translit(form) in given_names():
         return True
     keys = heard()

@@ -124,11 +124,14 @@ def _undeclined_given(word: str, given: str, seen: frozenset[str]) -> str:
 # vowels drop; s, z, š, ž, č and Latin ch are one class (Тереза = Theresa, Мишел = Michel);
 # h and х drop (Khan = Хан, Hunt = Хант); j, y, ж, дж and English g before e/i are one
 # (Jean = Жан, Nigel = Найджъл). A j between a vowel and a consonant is a glide (Дейвис =
-# Davis). The French -ier ends in a vowel (Barnier = Барние).
+# Davis), between a consonant and a vowel a softening (Беляцкий = Bialiatski). The French
+# -ier ends in a vowel (Barnier = Барние). ts and ц are t (Tsikhanouski = Ціханоўскі), and
+# the Belarusian ў, written ou, au, eu before -ski or at the end, is v (= Тихановский).
 _GRAMS = (
     ("tsch", "S"), ("sch", "S"), ("ier", ""), ("ch", "S"), ("kh", ""), ("sh", "S"),
     ("sz", "S"), ("cz", "S"), ("zh", "S"), ("rz", "S"), ("dž", "J"), ("dz", "D"), ("th", "T"),
     ("ph", "F"), ("ck", "K"), ("qu", "KV"), ("gh", "G"), ("ge", "J"), ("gi", "J"),
+    ("ts", "T"), ("tz", "T"),
 )  # fmt: skip
 _ONE = {
     "b": "B", "p": "P", "v": "V", "w": "V", "f": "F", "g": "G", "k": "K", "q": "K", "c": "K",
@@ -149,8 +152,14 @@ def sound_class(latin: str, latin_script: bool) -> str:
             out.append("" if last else "R")
         elif gram in ("ge", "gi") and not latin_script:
             out.append("G")
-        elif gram in ("j", "y") and _glide(grams, at):
+        elif gram in ("j", "y") and (_glide(grams, at) or _softens(grams, at)):
             out.append("")
+        elif gram in ("c", "ck") and not latin_script:
+            out.append("T" + gram[1:].upper())  # Cyrillic ц: Ціханоўскі = Tsikhanouski
+        elif gram == "u" and not at and not latin_script and grams[1:2] != ["a"]:
+            out.append("V")  # Belarusian у for a first в: Уласава = Власова
+        elif gram == "u" and latin_script and _belarusian_u(grams, at):
+            out.append("V")  # Latin ou, au, eu for Belarusian ў: Tsikhanouski, Lebedzeu
         elif gram == "y" and at and grams[at - 1][-1:] not in _LATIN_VOWELS:
             out.append("")  # Latin y after a consonant is a vowel: Corbyn = Корбин
         else:
@@ -161,6 +170,20 @@ def sound_class(latin: str, latin_script: bool) -> str:
 _LATIN_VOWELS = "aeiouy"
 
 
+def _softens(grams: list[str], at: int) -> bool:
+    """A j or y between a consonant and a vowel only softens the consonant: Беляцкий
+    (beljackij) = Bialiatski, Татьяна = Tatiana."""
+    before = grams[at - 1][-1:] if at else ""
+    after = grams[at + 1][:1] if at + 1 < len(grams) else ""
+    return bool(before) and before not in "aeiouy" and bool(after) and after in "aeiou"
+
+
+def _belarusian_u(grams: list[str], at: int) -> bool:
+    before = grams[at - 1] if at else ""
+    rest = "".join(grams[at + 1 :])
+    return before in ("a", "o", "e") and rest in ("", "ski", "skaja", "skaya", "skay")
+
+
 def _glide(grams: list[str], at: int) -> bool:
     before = grams[at - 1][-1:] if at else ""
     after = grams[at + 1][:1] if at + 1 < len(grams) else ""
@@ -169,18 +192,18 @@ def _glide(grams: list[str], at: int) -> bool:
 
 # A possessive suffix, and the one Czech and Slovak add to a woman's name: Рабков and
 # Rabková, May and Mayová, Bibi and Bibiová share a key.
-_POSSESSIVE = re.compile(r"(?<=\w\w)(?:ova|ov|owa|ow|eva|ev|ewa|ew)$")
+_POSSESSIVE = re.compile(r"(?<=\w\w)(?:ova|ov|owa|ow|eva|ev|ewa|ew|ava|av|aw|au)$")
 
 
 def person_key(name: str) -> str:
     """One value per person: the class of the first given name's first sound (or its
     canonical form in the table of equivalents) and the surname's consonant classes, a
     final -ov/-ová/-ow and a final glide dropped (May = Mayová, Рабков = Рабкова)."""
-    words = [w for w in name.split() if not INITIAL.match(w) and not PATRONYMIC.search(w)]
-    if not words:
-        return ""
-    first, surname = words[0], words[-1]
-    latin = _POSSESSIVE.sub("", translit(surname.lower()))
+    *given, surname = name.split()  # a patronymic is given names' (Статкевич is a surname)
+    words = [w for w in given if not INITIAL.match(w) and not PATRONYMIC.search(w)]
+    first = words[0] if words else surname
+    # twice: Czech adds -ová to a Belarusian -ava (Kalesnikavová)
+    latin = _POSSESSIVE.sub("", _POSSESSIVE.sub("", translit(surname.lower())))
     surname_class = sound_class(latin, surname.isascii())
     if surname_class.endswith("J") and len(surname_class) > 1:
         surname_class = surname_class[:-1]  # Mayová's y before -ová: May
