@@ -63,3 +63,13 @@ def test_a_dismissed_candidate_is_never_listed_again(store: Store) -> None:
     store.candidates.record([(5, story(5, "B"), [KARNEI])], NOW + timedelta(days=1))
     assert [c.key for c in store.candidates.listed()] == ["P:TRV"]
     assert not store.candidates.dismiss("nobody", NOW)
+
+
+def test_retention_forgets_old_sightings_but_not_dismissals(store: Store) -> None:
+    store.candidates.record([(1, story(1, "A"), [OTHER])], NOW - timedelta(days=200))
+    store.candidates.record([(2, story(2, "A"), [KARNEI])], NOW)
+    store.candidates.dismiss("A:KRN", NOW)
+    assert store.candidates.prune(NOW - timedelta(days=180)) == 1
+    assert count(store, "candidate_sightings") == 1
+    store.candidates.record([(3, story(3, "B"), [KARNEI])], NOW)
+    assert store.candidates.listed() == []  # still dismissed

@@ -266,10 +266,13 @@ class Pipeline:
         days = self.settings.config.retention_days
         if not days:
             return 0, 0
-        deleted, emptied = self.store.articles.prune(self.clock() - timedelta(days=days))
-        if deleted or emptied:
+        before = self.clock() - timedelta(days=days)
+        deleted, emptied = self.store.articles.prune(before)
+        sightings = self.store.candidates.prune(before)
+        if deleted or emptied or sightings:
             log.info("retention (%d days): %d stories forgotten, %d matched ones kept "
-                     "without their text", days, deleted, emptied)  # fmt: skip
+                     "without their text, %d sightings of candidates forgotten", days, deleted,
+                     emptied, sightings)  # fmt: skip
         return deleted, emptied
 
     def close(self) -> None:

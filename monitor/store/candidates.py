@@ -73,6 +73,13 @@ class Candidates:
             conn.execute(sa.insert(gone), {"key": key, "dismissed": now})
         return True
 
+    def prune(self, before: datetime) -> int:
+        """Forget sightings older than `before` (retention_days); dismissals stay."""
+        table = T.candidate_sightings
+        with write(self._engine) as conn:
+            gone = conn.execute(sa.delete(table).where(table.c.seen < before)).rowcount
+        return int(gone or 0)
+
     def last_digest(self, route: str) -> datetime | None:
         """When the route's last digest was made: its candidates are those seen since."""
         query = sa.select(sa.func.max(T.digests.c.created)).where(T.digests.c.route == route)
