@@ -14,7 +14,7 @@ import pytest
 
 from monitor.config.schema import config_from_dict
 from monitor.errors import ConfigError
-from monitor.model import Alert, Article, Digest, Evidence, Match, RuleKind
+from monitor.model import Alert, Article, Candidate, Digest, Evidence, Match, RuleKind
 from monitor.oneline import shorten
 from monitor.render import (
     FORMATS,
@@ -308,3 +308,31 @@ def test_a_rule_matching_much_of_the_days_news_is_called_too_broad() -> None:
         "! Viktar Babaryka matched 300 of the 1,000 articles seen in the last 24 hours (30%): "
         "the rule is probably too broad" in digest.text
     )
+
+
+def _candidate(n: int) -> Candidate:
+    return Candidate(
+        key=f"K:{n}", name=f"Person {n}", variants=(f"Person {n}",), articles=1,
+        sources=("RFE/RL",), first_seen=NOW, last_seen=NOW,
+        sentences=(f"Police <b>detained</b> Person {n} on Monday.",),
+    )  # fmt: skip
+
+
+def test_people_not_on_the_list_are_shown_bounded_escaped_and_in_the_payload() -> None:
+    look = Look(load_templates(None), "UTC", "be", FORMATS)
+    people = [_candidate(n) for n in range(13)]
+    digest = render_digest("r", sample_alerts()[:1], NOW, look=look, key="dg_1",
+                           candidates=people)  # fmt: skip
+    assert "== Яшчэ не ў вашым спісе ==" in digest.text
+    assert "Person 9" in digest.text and "Person 10" not in digest.text
+    assert "… і яшчэ 3 чалавекі: monitor candidates" in digest.text
+    assert "Police &lt;b&gt;detained&lt;/b&gt; Person 0" in digest.html
+    assert "<b>detained</b>" not in digest.html
+    payload = json.loads(digest.bodies["standard"])
+    assert [c["key"] for c in payload["candidates"]] == [f"K:{n}" for n in range(10)]
+    assert payload["candidates"][0]["sentences"] == ["Police <b>detained</b> Person 0 on Monday."]
+
+
+def test_without_candidates_there_is_no_section() -> None:
+    digest = render("r", sample_alerts()[:1], NOW)
+    assert "Not on your list yet" not in digest.text + digest.html

@@ -116,12 +116,13 @@ def render_digest(
         "volume": notes(volume, len(alerts), route, words),
         # People not on the list yet, strongest first: a few shown, the rest counted.
         "candidates": {
-            "shown": candidates[:SHOWN_CANDIDATES],
+            "shown": tuple(candidates[:SHOWN_CANDIDATES]),
             "more": max(0, len(candidates) - SHOWN_CANDIDATES),
         },
     }
     subject = shorten(one_line(look.templates.render("subject.txt.j2", context)), SUBJECT_LIMIT)
-    content = Content(route, key, subject, now, alerts, groups, words, volume.total)
+    shown = tuple(candidates[:SHOWN_CANDIDATES])
+    content = Content(route, key, subject, now, alerts, groups, words, volume.total, shown)
     return Digest(
         route=route,
         key=key,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from monitor.model import Alert
+from monitor.model import Alert, Candidate
 from monitor.oneline import one_line
 from monitor.render.groups import Group, Story, safe_url
 from monitor.render.texts import Texts
@@ -44,6 +44,7 @@ class Content:
     groups: tuple[Group, ...]
     words: Texts
     total: int  # mentions the digest carries; `alerts` may show fewer (a flood)
+    candidates: Sequence[Candidate] = ()  # people not on the list yet, strongest first
 
 
 def webhook_bodies(formats: Collection[str], content: Content) -> dict[str, bytes]:
@@ -71,6 +72,20 @@ def standard_payload(content: Content) -> Body:
         "created": _iso(content.created),
         "total_mentions": content.total,
         "alerts": [_alert(alert) for alert in content.alerts],
+        "candidates": [_candidate(c) for c in content.candidates],
+    }
+
+
+def _candidate(candidate: Candidate) -> Body:
+    return {
+        "key": candidate.key,
+        "name": candidate.name,
+        "variants": list(candidate.variants),
+        "articles": candidate.articles,
+        "sources": list(candidate.sources),
+        "first_seen": _iso(candidate.first_seen),
+        "last_seen": _iso(candidate.last_seen),
+        "sentences": list(candidate.sentences),
     }
 
 
