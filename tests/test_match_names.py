@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.match.endings import Gender
-from monitor.match.fold import skeleton, translit
-from monitor.match.lexicon import COMMON, guess_language, zipf
-from monitor.match.name_lexicon import is_given_form, name_genders
+from monitor.language import (
+    COMMON,
+    Gender,
+    guess_language,
+    is_given_form,
+    looks_slavic,
+    name_genders,
+    readings,
+    russian_forms,
+    skeleton,
+    translit,
+    zipf,
+)
 from monitor.match.names import NameParts, parse_name, spellings
-from monitor.match.transcribe import looks_slavic, readings, russian_forms
 
 
 @pytest.mark.parametrize(

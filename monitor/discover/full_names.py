@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from monitor.discover.givens import CYRILLIC, Known, given_kind, native
 from monitor.discover.nominative import INITIAL, PATRONYMIC, nominative, person_key
-from monitor.match import guess_language, zipf
+from monitor.language import guess_language, zipf
 
 
 @dataclass(frozen=True)

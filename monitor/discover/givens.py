@@ -17,7 +17,7 @@ import functools
 import importlib.resources
 import re
 
-from monitor.match import (
+from monitor.language import (
     Gender,
     lexicon,
     locale_names,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from monitor.discover.givens import CYRILLIC, nominative_given
-from monitor.match import Gender, given_names_of, name_genders, translit
+from monitor.language import Gender, given_names_of, name_genders, translit
 
 INITIAL = re.compile(r"^[^\W\d_]\.$")
 PATRONYMIC = re.compile(

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from monitor.discover.full_names import FoundName, find_names
 from monitor.discover.vocabulary import hits
-from monitor.match import fold_text
+from monitor.language import fold_text
 from monitor.model import Article, Match, RuleKind, RuleSet
 
 # A word of detention or trial counts for a name this close to it (characters, about 40

@@ -3,16 +3,18 @@ monitor reads.
 
 In: an article's text, folded (match.fold.fold_text: lower case, accents off). Out: `hits`,
 the offsets of each such word. Each entry is the start of a word (a stem: "задерж" finds
-задержан, задержали, задержания), matched at a word's beginning.
+задержан, задержали, задержания), matched at a word's beginning; a few short ones only as
+whole words (суд, not судьба).
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Sequence
 
-from monitor.match import fold_text
+import ahocorasick
+
+from monitor.language import fold_text
 
 # Stems, folded, by language. Short stems that open everyday words are given whole (суд
 # with its case endings, not суд- of судьба).
@@ -42,20 +44,42 @@ sad sadu sadzie sadem sud sudu soud"
 _WHOLE = frozenset(_WHOLE_WORDS.split())
 
 
+Entry = tuple[int, bool]  # (length, whole word only)
+
+
 @functools.lru_cache(maxsize=64)
-def _pattern(extra: tuple[str, ...]) -> re.Pattern[str]:
-    stems = {s for words in STEMS.values() for s in words.split()}
-    whole = sorted(s for s in stems if s in _WHOLE)
-    starts = sorted((s for s in stems if s not in _WHOLE), key=len, reverse=True)
-    own = sorted({fold_text(term) for term in extra if term.strip()}, key=len, reverse=True)
-    parts = [rf"(?:{'|'.join(map(re.escape, whole))})\b"]
-    parts.append(f"(?:{'|'.join(map(re.escape, starts))})")
-    if own:
-        parts.append(rf"(?:{'|'.join(map(re.escape, own))})\b")
-    return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})")
+def _automaton(extra: tuple[str, ...]) -> ahocorasick.Automaton:
+    """The built-in stems and `extra` terms in one Aho-Corasick automaton: one pass over an
+    article finds them all (a regular expression of 200 alternatives tries each at every
+    letter, 40 µs a kilobyte)."""
+    entries: dict[str, Entry] = {}
+    for words in STEMS.values():
+        for stem in words.split():
+            entries[stem] = (len(stem), stem in _WHOLE)
+    for term in extra:  # a rule's words: "protest*" is a beginning, "march" a whole word
+        folded = fold_text(term.strip())
+        if folded.rstrip("*"):
+            stem = folded.rstrip("*")
+            entries.setdefault(stem, (len(stem), not folded.endswith("*")))
+    automaton = ahocorasick.Automaton()
+    for stem, entry in entries.items():
+        for before in _BEFORE_WORD:  # only at a word's beginning
+            automaton.add_word(before + stem, entry)
+    automaton.make_automaton()
+    return automaton
+
+
+# What stands before a word: a space, a line break, punctuation that opens.
+_BEFORE_WORD = " \n\t(\"'«„“‘[-—/"
 
 
 def hits(folded: str, extra: Sequence[str] = ()) -> list[int]:
     """Where in the folded text words of detention and trial begin (and `extra` terms: an
     event rule's `any` words when it says `discover: true`)."""
-    return [m.start() for m in _pattern(tuple(extra)).finditer(folded)]
+    spaced = " " + folded
+    found: set[int] = set()
+    for end, (size, whole) in _automaton(tuple(extra)).iter(spaced):
+        if whole and end + 1 < len(spaced) and spaced[end + 1].isalnum():
+            continue  # суд, not судьба
+        found.add(end - size)  # the stem's first letter, in `folded`
+    return sorted(found)

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from monitor.match.lexicon import COMMON, zipf
-from monitor.match.name_lexicon import is_given_form
+from monitor.language import COMMON, is_given_form, zipf
 from monitor.match.people import Person
 from monitor.match.spans import script_label
 from monitor.match.verify import Kind, Sighting

@@ -18,12 +18,10 @@ import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from monitor.language import LANGUAGES, is_given_form, top_words, zipf
 from monitor.match.decide import MIN_DISTINCT
-from monitor.match.lexicon import LANGUAGES, zipf
 from monitor.match.matcher import Matcher
-from monitor.match.name_lexicon import is_given_form
 from monitor.match.people import Person, PersonIndex
-from monitor.match.wordlists import top_words
 from monitor.model import Article, PersonRule, RuleSet
 
 EVERYDAY_WORDS = 10_000  # the most frequent words of each language checked against surnames

@@ -13,10 +13,9 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from monitor.language import fold_text, guess_language
 from monitor.match.decide import Document, Verdict, decide
 from monitor.match.events import event_verdicts
-from monitor.match.fold import fold_text
-from monitor.match.lexicon import guess_language
 from monitor.match.neighbours import Place
 from monitor.match.people import Candidate, PersonIndex
 from monitor.match.spans import NAME_RE, snippet

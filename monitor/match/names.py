@@ -10,22 +10,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from monitor.match.endings import Gender
-from monitor.match.fold import consonants, given_key, skeleton, translit
-from monitor.match.given_names import (
+from monitor.language import (
+    SOURCES,
+    Gender,
+    consonants,
     forms_of,
     gender_of,
+    given_key,
     given_names_of,
     in_table,
-)
-from monitor.match.lexicon import zipf
-from monitor.match.name_lexicon import name_genders
-from monitor.match.transcribe import (
-    SOURCES,
     looks_slavic,
+    name_genders,
     readings,
     russian_forms,
+    skeleton,
     surname_shaped,
+    translit,
+    zipf,
 )
 
 _NUMERAL = re.compile(r"^[IVX]{1,5}\.?$")

@@ -10,11 +10,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from monitor.match.endings import Gender
-from monitor.match.fold import consonants, skeleton, stem_key, translit
-from monitor.match.given_names import given_names_of, given_stems, keys_of
-from monitor.match.lexicon import COMMON, zipf
-from monitor.match.name_lexicon import name_genders
+from monitor.language import (
+    COMMON,
+    Gender,
+    consonants,
+    given_names_of,
+    given_stems,
+    keys_of,
+    name_genders,
+    skeleton,
+    stem_key,
+    translit,
+    zipf,
+)
 from monitor.match.people import Person
 from monitor.match.spans import word_after, word_before
 

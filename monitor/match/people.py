@@ -13,10 +13,19 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from monitor.match.endings import Form, Gender, Stem, czech_feminine, splits, stems_of
-from monitor.match.fold import consonants, stem_key, translit
-from monitor.match.given_names import gender_of
-from monitor.match.name_lexicon import name_genders
+from monitor.language import (
+    Form,
+    Gender,
+    Stem,
+    consonants,
+    czech_feminine,
+    gender_of,
+    name_genders,
+    splits,
+    stem_key,
+    stems_of,
+    translit,
+)
 from monitor.match.names import (
     NameParts,
     foreign,

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 
-from monitor.match.endings import splits, stems_of
-from monitor.match.fold import skeleton, translit
+from monitor.language import skeleton, splits, stems_of, translit
 from monitor.model import PersonRule, RuleSet
 
 # Shorter keys than this meet too many names to mean one (Li, Ян).

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from monitor.match.fold import fold_text
+from monitor.language import fold_text
 from monitor.match.spans import WORD_RE
 
 _LETTER = r"[\w\u0300-\u036f]"

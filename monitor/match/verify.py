@@ -12,9 +12,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from monitor.match.endings import Gender
-from monitor.match.fold import skeleton, stem_key, translit
-from monitor.match.lexicon import COMMON, zipf
+from monitor.language import COMMON, Gender, skeleton, stem_key, translit, zipf
 from monitor.match.neighbours import Given, Place, find_given
 from monitor.match.people import Candidate, Person
 from monitor.match.spans import script_label, starts_sentence, word_after, word_before

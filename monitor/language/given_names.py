@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 
-from monitor.match.endings import Gender
-from monitor.match.fold import given_key, translit
+from monitor.language.endings import Gender
+from monitor.language.fold import given_key, translit
 
 # canonical: forms in any script. The first form is the canonical spelling.
 _MALE = """

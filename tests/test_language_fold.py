@@ -1,12 +1,23 @@
-"""Unit tests of the pieces under monitor.match: folding, endings, given names, snippets."""
+"""Unit tests of monitor.language (folding, endings, given names) and of the matcher's text
+spans (monitor.match.spans: snippets, sentence starts)."""
 
 from __future__ import annotations
 
 import pytest
 
-from monitor.match.endings import ADJECTIVAL, NOUN_A, POSSESSIVE, Gender, splits, stems_of
-from monitor.match.fold import consonants, fold_text, skeleton, translit
-from monitor.match.given_names import given_names_of
+from monitor.language import (
+    ADJECTIVAL,
+    NOUN_A,
+    POSSESSIVE,
+    Gender,
+    consonants,
+    fold_text,
+    given_names_of,
+    skeleton,
+    splits,
+    stems_of,
+    translit,
+)
 from monitor.match.spans import NAME_RE, snippet, starts_sentence, word_after, word_before
 
 

@@ -12,9 +12,9 @@ import importlib.util
 import re
 from dataclasses import dataclass
 
-from monitor.match.endings import Gender
-from monitor.match.fold import skeleton, translit
-from monitor.match.given_names import ALTERNATIONS, GIVEN_NAMES
+from monitor.language.endings import Gender
+from monitor.language.fold import skeleton, translit
+from monitor.language.given_names import ALTERNATIONS, GIVEN_NAMES
 
 # The Slavic languages monitor reads, and the languages whose people Slavic news names most.
 # Lists in other scripts are left out (never in a Latin or Cyrillic article).

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-from monitor.match.wordlists import top_words, word_list
+from monitor.language.wordlists import top_words, word_list
 
 # wordfreq's "small" lists hold every word at or above Zipf 3 in each language: enough to
 # tell an everyday word from a name.

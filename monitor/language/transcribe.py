@@ -12,7 +12,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from monitor.match.fold import skeleton
+from monitor.language.fold import skeleton
 
 MAX_READINGS = 12  # distinct skeletons per word and source language; more adds collisions
 MAX_CHANGES = 3  # letters read otherwise than their first alternative
