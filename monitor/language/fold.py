@@ -156,6 +156,8 @@ def _changing_chars() -> str:
 _FOLDABLE = re.compile("[" + re.escape(_changing_chars()) + "]")
 
 
+# The last few texts folded: the matcher and discovery fold each article in turn.
+@functools.lru_cache(maxsize=8)
 def fold_text(text: str) -> str:
     """Lower case, accents and apostrophe shapes removed, one character per character."""
     lowered = text.lower()

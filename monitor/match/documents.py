@@ -1,5 +1,6 @@
 """What a poll's worker process runs: a fetch's documents in; out, their articles and, under
-the rules the worker holds, each article's matches. The CPU work of a poll, pure (no I/O).
+the rules the worker holds, each article's matches and the people it names beside an arrest
+or a trial whom no rule names (monitor.discover). The CPU work of a poll, pure (no I/O).
 
 Kept apart from the poll stage on purpose: a worker process imports this module to run its
 tasks, and with it only the matcher (and the parse stack when it first parses), not the
@@ -20,6 +21,7 @@ from logging.handlers import QueueHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from monitor.discover import Sighting, discover_words, on_list, spot
 from monitor.match.matcher import Matcher, compile_rules
 from monitor.model import Article, Document, Match, RuleSet
 
@@ -36,32 +38,35 @@ def match_key(article: Article) -> MatchKey:
 
 @dataclass(frozen=True)
 class Worked:
-    """A fetch's documents parsed, and the matches of their articles by `match_key` under
-    the rules the pool was last given (None: not matched, the caller matches)."""
+    """A fetch's documents parsed, and the matches and candidates of their articles by
+    `match_key` under the rules the pool was last given (None: not read, the caller reads
+    them)."""
 
     parsed: ParsedFeed
     matches: dict[MatchKey, tuple[Match, ...]] | None = None
+    sightings: dict[MatchKey, tuple[Sighting, ...]] | None = None
 
 
 # How often a worker looks whether the process that started the pool is still there.
 WATCH_SECONDS = 1.0
 
-# In a worker process: the matcher of the rules it was started with.
+# In a worker process: the matcher of the rules it was started with, and the words of its
+# event rules that mark articles for candidates.
 _matcher: Matcher | None = None
+_discover: tuple[str, ...] = ()
 
 
 def work(documents: Sequence[Document], feed: str, language: str | None) -> Worked:
-    """Parse the documents and, in a worker holding rules, match every article."""
+    """Parse the documents and, in a worker holding rules, match every article and spot
+    the people named in it beside an arrest or a trial whom the rules do not name."""
     parsed = parse(documents, feed, language)
     if _matcher is None:
         return Worked(parsed)
-    matches = {
-        match_key(article): _matcher.match(article.full_text, article.language)
-        for outcome in parsed.outcomes
-        if isinstance(outcome, tuple)
-        for article in outcome
-    }
-    return Worked(parsed, matches)
+    articles = [a for outcome in parsed.outcomes if isinstance(outcome, tuple) for a in outcome]
+    listed = on_list(_matcher)
+    matches = {match_key(a): _matcher.match(a.full_text, a.language) for a in articles}
+    sightings = {match_key(a): spot(a, listed, _discover) for a in articles}
+    return Worked(parsed, matches, sightings)
 
 
 def start_worker(records: Any, rules: RuleSet | None, owner: int) -> None:
@@ -105,8 +110,9 @@ def _running(pid: int) -> bool:
 def hold_rules(rules: RuleSet | None) -> None:
     """Make `work` in this process match with `rules` (None: parse only). A worker does it
     when it starts; a benchmark does it to measure a worker's share in one process."""
-    global _matcher
+    global _matcher, _discover
     _matcher = compile_rules(rules) if rules is not None else None
+    _discover = discover_words(rules) if rules is not None else ()
 
 
 def warm_up() -> None:

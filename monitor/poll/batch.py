@@ -1,7 +1,7 @@
 """The values a poll passes between its steps: a feed fetched, a feed read, the batch of
 read feeds waiting to be written, and the running tally that becomes the PollReport.
 
-In: feeds, fetch results, parsed articles, workers' matches. Out: named values (no
+In: feeds, fetch results, parsed articles, workers' matches and candidates. Out: named values (no
 positional tuples), and the thresholds that decide when a batch is worth a transaction.
 """
 
@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from monitor.discover import Sighting
 from monitor.match import MatchKey
 from monitor.model import Article, Feed, FeedState, FetchResult, Match, RuleSet
 
@@ -24,6 +25,7 @@ BATCH_FEEDS = 200
 EARLY_ARTICLES = 500
 
 Matched = dict[MatchKey, tuple[Match, ...]]
+Sighted = dict[MatchKey, tuple[Sighting, ...]]
 
 
 @dataclass(frozen=True)
@@ -66,17 +68,25 @@ class Tally:
 
 @dataclass
 class Batch:
-    """Feeds read but not yet written, and the matches workers found under `rules`."""
+    """Feeds read but not yet written, and the matches and candidates workers found under
+    `rules`."""
 
     rules: RuleSet | None = None
     feeds: list[Read] = field(default_factory=list)
     articles: int = 0
     matched: Matched = field(default_factory=dict)
+    sighted: Sighted = field(default_factory=dict)
 
-    def add(self, read: Read, matched: Mapping[MatchKey, tuple[Match, ...]] | None = None) -> None:
+    def add(
+        self,
+        read: Read,
+        matched: Mapping[MatchKey, tuple[Match, ...]] | None = None,
+        sighted: Mapping[MatchKey, tuple[Sighting, ...]] | None = None,
+    ) -> None:
         self.feeds.append(read)
         self.articles += len(read.articles)
         self.matched.update(matched or {})
+        self.sighted.update(sighted or {})
 
     def full(self) -> bool:
         return self.articles >= BATCH_ARTICLES or len(self.feeds) >= BATCH_FEEDS
@@ -84,7 +94,7 @@ class Batch:
     def worth_writing(self) -> bool:
         return self.articles >= EARLY_ARTICLES or len(self.feeds) >= BATCH_FEEDS
 
-    def take(self) -> tuple[list[Read], Matched]:
-        taken = self.feeds, self.matched
-        self.feeds, self.articles, self.matched = [], 0, {}
+    def take(self) -> tuple[list[Read], Matched, Sighted]:
+        taken = self.feeds, self.matched, self.sighted
+        self.feeds, self.articles, self.matched, self.sighted = [], 0, {}, {}
         return taken

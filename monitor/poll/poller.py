@@ -165,7 +165,7 @@ class Poller:
         if found is None:
             batch.add(Read(fetched))
             return
-        batch.add(Read(fetched, articles, found.parsed.ttl), found.matches)
+        batch.add(Read(fetched, articles, found.parsed.ttl), found.matches, found.sightings)
 
     def _articles(self, fetched: Fetched, parsed: ParsedFeed) -> tuple[Article, ...]:
         """The articles of every document parsed (parse errors logged), with their pages'
@@ -194,18 +194,18 @@ class Poller:
         feed's health in another. Should the batch fail on a bug (not the database), each
         feed is stored alone, so that only the feed behind the bug fails."""
         rules = batch.rules
-        feeds, matched = batch.take()
+        feeds, matched, sighted = batch.take()
         if not feeds:
             return
         if rules is not self.rules.active.rules:
-            matched = {}  # the rules changed since the workers matched: match here
+            matched, sighted = {}, {}  # the rules changed since the workers read: read here
         groups = [read.articles for read in feeds]
         try:
-            new: Sequence[int | Exception] = self._ingest(groups, matched, tally)
+            new: Sequence[int | Exception] = self._ingest(groups, matched, sighted, tally)
         except sa.exc.SQLAlchemyError:
             raise  # the store, not a feed: the job stops, says so in one line, retries
         except Exception:
-            new = self._ingest_each(groups, matched, tally)
+            new = self._ingest_each(groups, matched, sighted, tally)
         settled = []
         for read, outcome in zip(feeds, new, strict=True):
             fetched = read.fetched
@@ -219,6 +219,7 @@ class Poller:
         self,
         groups: Sequence[tuple[Article, ...]],
         matched: Mapping[MatchKey, tuple[Match, ...]],
+        sighted: Mapping[MatchKey, tuple[Sighting, ...]],
         tally: Tally,
     ) -> list[int]:
         """Store and match the groups' articles in one transaction (a worker's matches are
@@ -234,7 +235,7 @@ class Poller:
 
         now = self.clock()
         done = self.store.articles.ingest(articles, now, match)
-        self.store.candidates.record(_sightings(articles, done, self.rules.active), now)
+        self.store.candidates.record(_sightings(articles, done, self.rules.active, sighted), now)
         tally.new += done.new
         tally.matches += len(done.matches)
         metrics.record_ingest(done.new, [rule for _, rule in done.matches])
@@ -244,13 +245,14 @@ class Poller:
         self,
         groups: Sequence[tuple[Article, ...]],
         matched: Mapping[MatchKey, tuple[Match, ...]],
+        sighted: Mapping[MatchKey, tuple[Sighting, ...]],
         tally: Tally,
     ) -> list[int | Exception]:
         """Each group in a transaction of its own: a group's bug is its outcome."""
         outcomes: list[int | Exception] = []
         for group in groups:
             try:
-                outcomes += self._ingest([group], matched, tally)
+                outcomes += self._ingest([group], matched, sighted, tally)
             except sa.exc.SQLAlchemyError:
                 raise
             except Exception as exc:
@@ -286,13 +288,21 @@ class Poller:
 
 
 def _sightings(
-    articles: Sequence[Article], done: Ingested, active: Active
+    articles: Sequence[Article],
+    done: Ingested,
+    active: Active,
+    sighted: Mapping[MatchKey, tuple[Sighting, ...]],
 ) -> list[tuple[int, Article, tuple[Sighting, ...]]]:
     """Candidates in the new and edited stories: people beside an arrest or a trial whom
-    the rules in force do not name."""
+    the rules in force do not name (as a worker found them, or read here)."""
     listed, words = on_list(active.matcher), discover_words(active.rules)
+
+    def sightings(article: Article) -> tuple[Sighting, ...]:
+        found = sighted.get(match_key(article))
+        return spot(article, listed, words) if found is None else found
+
     return [
-        (saved.article_id, article, spot(article, listed, words))
+        (saved.article_id, article, sightings(article))
         for article, saved in zip(articles, done.saved, strict=True)
         if saved.changed
     ]
