@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.discover import discover_words, on_list, spot
 from monitor.match import compile_rules, match_key
 from monitor.model import Document
 from monitor.parse import parse_documents
@@ -111,3 +112,24 @@ def test_a_worker_imports_neither_the_store_nor_the_fetcher() -> None:
     assert "monitor.match.documents" in loaded and "monitor.parse" in loaded
     heavy = ("sqlalchemy", "httpx", "apscheduler", "monitor.store", "monitor.fetch", "monitor.poll")
     assert [name for name in loaded if name.startswith(heavy)] == []
+
+
+def test_workers_spot_candidates_as_this_process_does(tmp_path: Path) -> None:
+    """The seeds name Lukashenka beside jailed opponents: the worker finds the same people
+    as discovery here, and not the listed ones."""
+    body = (SEEDS / "rfe-belarus.rss.xml").read_bytes()
+    documents = [Document("rfe-belarus.rss.xml", body, "application/rss+xml")]
+    rules = load_rules([rule_file(tmp_path / "a", "Viktar Babaryka")])
+    pool = WorkerPool(workers=1)
+    try:
+        pool.use_rules(rules)
+        worked = pool.result(pool.submit(documents, "rferl", None), documents, "rferl", None)
+    finally:
+        pool.close()
+    [articles] = worked.parsed.outcomes
+    assert isinstance(articles, tuple) and worked.sightings is not None
+    listed = on_list(compile_rules(rules))
+    here = {match_key(a): spot(a, listed, discover_words(rules)) for a in articles}
+    assert worked.sightings == here
+    names = {s.name for found in here.values() for s in found}
+    assert "Alyaksandr Lukashenka" in names and "Viktar Babaryka" not in names
