@@ -48,6 +48,9 @@ class Feed:
     allow_networks: tuple[IPNetwork, ...] = ()
     tags: tuple[str, ...] = ()
     enabled: bool = True
+    # A channel (Telegram preview) read for the first time: how far back to read.
+    history_posts: int = 100
+    history: timedelta = timedelta(days=7)
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,9 @@ class FeedConfig(_Model):
     allow_networks: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     enabled: bool = True
+    # A Telegram channel's first poll reads back at most this many posts, this far back.
+    history_posts: int = Field(default=100, ge=1, le=10_000)
+    history: Duration = timedelta(days=7)
 
     @field_validator("allow_networks")
     @classmethod

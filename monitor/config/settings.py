@@ -69,7 +69,8 @@ def _feed(feed: FeedConfig) -> Feed:
     return Feed(
         name=feed.name, url=feed.url, interval=feed.interval, language=feed.language,
         full_text=feed.full_text, allow_networks=networks(feed.allow_networks),
-        tags=feed.tags, enabled=feed.enabled,
+        tags=feed.tags, enabled=feed.enabled, history_posts=feed.history_posts,
+        history=feed.history,
     )  # fmt: skip
 
 

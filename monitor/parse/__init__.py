@@ -9,11 +9,13 @@ See limits.py for the bounds on hostile input.
 from monitor.parse.document import parse_document
 from monitor.parse.fetched import Parsed, ParsedFeed, parse_documents
 from monitor.parse.identity import canonical_url
+from monitor.parse.telegram import older_page
 
 __all__ = [
     "Parsed",
     "ParsedFeed",
     "canonical_url",
+    "older_page",
     "parse_document",
     "parse_documents",
 ]

@@ -20,6 +20,7 @@ from monitor.parse.jsonfeed import parse_json_feed
 from monitor.parse.limits import MAX_BODY_BYTES
 from monitor.parse.page import parse_page
 from monitor.parse.plaintext import parse_plain
+from monitor.parse.telegram import channel_card, is_channel_preview, parse_channel
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,13 @@ def _read(
         return parse_feed(text, doc.location, feed, language)
     if kind is Kind.HTML:
         text = decode(body, (doc.charset, meta_charset(body)))
+        if is_channel_preview(text):
+            return parse_channel(text, feed, language)
+        if channel_card(text):
+            raise ParseError(
+                f"{doc.location}: a Telegram channel without a public preview (the page is "
+                "the channel's card, not its posts)"
+            )
         return _one(parse_page(text, doc.location, feed, language))
     text = decode(body, (doc.charset,))
     if kind is Kind.JSON:

@@ -29,7 +29,7 @@ from monitor.errors import ParseError
 from monitor.fetch import Fetcher, conditional_headers
 from monitor.match import MatchKey, Worked, match_key, work
 from monitor.model import Article, Feed, FeedState, FetchResult, FetchStatus, Match
-from monitor.poll import enrich, health
+from monitor.poll import enrich, health, history
 from monitor.poll.batch import Batch, Fetched, PollReport, Read, Tally
 from monitor.poll.policy import next_check
 from monitor.poll.pool import WorkerPool
@@ -156,7 +156,8 @@ class Poller:
         or enriching fails only this feed."""
         try:
             found = worked() if fetched.result.status is FetchStatus.OK else None
-            articles = self._articles(fetched, found.parsed) if found else ()
+            unreadable = _unreadable(found.parsed) if found else None
+            articles = self._articles(fetched, found.parsed) if found and not unreadable else ()
         except sa.exc.SQLAlchemyError:
             raise  # the store, not this feed: the job stops, says so in one line, retries
         except Exception as exc:  # a bug on one feed must not starve the others
@@ -164,8 +165,13 @@ class Poller:
             return
         if found is None:
             batch.add(Read(fetched))
-            return
-        batch.add(Read(fetched, articles, found.parsed.ttl), found.matches, found.sightings)
+        elif unreadable:
+            # Nothing of what was fetched could be read: the feed fails, saying why (a
+            # Telegram channel without a public preview, a page that is no feed).
+            failed = replace(fetched.result, status=FetchStatus.ERROR, error=unreadable)
+            batch.add(Read(replace(fetched, result=failed)))
+        else:
+            batch.add(Read(fetched, articles, found.parsed.ttl), found.matches, found.sightings)
 
     def _articles(self, fetched: Fetched, parsed: ParsedFeed) -> tuple[Article, ...]:
         """The articles of every document parsed (parse errors logged), with their pages'
@@ -179,6 +185,12 @@ class Poller:
             if feed.full_text:
                 stored = self.store.articles.stored_versions(outcome)
                 outcome = enrich.with_pages(outcome, stored, self.fetcher, feed)
+            if history.post_ids(outcome):  # a Telegram channel: read back what is new
+                first = fetched.state is None or fetched.state.last_success is None
+                since = self.clock() - feed.history if first else None
+                known = self.store.articles.stored_versions
+                outcome = history.with_history(outcome, feed, fetched.result.url, self.fetcher,
+                                                known, since)  # fmt: skip
             articles += outcome
         return tuple(articles)
 
@@ -285,6 +297,14 @@ class Poller:
             new = replace(new, url=result.moved_to)
         when = next_check(result, feed.interval, new.failures, now, self.rng, ttl)
         return feed.name, replace(new, next_check=when), feed.url
+
+
+def _unreadable(parsed: ParsedFeed) -> str | None:
+    """The first parse error when every document of a fetch failed to parse, else None."""
+    outcomes = parsed.outcomes
+    if outcomes and all(isinstance(outcome, ParseError) for outcome in outcomes):
+        return str(outcomes[0])
+    return None
 
 
 def _sightings(
