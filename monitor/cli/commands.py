@@ -17,6 +17,7 @@ from typing import Any
 
 from monitor.alerts import Failed, Sent
 from monitor.cli.discovery import cmd_candidates, cmd_names
+from monitor.cli.extract import cmd_extract
 from monitor.cli.inputs import read_articles
 from monitor.cli.rules_check import cmd_rules_check
 from monitor.cli.screen import cmd_status
@@ -48,6 +49,7 @@ def dispatch(args: argparse.Namespace) -> int:
         "status": cmd_status,
         "names": cmd_names,
         "candidates": cmd_candidates,
+        "extract": cmd_extract,
     }
     return handlers[args.command](args)
 

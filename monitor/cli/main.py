@@ -34,6 +34,7 @@ commands (each has --help):
   matches        stored matches, newest first       monitor matches --since 2d
   names          people an article names in full    monitor names --json a.txt
   candidates     named beside arrests, not listed   monitor candidates --since 7d
+  extract        a page's text, as it will be read  monitor extract page.html
   status         feeds, deliveries, next digests    monitor status
   worker         multi-node mode (procrastinate)    monitor worker --concurrency 8
 
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_digest(sub)
     _add_matches(sub)
     _add_discovery(sub)
+    _add_extract(sub)
     sub.add_parser(
         "status",
         help="one screen: feeds, deliveries, next digests, latest matches",
@@ -243,6 +245,19 @@ def _add_digest(sub: argparse._SubParsersAction[Any]) -> None:
         epilog="example: monitor digest send digest",
     )
     send.add_argument("route")
+
+
+def _add_extract(sub: argparse._SubParsersAction[Any]) -> None:
+    extract = sub.add_parser(
+        "extract",
+        help="show the title and text monitor takes from a page or file",
+        description="Exactly what will be matched: each article's title, date, language and "
+        "text, read from files, folders, feeds or http(s) URLs as the daemon reads them. "
+        "Test a site here before adding it as a feed.",
+        epilog="example: monitor extract https://example.org/news/1.html",
+    )
+    extract.add_argument("--json", action="store_true", help="one JSON object per article per line")
+    extract.add_argument("files", nargs="+", metavar="FILE_OR_URL")
 
 
 def _add_discovery(sub: argparse._SubParsersAction[Any]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import re
+import threading
 from dataclasses import dataclass
 
 from monitor.language.endings import Gender
@@ -63,25 +64,43 @@ class Lexicon:
     spelled: frozenset[str]  # every name as written (translit)
 
 
-def locale_names(locale: str) -> list[tuple[str, Gender]]:
+# Threads of one process (a poll, the rule-warning thread) may read the lists at once; a
+# module is run by one of them at a time (import machinery is not meant to run one spec
+# twice concurrently), and the lexicon is built once.
+_READING = threading.RLock()
+
+
+@functools.cache
+def locale_names(locale: str) -> tuple[tuple[str, Gender], ...]:
     """One locale's given names. Its module is run, read and let go: only the lexicon made
     from it is kept, not Faker's lists of surnames, prefixes and the rest."""
-    spec = importlib.util.find_spec(f"faker.providers.person.{locale}")
-    if spec is None or spec.loader is None:
-        return []
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    with _READING:
+        spec = importlib.util.find_spec(f"faker.providers.person.{locale}")
+        if spec is None or spec.loader is None:
+            return ()
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
     provider = module.Provider
     male = list(getattr(provider, "first_names_male", ()))
     female = list(getattr(provider, "first_names_female", ()))
     either = [] if male or female else list(getattr(provider, "first_names", ()))
     pairs = [(n, Gender.MASC) for n in male] + [(n, Gender.FEM) for n in female]
-    return pairs + [(n, Gender.EITHER) for n in either]
+    return tuple(pairs + [(n, Gender.EITHER) for n in either])
 
 
-@functools.cache
+_built: list[Lexicon] = []  # the lexicon, once built
+
+
 def lexicon() -> Lexicon:
     """Every given name of Faker's lists and of the table, read once per process."""
+    if not _built:
+        with _READING:
+            if not _built:
+                _built.append(_lexicon())
+    return _built[0]
+
+
+def _lexicon() -> Lexicon:
     pairs = [(f, gender) for gender, forms in GIVEN_NAMES.values() for f in forms]
     for locale in LOCALES:
         pairs.extend(locale_names(locale))

@@ -11,6 +11,9 @@ MAX_BODY_BYTES = 16 * 1024 * 1024
 MAX_TEXT_CHARS = 200_000
 # Markup handed to the HTML parser per entry or page, in characters.
 MAX_MARKUP_CHARS = 1_000_000
+# A page's markup handed to trafilatura (lxml parses a megabyte in about 20 ms; pages
+# carrying inline scripts and styles reach 1.5 MB before the article starts).
+MAX_PAGE_MARKUP_CHARS = 8_000_000
 # Markup per document that goes through BeautifulSoup (1.5-5 s per MB, by tag density);
 # past it, entries are converted by quicktext's string search instead.
 MAX_MARKUP_PER_DOCUMENT = 1_000_000
