@@ -19,8 +19,8 @@ PAGE = (
 
 
 def test_extract_shows_what_will_be_matched_from_a_url(feed_server: FeedServer) -> None:
-    feed_server.routes["/news/1"] = Reply(body=PAGE.encode(),
-                                          headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    feed_server.routes["/news/1"] = Reply(body=PAGE.encode(), headers=html)
     result = monitor("extract", "--json", feed_server.url("/news/1"))
     assert result.returncode == 0, result.stderr
     [record] = [json.loads(line) for line in result.stdout.splitlines()]

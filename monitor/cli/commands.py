@@ -18,12 +18,12 @@ from typing import Any
 from monitor.alerts import Failed, Sent
 from monitor.cli.discovery import cmd_candidates, cmd_names
 from monitor.cli.extract import cmd_extract
-from monitor.cli.inputs import read_articles
+from monitor.cli.inputs import Inputs
 from monitor.cli.rules_check import cmd_rules_check
 from monitor.cli.screen import cmd_status
 from monitor.clock import utcnow
 from monitor.config import Settings, config_file, load_settings, since_option
-from monitor.errors import ConfigError, MonitorError
+from monitor.errors import ConfigError
 from monitor.fetch import Fetcher
 from monitor.match import Matcher, compile_rules
 from monitor.model import Article, DeliveryStatus, Match
@@ -121,18 +121,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     config = config_file(args.config)
     matcher = compile_rules(load_rules(args.rules or list(config.rules)))
-    status = 0
+    inputs = Inputs(args.files)
     with Fetcher(config.user_agent) as fetcher:
-        for name in args.files:
-            try:
-                articles = read_articles(fetcher, name)
-            except MonitorError as exc:
-                print(f"monitor: {exc}", file=sys.stderr)
-                status = 2
-                continue
-            for article in articles:
-                report(name, article, matcher, args)
-    return status
+        for name, article in inputs.articles(fetcher):
+            report(name, article, matcher, args)
+    return inputs.status
 
 
 def report(name: str, article: Article, matcher: Matcher, args: argparse.Namespace) -> None:

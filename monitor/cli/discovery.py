@@ -12,11 +12,10 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from monitor.cli.inputs import read_articles
+from monitor.cli.inputs import Inputs
 from monitor.clock import utcnow
 from monitor.config import config_file, load_settings, since_option
 from monitor.discover import find_names, on_list, rule_entry, unlisted
-from monitor.errors import MonitorError
 from monitor.fetch import Fetcher
 from monitor.match import compile_rules
 from monitor.model import Candidate
@@ -26,29 +25,21 @@ from monitor.store import Store
 
 def cmd_names(args: argparse.Namespace) -> int:
     """Each article of each FILE or URL, with the people it names in full."""
-    config = config_file(args.config)
-    status = 0
-    with Fetcher(config.user_agent) as fetcher:
-        for name in args.files:
-            try:
-                articles = read_articles(fetcher, name)
-            except MonitorError as exc:
-                print(f"monitor: {exc}", file=sys.stderr)
-                status = 2
+    inputs = Inputs(args.files)
+    with Fetcher(config_file(args.config).user_agent) as fetcher:
+        for name, article in inputs.articles(fetcher):
+            found = find_names(article.full_text, article.language)
+            if args.json:
+                names = [{"text": f.text, "name": f.name, "key": f.key, "start": f.start,
+                          "end": f.end} for f in found]  # fmt: skip
+                record = {"file": name, "title": article.title, "names": names}
+                print(json.dumps(record, ensure_ascii=False))
                 continue
-            for article in articles:
-                found = find_names(article.full_text, article.language)
-                if args.json:
-                    names = [{"text": f.text, "name": f.name, "key": f.key, "start": f.start,
-                              "end": f.end} for f in found]  # fmt: skip
-                    record = {"file": name, "title": article.title, "names": names}
-                    print(json.dumps(record, ensure_ascii=False))
-                    continue
-                print(f"{name}: {article.title}")
-                for f in found:
-                    written = f" (written {f.text!r})" if f.text != f.name else ""
-                    print(f"  {f.name}{written}  key {f.key}  at {f.start}")
-    return status
+            print(f"{name}: {article.title}")
+            for f in found:
+                written = f" (written {f.text!r})" if f.text != f.name else ""
+                print(f"  {f.name}{written}  key {f.key}  at {f.start}")
+    return inputs.status
 
 
 def cmd_candidates(args: argparse.Namespace) -> int:

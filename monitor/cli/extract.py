@@ -10,35 +10,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from monitor.cli.inputs import read_articles
+from monitor.cli.inputs import Inputs
 from monitor.config import config_file
-from monitor.errors import MonitorError
 from monitor.fetch import Fetcher
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    config = config_file(args.config)
-    status = 0
-    with Fetcher(config.user_agent) as fetcher:
-        for name in args.files:
-            try:
-                articles = read_articles(fetcher, name)
-            except MonitorError as exc:
-                print(f"monitor: {exc}", file=sys.stderr)
-                status = 2
+    inputs = Inputs(args.files)
+    with Fetcher(config_file(args.config).user_agent) as fetcher:
+        for name, article in inputs.articles(fetcher):
+            published = article.published.isoformat() if article.published else None
+            if args.json:
+                record = {"file": name, "url": article.url, "title": article.title,
+                          "published": published, "language": article.language,
+                          "text": article.text}  # fmt: skip
+                print(json.dumps(record, ensure_ascii=False))
                 continue
-            for article in articles:
-                published = article.published.isoformat() if article.published else None
-                if args.json:
-                    record = {"file": name, "url": article.url, "title": article.title,
-                              "published": published, "language": article.language,
-                              "text": article.text}  # fmt: skip
-                    print(json.dumps(record, ensure_ascii=False))
-                    continue
-                print(f"== {name}: {article.title}")
-                print(f"   {article.url or '-'} · {published or 'no date'} · "
-                      f"{article.language or 'language unknown'}\n")  # fmt: skip
-                print(article.text, end="\n\n")
-    return status
+            print(f"== {name}: {article.title}")
+            print(f"   {article.url or '-'} · {published or 'no date'} · "
+                  f"{article.language or 'language unknown'}\n")  # fmt: skip
+            print(article.text, end="\n\n")
+    return inputs.status
