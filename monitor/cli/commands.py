@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from monitor.alerts import Failed, Sent
@@ -22,7 +23,14 @@ from monitor.cli.inputs import Inputs
 from monitor.cli.rules_check import cmd_rules_check
 from monitor.cli.screen import cmd_status
 from monitor.clock import utcnow
-from monitor.config import Settings, config_file, load_settings, since_option
+from monitor.config import (
+    Settings,
+    config_file,
+    export_opml,
+    import_opml,
+    load_settings,
+    since_option,
+)
 from monitor.errors import ConfigError
 from monitor.fetch import Fetcher
 from monitor.match import Matcher, compile_rules
@@ -178,6 +186,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 def cmd_feeds(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
+    if args.action:
+        return _feed_list(args, settings)
     with open_store(settings) as store:
         if args.enable:
             return _enable_feed(settings, store, args.enable)
@@ -190,6 +200,25 @@ def cmd_feeds(args: argparse.Namespace) -> int:
                     f"  url {state.url}; last success {_when(state.last_success)}; "
                     f"next check {_when(state.next_check)}"
                 )
+    return 0
+
+
+def _feed_list(args: argparse.Namespace, settings: Settings) -> int:
+    """`feeds import FILE` (TOML on stdout, a summary on stderr) or `feeds export`."""
+    if args.action == "export":
+        print(export_opml(settings.feeds), end="")
+        return 0
+    if not args.file:
+        raise ConfigError("feeds import: name the OPML file (monitor feeds import subs.opml)")
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{args.file}: {exc.strerror or exc}") from None
+    found = import_opml(data, args.file, settings.feeds)
+    print(found.toml, end="")
+    already = f"; {len(found.skipped)} skipped (already in the config, or not http(s))"
+    print(f"monitor: {found.added} new feed(s){already if found.skipped else ''}",
+          file=sys.stderr)  # fmt: skip
     return 0
 
 

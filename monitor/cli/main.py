@@ -28,7 +28,7 @@ commands (each has --help):
   check          match files, store nothing         monitor check a.txt feed.xml
   rules check    validate rule files                monitor rules check rules/
   replay         re-match stored articles           monitor replay --since 30d
-  feeds          each feed's health                 monitor feeds
+  feeds          each feed's health; OPML in, out   monitor feeds import subs.opml
   deliveries     pending and dead deliveries        monitor deliveries
   digest         preview or send a digest now       monitor digest preview digest
   matches        stored matches, newest first       monitor matches --since 2d
@@ -92,9 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Last success, failures in a row, last error and next check "
         "of every configured feed; 'stale' when nothing new came for several times its "
         "usual gap.",
-        epilog="example: monitor feeds --enable rferl-belarus",
+        epilog="examples: monitor feeds --enable rferl-belarus; monitor feeds import subs.opml "
+        ">> monitor.toml; monitor feeds export > feeds.opml",
     )
     feeds.add_argument("--enable", metavar="NAME", help="poll again a feed disabled after HTTP 410")
+    feeds.add_argument(
+        "action", nargs="?", choices=["import", "export"],
+        help="import FILE: print [[feeds]] TOML for an OPML subscription list, skipping feeds "
+        "the config has; export: print the config's feeds as OPML",
+    )  # fmt: skip
+    feeds.add_argument("file", nargs="?", metavar="FILE", help="the OPML file to import")
     owed = sub.add_parser(
         "deliveries",
         aliases=["outbox"],  # its old name, kept for now with a warning (see commands)

@@ -8,6 +8,7 @@ its routes as ``Route``s with typed targets and compiled templates (routes.py) o
 schedules (schedules.py). Every mistake is reported at load, with its key.
 """
 
+from monitor.config.opml import export_opml, import_opml
 from monitor.config.routes import Route
 from monitor.config.schema import (
     CONFIG_ENV,
@@ -33,7 +34,9 @@ __all__ = [
     "Route",
     "Settings",
     "config_file",
+    "export_opml",
     "file_fingerprint",
+    "import_opml",
     "load_settings",
     "parse_duration",
     "since_option",
