@@ -54,10 +54,13 @@ def test_a_file_that_is_no_feed_list_is_refused_clearly() -> None:
 
 
 def test_entities_in_a_hostile_list_are_neither_expanded_nor_fetched() -> None:
-    bomb = (b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaaaaaaaa">'
-            b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">'
-            b'<!ENTITY x SYSTEM "file:///etc/passwd">]><opml><body>'
-            b'<outline type="rss" text="&c;&x;" xmlUrl="https://x.example/rss"/></body></opml>')  # fmt: skip
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">'
+        b'<!ENTITY x SYSTEM "file:///etc/passwd">]><opml><body>'
+        b'<outline type="rss" text="&c;&x;" xmlUrl="https://x.example/rss"/></body></opml>'
+    )
     found = import_opml(bomb, "bomb.opml", ())
     assert "root:" not in found.toml and len(found.toml) < 500
 
