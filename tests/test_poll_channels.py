@@ -126,3 +126,21 @@ def test_check_shows_each_post_of_a_channel_as_an_article(
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["title"] for r in records] == [f"{FORMS[i % 4]} #{i}" for i in (1001, 1002, 1003)]
     assert all(r["matches"][0]["rule"] == "bialiatski" for r in records)
+
+
+def test_a_429_with_retry_after_holds_back_every_channel_on_that_host(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
+) -> None:
+    feed_server.routes["/s/spring96"] = Reply(429, headers={"Retry-After": "3600"})
+    feed_server.routes["/s/other"] = route("other", "Other", channel(clock, 1001, 1002))
+    data = config(tmp_path, feed_server, interval="1m")
+    data["feeds"].append({"name": "other", "url": feed_server.url("/s/other"), "interval": "1m"})
+    pipeline = make_pipeline(data)
+    pipeline.run_once()
+    for name in ("vyasna", "other"):  # the one that answered too
+        state = pipeline.store.feeds.state(name)
+        assert state is not None and state.next_check >= clock() + timedelta(hours=1)
+    clock.advance(timedelta(minutes=5))
+    assert pipeline.poll_due().feeds_read == 0  # nothing on that host is due yet
+    clock.advance(timedelta(hours=1))
+    assert pipeline.poll_due().feeds_read == 2

@@ -5,12 +5,16 @@ and its failure count. In: values, `now` and a random.Random. Out: datetimes and
     error / gone:            delay = max(backoff(interval, failures), min(retry_after, MAX_HINT))
     backoff(interval, n)     = min(interval * 2**(n-1), max(MAX_BACKOFF, interval))
     next_check               = now + delay + jitter,  jitter uniform in [0, JITTER * delay)
+
+A 429 with Retry-After pauses the whole host (`host_pauses`): every channel on t.me waits.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from monitor.model import FetchResult, FetchStatus
 
@@ -65,3 +69,15 @@ def backoff(interval: timedelta, failures: int, cap: timedelta = MAX_BACKOFF) ->
 def jitter(wait: timedelta, rng: random.Random, fraction: float = JITTER) -> timedelta:
     """A random extra in [0, fraction * wait), so feeds polled together drift apart."""
     return wait * (fraction * rng.random())
+
+
+def host_pauses(results: Iterable[FetchResult], now: datetime) -> dict[str, datetime]:
+    """Hosts that answered 429 Too Many Requests with a Retry-After: until when every feed
+    on that host waits (a hint past MAX_HINT is cut to it). Keyed by `host[:port]`."""
+    pauses: dict[str, datetime] = {}
+    for result in results:
+        if result.http_status == 429 and result.retry_after:
+            host = urlsplit(result.url).netloc.lower()
+            until = now + min(result.retry_after, MAX_HINT)
+            pauses[host] = max(until, pauses.get(host, until))
+    return pauses

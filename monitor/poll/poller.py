@@ -31,7 +31,7 @@ from monitor.match import MatchKey, Worked, match_key, work
 from monitor.model import Article, Feed, FeedState, FetchResult, FetchStatus, Match
 from monitor.poll import enrich, health, history
 from monitor.poll.batch import Batch, Fetched, PollReport, Read, Tally
-from monitor.poll.policy import next_check
+from monitor.poll.policy import host_pauses, next_check
 from monitor.poll.pool import WorkerPool
 from monitor.rules import Active, LiveRules
 from monitor.store import Ingested, Store
@@ -225,6 +225,12 @@ class Poller:
                 fetched, outcome = self._failed(fetched, outcome), 0
             settled.append(self._settle(fetched, read.ttl, tally, saw_new=outcome > 0))
         self.store.feeds.save_many(settled)
+        for host, until in host_pauses(
+            [read.fetched.result for read in feeds], self.clock()
+        ).items():
+            paused = self.store.feeds.pause_host(host, until)
+            log.warning("%s asked to slow down (429): its %d feed(s) wait until %s", host, paused,
+                        f"{until:%H:%M} UTC")  # fmt: skip
         tally.advance(len(settled))
 
     def _ingest(

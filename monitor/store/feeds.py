@@ -96,6 +96,19 @@ class FeedStore:
                 conn.execute(sa.update(T.feeds).where(claimed).values(next_check=now + lease))
         return names
 
+    def pause_host(self, host: str, until: datetime) -> int:
+        """No feed on `host` (host[:port] of its URL in use) is checked before `until`;
+        how many feeds were held back."""
+        escaped = host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        on_host = sa.or_(
+            T.feeds.c.url.ilike(f"%://{escaped}/%", escape="\\"),
+            T.feeds.c.url.ilike(f"%://{escaped}", escape="\\"),
+        )
+        earlier = sa.or_(T.feeds.c.next_check.is_(None), T.feeds.c.next_check < until)
+        with write(self._engine) as conn:
+            done = conn.execute(sa.update(T.feeds).where(on_host, earlier).values(next_check=until))
+        return int(done.rowcount or 0)
+
     def enable(self, name: str) -> bool:
         """Poll again a feed disabled after HTTP 410, at the next tick. False if unknown."""
         with write(self._engine) as conn:
