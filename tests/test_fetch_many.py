@@ -88,3 +88,17 @@ def test_a_malformed_url_does_not_stop_the_others(feed_server: FeedServer) -> No
         )
     assert statuses["http://[::1/x"].status is FetchStatus.ERROR
     assert statuses[feed_server.url("/ok")].status is FetchStatus.OK
+
+
+def test_the_per_host_limit_holds_across_fetches_running_at_once(feed_server: FeedServer) -> None:
+    """A poll's feeds and, meanwhile, a channel's older pages (or a full_text feed's article
+    pages) on the same host: together still at most `per_host` requests to it."""
+    for i in range(12):  # the first outer request ends at once, the other outer ones late
+        feed_server.routes[f"/f{i}"] = Reply(body=b"<rss/>", delay=0 if i == 0 else 0.5)
+    with Fetcher("t", max_connections=10, per_host=2) as fetcher:
+        outer = fetcher.fetch_many((feed_server.url(f"/f{i}"), None) for i in range(6))
+        first = next(outer)  # the outer fetch is under way; start another beside it
+        inner = dict(fetcher.fetch_many((feed_server.url(f"/f{i}"), None) for i in range(6, 12)))
+        rest = dict(outer)
+    assert len(inner) == 6 and len(rest) + 1 == 6 and first[1].status is FetchStatus.OK
+    assert feed_server.max_active == {"127.0.0.1": 2}

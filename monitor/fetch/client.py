@@ -73,6 +73,9 @@ class Fetcher:
         self._client = httpx.Client(transport=transport, **self._options)
         self._guarded: dict[tuple[IPNetwork, ...], httpx.Client] = {}
         self._guarded_lock = threading.Lock()
+        # Per host, across every fetch_many running at once (a poll's feeds, a channel's
+        # older pages, a full_text feed's article pages): at most `per_host` requests.
+        self._gates: dict[str, threading.BoundedSemaphore] = {}
 
     def fetch(
         self, url: str, state: FeedState | None = None, allowed: tuple[IPNetwork, ...] = ()
@@ -134,7 +137,8 @@ class Fetcher:
             try:
                 while True:
                     for host, (url, state) in slots.take():
-                        active[pool.submit(fetch or self.fetch, url, state)] = (host, url)
+                        task = partial(self._gated, host, fetch or self.fetch, url, state)
+                        active[pool.submit(task)] = (host, url)
                     if not active:
                         return
                     done, _ = wait(active, return_when=FIRST_COMPLETED)
@@ -145,6 +149,20 @@ class Fetcher:
             finally:
                 for future in active:
                     future.cancel()
+
+    def _gated(
+        self,
+        host: str,
+        fetch: Callable[[str, FeedState | None], FetchResult],
+        url: str,
+        state: FeedState | None,
+    ) -> FetchResult:
+        with self._guarded_lock:
+            gate = self._gates.setdefault(host, threading.BoundedSemaphore(self.per_host))
+        if not host:  # local files are no host to be polite to
+            return fetch(url, state)
+        with gate:
+            return fetch(url, state)
 
     def close(self) -> None:
         self._client.close()
