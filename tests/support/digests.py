@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from monitor.model import Alert, Article, Delivery, Digest, Evidence, Match, Priority, RuleKind
+from monitor.model import (
+    Alert,
+    Article,
+    Candidate,
+    Delivery,
+    Digest,
+    Evidence,
+    Match,
+    Priority,
+    RuleKind,
+)
 from monitor.render import FORMATS, Footer, Look, load_templates, render_digest
 from monitor.targets import Target
 
@@ -101,10 +111,23 @@ def sample_look(language: str = "en", timezone: str = "Europe/Minsk") -> Look:
     return Look(load_templates(None), timezone, language, FORMATS)
 
 
+# Someone named beside an arrest whom no rule names: the digest's "not on your list" part.
+SAMPLE_CANDIDATE = Candidate(
+    key="A:KRN",
+    name="Ihar Karnei",
+    variants=("Ihar Karnei", "Игоря Карнея", "Игорь Карней"),
+    articles=2,
+    sources=("RFE/RL", "Nasha Niva"),
+    first_seen=NOW - timedelta(hours=20),
+    last_seen=NOW - timedelta(hours=2),
+    sentences=("Belarusian KGB officers detained Ihar Karnei, a freelance journalist, at his "
+               "flat in Minsk.",),  # fmt: skip
+)
+
+
 def sample_digest(route: str = "belarus", language: str = "en") -> Digest:
-    return render_digest(
-        route, sample_alerts(), NOW, look=sample_look(language), key="dg_sample", footer=FOOTER
-    )
+    return render_digest(route, sample_alerts(), NOW, look=sample_look(language),
+                         key="dg_sample", footer=FOOTER, candidates=[SAMPLE_CANDIDATE])  # fmt: skip
 
 
 def sample_delivery(target: Target, delivery_id: int = 42) -> Delivery:
