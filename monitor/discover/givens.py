@@ -78,6 +78,7 @@ def given_names() -> frozenset[str]:
     return lexicon().spelled | _dictionary()
 
 
+@functools.cache
 def _dictionary() -> frozenset[str]:
     data = importlib.resources.files("gender_guesser") / "data" / "nam_dict.txt"
     names: set[str] = set()
@@ -201,14 +202,15 @@ def _readings(word: str) -> list[str]:
 
 
 def _transcribed(latin: str) -> bool:
-    keys = transcriptions()
-    return skeleton(latin) in keys or any(
-        skeleton(stem) in keys for stem in stems(latin) if not stem.endswith("a")
-    )
+    return _sounds_in(latin, transcriptions())
 
 
 def _heard(latin: str) -> bool:
-    keys = heard()
+    return _sounds_in(latin, heard())
+
+
+def _sounds_in(latin: str, keys: frozenset[str]) -> bool:
+    """Whether the word, or it without a case ending, sounds like one of `keys`."""
     return skeleton(latin) in keys or any(
         skeleton(stem) in keys for stem in stems(latin) if not stem.endswith("a")
     )
@@ -228,9 +230,10 @@ _ENDINGS_LATIN = (
 def nominative_given(word: str, seen: frozenset[str] = frozenset(), surname: str = "") -> str:
     """The nominative of a given name found in an article (beside `surname`), by the surest
     evidence first: the surname in the same case (Donalda Trumpa, Дэвида Дэвиса); the word
-    as the matcher's lexicon writes it; the nominative the shortest case ending leaves,
-    one the article itself writes (`seen`, lower case) or the lexicon knows first; the word
-    in a nominative's shape as the dictionary or a transcription knows it."""
+    as the matcher's lexicon writes it; in Cyrillic, the lexicon's name the shortest case
+    ending leaves (Сергея: Сергей); the word in a nominative's shape as the dictionary or a
+    transcription knows it (Asia, Дейвид); a nominative the article itself writes (`seen`,
+    lower case); a transcription as written (Джереми); the likeliest nominative."""
     if "-" in word:
         return "-".join(nominative_given(part, seen) for part in word.split("-"))
     lexicon_names = lexicon().spelled
