@@ -142,5 +142,5 @@ def test_a_429_with_retry_after_holds_back_every_channel_on_that_host(
         assert state is not None and state.next_check >= clock() + timedelta(hours=1)
     clock.advance(timedelta(minutes=5))
     assert pipeline.poll_due().feeds_read == 0  # nothing on that host is due yet
-    clock.advance(timedelta(hours=1))
+    clock.advance(timedelta(hours=2))  # past the pause and the 429'd feed's own jitter
     assert pipeline.poll_due().feeds_read == 2

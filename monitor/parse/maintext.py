@@ -15,8 +15,17 @@ from monitor.parse.limits import MAX_PAGE_MARKUP_CHARS
 log = logging.getLogger(__name__)
 
 
+# trafilatura and its date finder log their own misses ("empty HTML tree", "discarding
+# data") as errors. For monitor a page without a main text is an outcome, not an error (the
+# page's story element is read instead), so only their critical messages reach the log.
+_QUIET = ("trafilatura", "htmldate", "courlan", "justext")
+
+
 def main_text(markup: str) -> str:
     import trafilatura
+
+    for name in _QUIET:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
     try:
         text = trafilatura.extract(

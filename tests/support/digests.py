@@ -120,8 +120,10 @@ SAMPLE_CANDIDATE = Candidate(
     sources=("RFE/RL", "Nasha Niva"),
     first_seen=NOW - timedelta(hours=20),
     last_seen=NOW - timedelta(hours=2),
-    sentences=("Belarusian KGB officers detained Ihar Karnei, a freelance journalist, at his "
-               "flat in Minsk.",),  # fmt: skip
+    sentences=(
+        "Belarusian KGB officers detained Ihar Karnei, a freelance journalist, at his flat "
+        "in Minsk.",
+    ),
 )
 
 
