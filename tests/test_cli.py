@@ -19,7 +19,7 @@ from tests.conftest import ROOT, RULES, SAMPLE, SAMPLE_PEOPLE_IDS, SEEDS
 from tests.support.wait import wait_for
 
 COMMANDS = ("run", "check", "rules check", "replay", "feeds", "deliveries", "digest", "matches",
-            "names", "candidates",
+            "names", "candidates", "extract",
             "status", "worker")  # fmt: skip
 
 
