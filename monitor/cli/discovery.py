@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
 from typing import Any
 
 from monitor.cli.inputs import Inputs
@@ -19,8 +18,10 @@ from monitor.discover import find_names, on_list, rule_entry, unlisted
 from monitor.fetch import Fetcher
 from monitor.match import compile_rules
 from monitor.model import Candidate
+from monitor.render import candidate_body
 from monitor.rules import load_rules
 from monitor.store import Store
+from monitor.web import when
 
 
 def cmd_names(args: argparse.Namespace) -> int:
@@ -69,29 +70,15 @@ def cmd_candidates(args: argparse.Namespace) -> int:
 
 
 def candidate_json(candidate: Candidate) -> dict[str, Any]:
-    return {
-        "key": candidate.key,
-        "name": candidate.name,
-        "variants": list(candidate.variants),
-        "articles": candidate.articles,
-        "sources": list(candidate.sources),
-        "first_seen": candidate.first_seen.isoformat(),
-        "last_seen": candidate.last_seen.isoformat(),
-        "sentences": list(candidate.sentences),
-        "rule": rule_entry(candidate),
-    }
+    return {**candidate_body(candidate), "rule": rule_entry(candidate)}
 
 
 def _print_candidate(candidate: Candidate) -> None:
     print(f"{candidate.name}  ({candidate.articles} article(s), {len(candidate.sources)} "
-          f"source(s), last {_when(candidate.last_seen)})  key {candidate.key}")  # fmt: skip
+          f"source(s), last {when(candidate.last_seen)})  key {candidate.key}")  # fmt: skip
     print(f"  spellings: {', '.join(candidate.variants)}")
     for sentence in candidate.sentences:
         print(f"  > {sentence}")
     print("  rule to paste under people:")
     for line in rule_entry(candidate).splitlines():
         print(f"    {line}")
-
-
-def _when(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%d %H:%M} UTC"

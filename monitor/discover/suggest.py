@@ -7,6 +7,7 @@ In: `Candidate`s from the store and a test of whether the rules name a text. Out
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -16,9 +17,13 @@ import yaml
 from monitor.model import Candidate
 
 
-def unlisted(candidates: Sequence[Candidate], listed: Callable[[str], bool]) -> list[Candidate]:
-    """The candidates whose name and spellings no rule in force matches."""
-    return [c for c in candidates if not any(listed(v) for v in (c.name, *c.variants))]
+def unlisted(
+    candidates: Sequence[Candidate], listed: Callable[[str], bool], limit: int | None = None
+) -> list[Candidate]:
+    """The candidates whose name and spellings no rule in force matches (the first `limit`
+    of them: the rest are not asked about)."""
+    kept = (c for c in candidates if not any(listed(v) for v in (c.name, *c.variants)))
+    return list(itertools.islice(kept, limit))
 
 
 def rule_entry(candidate: Candidate) -> str:

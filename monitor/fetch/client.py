@@ -157,10 +157,10 @@ class Fetcher:
         url: str,
         state: FeedState | None,
     ) -> FetchResult:
-        with self._guarded_lock:
-            gate = self._gates.setdefault(host, threading.BoundedSemaphore(self.per_host))
         if not host:  # local files are no host to be polite to
             return fetch(url, state)
+        with self._guarded_lock:
+            gate = self._gates.setdefault(host, threading.BoundedSemaphore(self.per_host))
         with gate:
             return fetch(url, state)
 

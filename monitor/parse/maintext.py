@@ -7,7 +7,9 @@ poll of feeds alone never pays for it (lxml and its models, about 25 MiB a proce
 
 from __future__ import annotations
 
+import functools
 import logging
+from typing import Any
 
 from monitor.parse.cleantext import plain_to_text
 from monitor.parse.limits import MAX_PAGE_MARKUP_CHARS
@@ -21,14 +23,19 @@ log = logging.getLogger(__name__)
 _QUIET = ("trafilatura", "htmldate", "courlan", "justext")
 
 
-def main_text(markup: str) -> str:
+@functools.cache
+def _trafilatura() -> Any:
+    """trafilatura, imported and quieted once per process."""
     import trafilatura
 
     for name in _QUIET:
         logging.getLogger(name).setLevel(logging.CRITICAL)
+    return trafilatura
 
+
+def main_text(markup: str) -> str:
     try:
-        text = trafilatura.extract(
+        text = _trafilatura().extract(
             markup[:MAX_PAGE_MARKUP_CHARS],
             include_comments=False,
             include_tables=True,

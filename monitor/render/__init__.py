@@ -24,7 +24,7 @@ from monitor.render.groups import (
     safe_url,
     split_snippet,
 )
-from monitor.render.payload import FORMATS, Content, webhook_bodies
+from monitor.render.payload import FORMATS, Content, candidate_body, webhook_bodies
 from monitor.render.templates import Templates, load_templates
 from monitor.render.texts import LANGUAGES, Texts, texts
 
@@ -38,6 +38,7 @@ __all__ = [
     "Snippet",
     "Templates",
     "Volume",
+    "candidate_body",
     "default_look",
     "load_templates",
     "render_digest",

@@ -72,11 +72,12 @@ def standard_payload(content: Content) -> Body:
         "created": _iso(content.created),
         "total_mentions": content.total,
         "alerts": [_alert(alert) for alert in content.alerts],
-        "candidates": [_candidate(c) for c in content.candidates],
+        "candidates": [candidate_body(c) for c in content.candidates],
     }
 
 
-def _candidate(candidate: Candidate) -> Body:
+def candidate_body(candidate: Candidate) -> Body:
+    """A candidate as JSON: the webhook payload's and `monitor candidates --json`'s."""
     return {
         "key": candidate.key,
         "name": candidate.name,

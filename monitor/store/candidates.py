@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from monitor.model import Article, Candidate
 from monitor.store import tables as T
-from monitor.store.engine import write
+from monitor.store.engine import upsert, write
 
 if TYPE_CHECKING:
     from monitor.discover import Sighting
@@ -48,12 +48,8 @@ class Candidates:
             return 0
         # Two processes may record the same story (a feed polled by both): the store
         # arbitrates, the later copy of a story's sighting replaces the earlier.
-        from sqlalchemy.dialects import postgresql, sqlite
-
-        table = T.candidate_sightings
         with write(self._engine) as conn:
-            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-            insert = dialect.insert(table)
+            insert = upsert(conn, T.candidate_sightings)
             changed = {c: insert.excluded[c] for c in ("name", "variants", "sentence", "title",
                                                         "url", "source", "seen")}  # fmt: skip
             conn.execute(

@@ -72,6 +72,16 @@ def write(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
+def upsert(conn: Connection, table: sa.Table) -> Any:
+    """An INSERT that can say what to do on a conflict (`on_conflict_do_nothing` /
+    `_do_update`), in the connection's dialect: where two processes may insert the same row,
+    the store arbitrates. The dialects' modules are imported here, only by those who need it."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
 def _sqlite_connect(dbapi_connection: Any, record: Any) -> None:
     # The driver's own transaction handling is off so that `_sqlite_begin` decides how each
     # transaction starts. WAL lets readers (`monitor feeds`) work while the daemon writes;

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from monitor.model import FeedState
 from monitor.store import rows
 from monitor.store import tables as T
-from monitor.store.engine import write
+from monitor.store.engine import upsert, write
 
 
 class FeedStore:
@@ -133,9 +133,5 @@ def _insert_missing(conn: Connection, configured: Mapping[str, str]) -> None:
     ]
     if not fresh:
         return
-    # Only workers of many machines insert so; the dialects' modules are not worth every
-    # start's import time.
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(T.feeds).on_conflict_do_nothing(index_elements=["name"]), fresh)
+    # Only workers of many machines insert so, at once: the first one's row stays.
+    conn.execute(upsert(conn, T.feeds).on_conflict_do_nothing(index_elements=["name"]), fresh)

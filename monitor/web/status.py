@@ -68,9 +68,9 @@ def gather(
     in force (None: not known), `rule_errors` the problems of the rule files as they are,
     `listed` whether the rules in force name a person (candidates they name are left out)."""
     feeds = settings.feeds
-    candidates = store.candidates.listed(now - CANDIDATE_DAYS)
-    if listed is not None:
-        candidates = unlisted(candidates, listed)
+    found = store.candidates.listed(now - CANDIDATE_DAYS)
+    # the rules are asked about the page's candidates only, not about the whole month's
+    candidates = unlisted(found, listed, CANDIDATES) if listed else found[:CANDIDATES]
     states = store.feeds.states({feed.name: feed.url for feed in feeds})
     return Status(
         now=now,
@@ -81,7 +81,7 @@ def gather(
         last_tick=last_tick,
         rules=(len(rules.people), len(rules.events)) if rules else None,
         rule_errors=rule_errors,
-        candidates=tuple(candidates[:CANDIDATES]),
+        candidates=tuple(candidates),
     )
 
 
