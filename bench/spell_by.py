@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-# These tables are written apart from monitor.match.fold on purpose: the mentions they make
+# These tables are written apart from monitor.language.fold on purpose: the mentions they make
 # test the matcher, so they must not share its reading of the letters.
 _VOWELS = set("аеёіоуыэюяАЕЁІОУЫЭЮЯ")
 _IOTATED = {"е": "e", "ё": "o", "ю": "u", "я": "a"}
