@@ -54,13 +54,27 @@ class Feed:
 
 
 @dataclass(frozen=True)
+class Exchange:
+    """The HTTP exchange a Document was read from, kept as evidence (monitor.evidence): the
+    request as sent and the answer's status line and headers, as received."""
+
+    fetched: datetime
+    request_headers: tuple[tuple[str, str], ...]
+    status: int
+    reason: str
+    http_version: str
+    response_headers: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Document:
     """One fetched resource: a feed, an HTML page or a plain-text article file."""
 
     location: str  # URL or file path, as the user would recognise it
-    body: bytes
+    body: bytes  # decoded from any Content-Encoding: what the parser reads
     content_type: str | None = None  # media type without parameters, e.g. "application/rss+xml"
     charset: str | None = None  # charset declared by the transport (HTTP header), if any
+    exchange: Exchange | None = field(default=None, compare=False, repr=False)  # HTTP only
 
 
 @dataclass(frozen=True)
@@ -267,6 +281,30 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Archived:
+    """The archived copy of a document a match was found in: its body's SHA-256 and when
+    it was archived; `missing` says why the body could not be kept (then only its hash is)."""
+
+    url: str
+    sha256: str
+    archived: datetime
+    missing: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceChange:
+    """An archived document a re-check found `removed` or `changed` (monitor.evidence)."""
+
+    url: str
+    state: str
+    detail: str
+    sha256: str  # of the archived copy, which is kept
+    archived: datetime
+    checked: datetime
+    titles: tuple[str, ...]  # of the matched stories it held
+
+
+@dataclass(frozen=True)
 class Alert:
     """A stored match awaiting delivery: the unit a digest is made of."""
 
@@ -276,6 +314,7 @@ class Alert:
     tags: tuple[str, ...] = ()
     priority: Priority = Priority.NORMAL
     sources: tuple[Source, ...] = ()  # every feed the story was seen in, first seen first
+    archived: tuple[Archived, ...] = ()  # the documents it was found in, as archived
 
 
 @dataclass(frozen=True)

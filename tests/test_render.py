@@ -26,7 +26,15 @@ from monitor.render import (
     render_digest,
     texts,
 )
-from tests.support.digests import FOOTER, NOW, sample_alerts, sample_digest
+from tests.support.digests import (
+    COURT_SHA256,
+    FOOTER,
+    NOW,
+    RFERL_SHA256,
+    SAMPLE_CHANGE,
+    sample_alerts,
+    sample_digest,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -113,9 +121,34 @@ def test_groups_by_rule_high_priority_first_and_merges_syndicated_copies() -> No
         "== Protest in Minsk (event) ==",
         "== Syarhey Tsikhanouski (person) ==",
         "== Viktar Babaryka (person) ==",
-        "== Not on your list yet ==",  # after the alerts
+        "== Changed or removed since archived ==",  # after the alerts
+        "== Not on your list yet ==",
     ]
     assert text.count("* Babaryka moved to prison hospital") == 1
+
+
+def test_each_story_shows_the_hash_and_time_of_its_archived_copy() -> None:
+    digest = sample_digest()
+    # Two syndicated copies, one archived page: the story shows it once, in local time.
+    line = f"archived copy: sha256 {RFERL_SHA256} · 2026-11-25 22:00 +03"
+    assert digest.text.count(line) == 1
+    assert (
+        f'<code style="font-size:11px;">{RFERL_SHA256}</code> · 2026-11-25 22:00 +03' in digest.html
+    )
+    # A body that could not be written is said so, with its hash: never silently.
+    assert f"not archived, hash only: sha256 {COURT_SHA256}" in digest.text
+    assert "No space left on device" in digest.text and COURT_SHA256 in digest.html
+
+
+def test_removed_pages_are_reported_with_their_archived_hash() -> None:
+    digest = sample_digest()
+    section = digest.text.split("== Changed or removed since archived ==")[1]
+    assert "* removed: https://nashaniva.example/409876" in section
+    assert "Babaryka's lawyer disbarred" in section and "HTTP 404 Not Found" in section
+    assert f"archived copy: sha256 {SAMPLE_CHANGE.sha256}" in section
+    assert f"{SAMPLE_CHANGE.sha256}</code>" in digest.html
+    ru = sample_digest(language="ru")
+    assert "Изменены или удалены после архивирования" in ru.text and "удалено:" in ru.text
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ filled by a real `run_once` over the bundled seeds; httpx as the client. Nothing
 from __future__ import annotations
 
 import base64
+import hashlib
 import logging
 import re
 import shutil
@@ -24,7 +25,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from monitor.alerts import Sent
 from monitor.errors import ConfigError
 from monitor.metrics import REGISTRY
-from monitor.model import Article, Evidence, Match, RuleKind
+from monitor.model import Article, Document, Evidence, Match, RuleKind
 from monitor.run.daemon import Daemon, problems
 from monitor.run.pipeline import Pipeline
 from monitor.store import Store
@@ -573,3 +574,46 @@ def test_credentials_accept_exactly_the_configured_secrets(
     both = Credentials(username=b"desk", password=b"pw", token=b"tok")
     assert both.allow(header) is allowed
     assert "pw" not in repr(both) and "tok" not in repr(both)
+
+
+# --- evidence ----------------------------------------------------------------------------
+
+
+def _hostile_copy(site: Site) -> str:
+    """Archive a page with a script in it as the evidence of a stored match; its SHA-256."""
+    store = site.pipeline.store
+    [kept] = store.evidence.newest(1)  # a seed file some match was found in
+    first = store.evidence.found([kept.id])[kept.id][0].match_id
+    body = b"<html><body><script>alert('owned')</script><p>Viktar Babaryka</p></body></html>"
+    page = Document("https://hostile.example/a.html", body, "text/html", "utf-8")
+    store.evidence.archive([(first, "seeds", page)], WHEN, WHEN + timedelta(days=1))
+    return hashlib.sha256(body).hexdigest()
+
+
+def test_an_archived_copy_is_shown_as_text_never_as_live_html(site: Site) -> None:
+    sha = _hostile_copy(site)
+    answer = site.get(f"/evidence/{sha}")
+    assert answer.status_code == 200 and answer.headers["content-security-policy"] == CSP
+    assert "<script>" not in answer.text
+    assert "&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;" in answer.text
+    assert f"SHA-256: {sha}" in answer.text and "https://hostile.example/a.html" in answer.text
+    assert site.get("/evidence/" + "0" * 64).status_code == 404
+    assert site.get("/evidence/not-a-hash").status_code == 404
+
+
+def test_the_page_lists_archived_copies_and_links_each_as_text(site: Site) -> None:
+    sha = _hostile_copy(site)
+    evidence = section(site.get("/").text, "evidence")
+    assert f'<a href="evidence/{sha}">{sha}</a>' in evidence
+    seeds = [k for k in site.pipeline.store.evidence.newest(10) if k.feed == "seeds"]
+    assert seeds and all(k.sha256 in evidence for k in seeds[:5])
+
+
+@pytest.mark.usefixtures("secrets")
+def test_archived_copies_are_behind_the_page_login(tmp_path: Path) -> None:
+    http = {"username": "desk", "password_env": PASSWORD_ENV}
+    with serve_seeds(tmp_path, http) as site:
+        [kept, *_] = site.pipeline.store.evidence.newest(1)
+        assert site.get(f"/evidence/{kept.sha256}").status_code == 401
+        shown = site.get(f"/evidence/{kept.sha256}", auth=("desk", "correct horse ü"))
+        assert shown.status_code == 200 and kept.url in shown.text

@@ -90,13 +90,17 @@ class Digester:
         key = f"dg_{secrets.token_hex(8)}"  # unique across databases, unlike a row id
         broad = self._broad(pending, now)
         candidates = self.candidates(route, active, now)
+        # Archived pages found removed or changed since the route's last digest.
+        since = self.store.candidates.last_digest(route.name) or now - CANDIDATE_DAYS
+        changes = self.store.evidence.changes(since)
         per_rule, shown = PER_RULE, SHOWN
         while True:
             chosen = choose(pending, _high(active), per_rule, shown)
             alerts = self._alerts(chosen, active)
             volume = measure(pending, chosen, broad)
             digest = render_digest(route.name, alerts, now, look=route.look, key=key,
-                                   footer=footer, volume=volume, candidates=candidates)  # fmt: skip
+                                   footer=footer, volume=volume, candidates=candidates,
+                                   changes=changes)  # fmt: skip
             if len(digest.text) + len(digest.html) <= MAX_CHARS or len(chosen) <= 1:
                 return replace(digest, match_ids=tuple(p.match_id for p in pending))
             per_rule, shown = max(1, per_rule // 2), max(1, len(chosen) // 2)

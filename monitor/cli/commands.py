@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.alerts import Failed, Sent
+from monitor.cli.archived import cmd_evidence
 from monitor.cli.discovery import cmd_candidates, cmd_names
 from monitor.cli.extract import cmd_extract
 from monitor.cli.inputs import Inputs
@@ -58,6 +59,7 @@ def dispatch(args: argparse.Namespace) -> int:
         "names": cmd_names,
         "candidates": cmd_candidates,
         "extract": cmd_extract,
+        "evidence": cmd_evidence,
     }
     return handlers[args.command](args)
 

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy.exc
 
 from monitor import __version__, logs
-from monitor.cli import commands
+from monitor.cli import archived, commands
 from monitor.errors import MonitorError
 
 log = logging.getLogger("monitor")
@@ -35,6 +35,7 @@ commands (each has --help):
   names          people an article names in full    monitor names --json a.txt
   candidates     named beside arrests, not listed   monitor candidates --since 7d
   extract        a page's text, as it will be read  monitor extract page.html
+  evidence       archived pages: export, verify     monitor evidence verify --since 7d
   status         feeds, deliveries, next digests    monitor status
   worker         multi-node mode (procrastinate)    monitor worker --concurrency 8
 
@@ -128,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_digest(sub)
     _add_matches(sub)
     _add_discovery(sub)
+    archived.add_parser(sub)
     _add_extract(sub)
     sub.add_parser(
         "status",

@@ -215,6 +215,13 @@ class Config(_Model):
     # Stories not seen for this many days are forgotten (matched ones keep a record without
     # their text; matches and deliveries stay for audit). 0 keeps everything.
     retention_days: int = Field(default=180, ge=0)
+    # The archived copies of matched pages (monitor.evidence) outlive retention_days: kept
+    # for good unless this says for how many days.
+    evidence_days: int | None = Field(default=None, ge=1)
+    # When a matched page is fetched again to see whether it changed or was removed, counted
+    # from when it was archived. [] checks only on `monitor evidence verify`.
+    evidence_checks: tuple[Duration, ...] = (timedelta(days=1), timedelta(days=7),
+                                             timedelta(days=30))  # fmt: skip
     feeds: tuple[FeedConfig, ...] = Field(default_factory=_default_feeds)
     smtp: SmtpConfig | None = None
     webhooks: dict[str, WebhookConfig] = Field(default_factory=dict)

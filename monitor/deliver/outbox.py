@@ -10,13 +10,12 @@ server that refuses a connection: the delivery stays owed and is tried again.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from monitor.deliver.message import build_message, created_utc, route_slug
 from monitor.errors import DeliveryError
 from monitor.model import Delivery
+from monitor.store import atomic_file
 from monitor.targets import OutboxTarget
 
 
@@ -43,13 +42,5 @@ def outbox_stem(delivery: Delivery) -> str:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a hidden temp file in the same folder, fsync, then rename over ``path``."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as file:
+        file.write(data)

@@ -28,7 +28,7 @@ from monitor.fetch.headers import (
     parse_max_age,
     parse_retry_after,
 )
-from monitor.model import Document, FeedState, FetchResult, FetchStatus
+from monitor.model import Document, Exchange, FeedState, FetchResult, FetchStatus
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ def _fresh(response: httpx.Response, attempt: _Attempt, body: bytes) -> FetchRes
     digest = hashlib.sha256(body).hexdigest()
     unchanged = attempt.state is not None and attempt.state.content_hash == digest
     media, charset = parse_content_type(response.headers.get("content-type"))
-    document = Document(str(response.url), body, content_type=media, charset=charset)
+    document = Document(str(response.url), body, media, charset, exchange(response))
     return FetchResult(
         attempt.url,
         FetchStatus.NOT_MODIFIED if unchanged else FetchStatus.OK,
@@ -208,6 +208,19 @@ def _fresh(response: httpx.Response, attempt: _Attempt, body: bytes) -> FetchRes
         content_hash=digest,
         moved_to=attempt.moved_to,
         max_age=parse_max_age(response.headers.get("cache-control")),
+    )
+
+
+def exchange(response: httpx.Response) -> Exchange:
+    """The request as sent and the answer's status and headers as received, for evidence
+    (the body is the Document's: decoded, byte-exact after any Content-Encoding)."""
+    return Exchange(
+        fetched=datetime.now(UTC),
+        request_headers=tuple(response.request.headers.multi_items()),
+        status=response.status_code,
+        reason=response.reason_phrase,
+        http_version=response.http_version,
+        response_headers=tuple(response.headers.multi_items()),
     )
 
 

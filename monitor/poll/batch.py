@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from monitor.discover import Sighting
 from monitor.match import MatchKey
-from monitor.model import Article, Feed, FeedState, FetchResult, Match, RuleSet
+from monitor.model import Article, Document, Feed, FeedState, FetchResult, Match, RuleSet
 
 # A batch is written once it holds this many articles or feeds (or when nothing else is
 # ready): large enough that a statement's fixed cost and a commit are shared by hundreds of
@@ -23,6 +23,9 @@ BATCH_FEEDS = 200
 # Waiting for the workers, a batch is written early only from this size: smaller writes
 # would take CPU the workers need (the commits alone cost as much as the rows).
 EARLY_ARTICLES = 500
+# The pages a batch holds for evidence (full_text pages, a channel's older pages) are
+# written once they reach this size, so that memory stays bounded on a poll of long pages.
+BATCH_PAGE_BYTES = 64 * 1024 * 1024
 
 Matched = dict[MatchKey, tuple[Match, ...]]
 Sighted = dict[MatchKey, tuple[Sighting, ...]]
@@ -39,11 +42,19 @@ class Fetched:
 
 @dataclass(frozen=True)
 class Read:
-    """A fetched feed's articles (parsed, enriched) and its own <ttl> hint."""
+    """A fetched feed's articles (parsed, enriched), the document each one's text was read
+    from (the evidence of its matches) and the feed's own <ttl> hint."""
 
     fetched: Fetched
     articles: tuple[Article, ...] = ()
     ttl: timedelta | None = None
+    origins: tuple[Document, ...] = ()  # one per article
+
+    def pages(self) -> int:
+        """Bytes of the documents held beyond the feed's own (its articles' pages)."""
+        own = {id(document) for document in self.fetched.result.documents}
+        held = {id(d): len(d.body) for d in self.origins if id(d) not in own}
+        return sum(held.values())
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,7 @@ class Batch:
     rules: RuleSet | None = None
     feeds: list[Read] = field(default_factory=list)
     articles: int = 0
+    page_bytes: int = 0
     matched: Matched = field(default_factory=dict)
     sighted: Sighted = field(default_factory=dict)
 
@@ -85,11 +97,13 @@ class Batch:
     ) -> None:
         self.feeds.append(read)
         self.articles += len(read.articles)
+        self.page_bytes += read.pages()
         self.matched.update(matched or {})
         self.sighted.update(sighted or {})
 
     def full(self) -> bool:
-        return self.articles >= BATCH_ARTICLES or len(self.feeds) >= BATCH_FEEDS
+        return (self.articles >= BATCH_ARTICLES or len(self.feeds) >= BATCH_FEEDS
+                or self.page_bytes >= BATCH_PAGE_BYTES)  # fmt: skip
 
     def worth_writing(self) -> bool:
         return self.articles >= EARLY_ARTICLES or len(self.feeds) >= BATCH_FEEDS
@@ -97,4 +111,5 @@ class Batch:
     def take(self) -> tuple[list[Read], Matched, Sighted]:
         taken = self.feeds, self.matched, self.sighted
         self.feeds, self.articles, self.matched, self.sighted = [], 0, {}, {}
+        self.page_bytes = 0
         return taken

@@ -6,7 +6,8 @@ the Fetcher (so the global and per-host limits hold) and parsed; the page's text
 the teaser when it is longer. The feed chooses these links, so they are fetched as links,
 not as feeds: http(s) only, public addresses only unless the feed's `allow_networks` says
 otherwise (fetch/guard.py). An article the store already has keeps its stored text: its
-page was read when it was new, and the feed's teaser must not count as an edit.
+page was read when it was new, and the feed's teaser must not count as an edit. Each page
+whose text was taken is given back too, by the article's key: the evidence of its matches.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import replace
 
 from monitor.errors import ParseError
 from monitor.fetch import Fetcher
-from monitor.model import Article, Feed, FetchResult, FetchStatus
+from monitor.model import Article, Document, Feed, FetchResult, FetchStatus
 
 log = logging.getLogger(__name__)
 
@@ -27,24 +28,29 @@ def with_pages(
     stored: Mapping[str, Article],
     fetcher: Fetcher,
     feed: Feed,
-) -> tuple[Article, ...]:
-    """The articles, each with its page's text (new ones) or its stored text (known ones)."""
+) -> tuple[tuple[Article, ...], dict[str, Document]]:
+    """The articles, each with its page's text (new ones) or its stored text (known ones);
+    the pages whose text they took, by article key."""
     wanted = {a.url for a in articles if a.key not in stored and a.url}
     pages = dict(fetcher.fetch_pages(sorted(wanted), feed.allow_networks))
     language = feed.language
-    enriched = []
+    enriched, origins = [], {}
     for article in articles:
         if article.key in stored:
             enriched.append(replace(article, text=stored[article.key].text))
         elif article.url in pages:
-            enriched.append(_with_page(article, pages[article.url], language))
+            paged = _with_page(article, pages[article.url], language)
+            if paged is not article:
+                origins[article.key] = pages[article.url].documents[0]
+            enriched.append(paged)
         else:
             enriched.append(article)
-    return tuple(enriched)
+    return tuple(enriched), origins
 
 
 def _with_page(article: Article, result: FetchResult, language: str | None) -> Article:
-    """The article with its page's main text, when the page has more to say."""
+    """The article with its page's main text, when the page has more to say (else the
+    very same article)."""
     context = {"feed": article.feed, "url": article.url}
     if result.status is not FetchStatus.OK or not result.documents:
         why = result.error or result.status.value

@@ -28,7 +28,7 @@ from monitor.discover import Sighting, discover_words, on_list, spot
 from monitor.errors import ParseError
 from monitor.fetch import Fetcher, conditional_headers
 from monitor.match import MatchKey, Worked, match_key, work
-from monitor.model import Article, Feed, FeedState, FetchResult, FetchStatus, Match
+from monitor.model import Article, Document, Feed, FeedState, FetchResult, FetchStatus, Match
 from monitor.poll import enrich, health, history
 from monitor.poll.batch import Batch, Fetched, PollReport, Read, Tally
 from monitor.poll.policy import host_pauses, next_check
@@ -60,6 +60,8 @@ class Poller:
         self.store, self.fetcher, self.rules, self.clock = store, fetcher, rules, clock
         self.pool = pool or WorkerPool()
         self.rng = random.Random()
+        # When an archived document is first checked again (the config's `evidence_checks`).
+        self.first_check = timedelta(days=1)
 
     def due(self, feeds: Sequence[Feed]) -> list[Feed]:
         """Enabled feeds whose next check has come (or that were never polled)."""
@@ -157,7 +159,9 @@ class Poller:
         try:
             found = worked() if fetched.result.status is FetchStatus.OK else None
             unreadable = _unreadable(found.parsed) if found else None
-            articles = self._articles(fetched, found.parsed) if found and not unreadable else ()
+            articles, origins = (
+                self._articles(fetched, found.parsed) if found and not unreadable else ((), ())
+            )
         except sa.exc.SQLAlchemyError:
             raise  # the store, not this feed: the job stops, says so in one line, retries
         except Exception as exc:  # a bug on one feed must not starve the others
@@ -171,28 +175,35 @@ class Poller:
             failed = replace(fetched.result, status=FetchStatus.ERROR, error=unreadable)
             batch.add(Read(replace(fetched, result=failed)))
         else:
-            batch.add(Read(fetched, articles, found.parsed.ttl), found.matches, found.sightings)
+            read = Read(fetched, articles, found.parsed.ttl, origins)
+            batch.add(read, found.matches, found.sightings)
 
-    def _articles(self, fetched: Fetched, parsed: ParsedFeed) -> tuple[Article, ...]:
+    def _articles(
+        self, fetched: Fetched, parsed: ParsedFeed
+    ) -> tuple[tuple[Article, ...], tuple[Document, ...]]:
         """The articles of every document parsed (parse errors logged), with their pages'
-        text for a full_text feed."""
+        text for a full_text feed; and the document each one's text was read from."""
         feed = fetched.feed
         articles: list[Article] = []
+        origins: list[Document] = []
         for document, outcome in zip(fetched.result.documents, parsed.outcomes, strict=False):
             if isinstance(outcome, ParseError):
                 log.warning("%s: %s", document.location, outcome, extra={"feed": feed.name})
                 continue
+            pages: dict[str, Document] = {}
             if feed.full_text:
                 stored = self.store.articles.stored_versions(outcome)
-                outcome = enrich.with_pages(outcome, stored, self.fetcher, feed)
+                outcome, pages = enrich.with_pages(outcome, stored, self.fetcher, feed)
             if history.post_ids(outcome):  # a Telegram channel: read back what is new
                 first = fetched.state is None or fetched.state.last_success is None
                 since = self.clock() - feed.history if first else None
                 known = self.store.articles.stored_versions
-                outcome = history.with_history(outcome, feed, fetched.result.url, self.fetcher,
-                                                known, since)  # fmt: skip
+                outcome, older = history.with_history(outcome, feed, fetched.result.url,
+                                                      self.fetcher, known, since)  # fmt: skip
+                pages.update(older)
             articles += outcome
-        return tuple(articles)
+            origins += (pages.get(article.key, document) for article in outcome)
+        return tuple(articles), tuple(origins)
 
     def _failed(self, fetched: Fetched, exc: Exception) -> Fetched:
         """A feed that met a bug, recorded as failed; the bug is logged."""
@@ -212,12 +223,13 @@ class Poller:
         if rules is not self.rules.active.rules:
             matched, sighted = {}, {}  # the rules changed since the workers read: read here
         groups = [read.articles for read in feeds]
+        origins = _origins(feeds)
         try:
-            new: Sequence[int | Exception] = self._ingest(groups, matched, sighted, tally)
+            new: Sequence[int | Exception] = self._ingest(groups, matched, sighted, origins, tally)
         except sa.exc.SQLAlchemyError:
             raise  # the store, not a feed: the job stops, says so in one line, retries
         except Exception:
-            new = self._ingest_each(groups, matched, sighted, tally)
+            new = self._ingest_each(groups, matched, sighted, origins, tally)
         settled = []
         for read, outcome in zip(feeds, new, strict=True):
             fetched = read.fetched
@@ -238,10 +250,12 @@ class Poller:
         groups: Sequence[tuple[Article, ...]],
         matched: Mapping[MatchKey, tuple[Match, ...]],
         sighted: Mapping[MatchKey, tuple[Sighting, ...]],
+        origins: Mapping[str, Document],
         tally: Tally,
     ) -> list[int]:
         """Store and match the groups' articles in one transaction (a worker's matches are
-        used where it made them); how many new stories each group brought."""
+        used where it made them), archive the documents of the new matches; how many new
+        stories each group brought."""
         articles = [article for group in groups for article in group]
         if not articles:
             return [0] * len(groups)
@@ -254,9 +268,10 @@ class Poller:
         now = self.clock()
         done = self.store.articles.ingest(articles, now, match)
         self.store.candidates.record(_sightings(articles, done, self.rules.active, sighted), now)
+        self.store.evidence.archive(_evidence(articles, done, origins), now, now + self.first_check)
         tally.new += done.new
         tally.matches += len(done.matches)
-        metrics.record_ingest(done.new, [rule for _, rule in done.matches])
+        metrics.record_ingest(done.new, [match.rule_id for match in done.matches])
         return done.new_by_group([len(group) for group in groups])
 
     def _ingest_each(
@@ -264,13 +279,14 @@ class Poller:
         groups: Sequence[tuple[Article, ...]],
         matched: Mapping[MatchKey, tuple[Match, ...]],
         sighted: Mapping[MatchKey, tuple[Sighting, ...]],
+        origins: Mapping[str, Document],
         tally: Tally,
     ) -> list[int | Exception]:
         """Each group in a transaction of its own: a group's bug is its outcome."""
         outcomes: list[int | Exception] = []
         for group in groups:
             try:
-                outcomes += self._ingest([group], matched, sighted, tally)
+                outcomes += self._ingest([group], matched, sighted, origins, tally)
             except sa.exc.SQLAlchemyError:
                 raise
             except Exception as exc:
@@ -332,6 +348,28 @@ def _sightings(
         for article, saved in zip(articles, done.saved, strict=True)
         if saved.changed
     ]
+
+
+def _origins(feeds: Sequence[Read]) -> dict[str, Document]:
+    """The document each article's text was read from, by article key (the first read)."""
+    origins: dict[str, Document] = {}
+    for read in feeds:
+        for article, document in zip(read.articles, read.origins, strict=True):
+            origins.setdefault(article.key, document)
+    return origins
+
+
+def _evidence(
+    articles: Sequence[Article], done: Ingested, origins: Mapping[str, Document]
+) -> list[tuple[int, str, Document]]:
+    """The new matches with the document each was found in: (match id, feed, document)."""
+    by_id = {saved.article_id: article for article, saved in zip(articles, done.saved, strict=True)}
+    owed = []
+    for match in done.matches:
+        article = by_id[match.article_id]
+        if article.key in origins:
+            owed.append((match.id, article.feed, origins[article.key]))
+    return owed
 
 
 def _unconditional(jobs: Mapping[str, tuple[Feed, FeedState | None]]) -> int:

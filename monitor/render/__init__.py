@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from monitor.model import Alert, Candidate, Digest
+from monitor.model import Alert, Candidate, Digest, SourceChange
 from monitor.oneline import one_line, shorten
 from monitor.render.groups import (
     MAX_SNIPPETS,
@@ -91,6 +91,7 @@ def render_digest(
     footer: Footer | None = None,
     volume: Volume | None = None,
     candidates: Sequence[Candidate] = (),
+    changes: Sequence[SourceChange] = (),
 ) -> Digest:
     """Render one route's digest: subject, text, HTML and the webhook bodies it needs."""
     zone = ZoneInfo(look.timezone)
@@ -120,10 +121,13 @@ def render_digest(
             "shown": tuple(candidates[:SHOWN_CANDIDATES]),
             "more": max(0, len(candidates) - SHOWN_CANDIDATES),
         },
+        # Archived pages a re-check found removed or changed since the last digest.
+        "changes": [_change(change, zone) for change in changes],
     }
     subject = shorten(one_line(look.templates.render("subject.txt.j2", context)), SUBJECT_LIMIT)
     shown = tuple(candidates[:SHOWN_CANDIDATES])
-    content = Content(route, key, subject, now, alerts, groups, words, volume.total, shown)
+    content = Content(route, key, subject, now, alerts, groups, words, volume.total, shown,
+                      changes)  # fmt: skip
     return Digest(
         route=route,
         key=key,
@@ -165,3 +169,12 @@ def notes(volume: Volume, shown: int, route: str, words: Texts) -> Notes:
 def default_look() -> Look:
     """The built-in templates, in English, in UTC (previews and tests)."""
     return Look(load_templates(None))
+
+
+def _change(change: SourceChange, zone: ZoneInfo) -> dict[str, object]:
+    """A removed or changed page as the templates show it (one line each, local time)."""
+    return {
+        "url": one_line(change.url), "state": change.state, "detail": one_line(change.detail),
+        "sha256": change.sha256, "archived": local_time(change.archived, zone),
+        "titles": [one_line(title) for title in change.titles],
+    }  # fmt: skip

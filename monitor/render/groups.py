@@ -35,6 +35,15 @@ class Snippet:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """The archived copy of a document a story was found in (monitor.evidence)."""
+
+    sha256: str
+    archived: str  # in the route's time zone
+    missing: str | None = None  # why only the hash was kept
+
+
+@dataclass(frozen=True)
 class Story:
     title: str
     url: str | None
@@ -42,6 +51,7 @@ class Story:
     published: str  # already in the route's time zone; "" when unknown
     snippets: tuple[Snippet, ...]
     published_at: datetime | None = None
+    archived: tuple[Copy, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,7 +103,9 @@ def _story(alerts: list[Alert], zone: ZoneInfo) -> Story:
     when = local_time(published, zone) if published else ""
     # A story first seen without a link (a local file) links to the first source that has one.
     url = safe_url(first.url) or next((s.url for s in sources if s.url), None)
-    return Story(one_line(first.title), url, sources, when, snippets, published)
+    copies = {c.sha256: c for alert in alerts for c in alert.archived}.values()
+    archived = tuple(Copy(c.sha256, local_time(c.archived, zone), c.missing) for c in copies)
+    return Story(one_line(first.title), url, sources, when, snippets, published, archived)
 
 
 def _first_published(article: Article) -> tuple[bool, float, str]:

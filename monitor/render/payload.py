@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from monitor.model import Alert, Candidate
+from monitor.model import Alert, Candidate, SourceChange
 from monitor.oneline import one_line
 from monitor.render.groups import Group, Story, safe_url
 from monitor.render.texts import Texts
@@ -45,6 +45,7 @@ class Content:
     words: Texts
     total: int  # mentions the digest carries; `alerts` may show fewer (a flood)
     candidates: Sequence[Candidate] = ()  # people not on the list yet, strongest first
+    changes: Sequence[SourceChange] = ()  # archived pages since removed or changed
 
 
 def webhook_bodies(formats: Collection[str], content: Content) -> dict[str, bytes]:
@@ -73,6 +74,7 @@ def standard_payload(content: Content) -> Body:
         "total_mentions": content.total,
         "alerts": [_alert(alert) for alert in content.alerts],
         "candidates": [candidate_body(c) for c in content.candidates],
+        "source_changes": [_change(change) for change in content.changes],
     }
 
 
@@ -90,6 +92,14 @@ def candidate_body(candidate: Candidate) -> Body:
     }
 
 
+def _change(change: SourceChange) -> Body:
+    return {
+        "url": change.url, "state": change.state, "detail": change.detail,
+        "sha256": change.sha256, "archived": _iso(change.archived),
+        "checked": _iso(change.checked), "titles": list(change.titles),
+    }  # fmt: skip
+
+
 def _alert(alert: Alert) -> Body:
     article, match = alert.article, alert.match
     return {
@@ -105,6 +115,11 @@ def _alert(alert: Alert) -> Body:
             "published": _iso(article.published) if article.published else None,
             "language": article.language,
         },
+        "archived": [
+            {"url": safe_url(copy.url), "sha256": copy.sha256, "archived": _iso(copy.archived),
+             "missing": copy.missing}
+            for copy in alert.archived
+        ],
         "evidence": [
             {"text": ev.text, "snippet": ev.snippet, "start": ev.start, "end": ev.end,
              "variant": ev.variant, "reason": ev.reason}

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 # wake-ups are coalesced into one run rather than replayed.
 MISFIRE_GRACE = 600
 PRUNE_EVERY = timedelta(days=1)
+# How often archived pages due for a re-check (after 1, 7, 30 days) are looked for.
+RECHECK_EVERY = timedelta(minutes=10)
 
 
 class SkippedRuns(logging.Filter):
@@ -99,6 +101,11 @@ class Daemon:
                 name=f"digest {route.name}",
             )  # fmt: skip
         self.scheduler.add_job(
+            self.recheck_job, IntervalTrigger(seconds=RECHECK_EVERY.total_seconds()),
+            id="recheck", name="check archived pages again: changed, removed?",
+            next_run_time=pipeline.clock() + RECHECK_EVERY / 10,
+        )  # fmt: skip
+        self.scheduler.add_job(
             self.housekeeping_job, tick, id="housekeeping",
             name="reload changed config and rules, relay owed deliveries",
         )  # fmt: skip
@@ -107,6 +114,9 @@ class Daemon:
         """The tick: poll what is due, then send urgent alerts at once."""
         self.guarded("poll", self.pipeline.poll_due)
         self.guarded("urgent", self.pipeline.send_urgent)
+
+    def recheck_job(self) -> None:
+        self.guarded("recheck", self.pipeline.evidence.due)
 
     def digest_job(self, route_name: str) -> None:
         self.guarded(f"digest {route_name}", lambda: self.pipeline.send_digest(route_name))
@@ -211,6 +221,8 @@ def run_daemon(pipeline: Pipeline) -> int:
 def problems(pipeline: Pipeline, daemon: Daemon | None) -> list[str]:
     """What keeps this process from running as configured, for /readyz."""
     found = [f"restart needed: {pipeline.restart_needed}"] if pipeline.restart_needed else []
+    if pipeline.store.evidence.problem:
+        found.append(f"evidence: {pipeline.store.evidence.problem}")
     # A copy first: job threads change the dict while the page's thread reads it.
     failures = dict(daemon.store_failures) if daemon else {}
     return found + [f"store: {job}: cannot write: {why}" for job, why in sorted(failures.items())]

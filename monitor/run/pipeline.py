@@ -23,6 +23,7 @@ from monitor.alerts import Digester, Failed, Outcome, Relay, Sent
 from monitor.clock import Clock, utcnow
 from monitor.config import Route, Settings, file_fingerprint, load_settings
 from monitor.errors import ConfigError
+from monitor.evidence import Rechecker
 from monitor.fetch import Fetcher
 from monitor.match import lint
 from monitor.model import Digest, Feed, RuleSet, without_where
@@ -134,6 +135,12 @@ class Pipeline:
             )
             self._lint.start()
         self._poller = Poller(store, fetcher, self.rules, clock, workers)
+        self._poller.first_check = _first(settings.config.evidence_checks)
+        # Archived evidence: re-checks, pruning; the settings are read anew at each use, so
+        # a reloaded config is followed.
+        self.evidence = Rechecker(store, fetcher, clock, lambda: self.settings.feeds,
+                                  lambda: self.settings.config.evidence_checks,
+                                  lambda: self.settings.config.evidence_days)  # fmt: skip
         self._digester = Digester(store, clock)
         self._relay = Relay(store, clock)
         self._broken_config = ""  # fingerprint of the config file last refused
@@ -147,6 +154,7 @@ class Pipeline:
         """Poll every enabled feed, make every route's digest now, send what is owed;
         `advance(n)` is told of feeds done (a progress bar)."""
         report = self.poll(self.feeds(), advance)
+        self.evidence.due()  # archived pages whose re-check has come
         for route in self.settings.routes:
             self._digester.make(route, self.rules.active)
         return RunSummary(report, tuple(self.relay_owed()))
@@ -262,7 +270,9 @@ class Pipeline:
         )
 
     def prune(self) -> tuple[int, int]:
-        """Apply `retention_days`: (stories deleted, stories emptied of their text)."""
+        """Apply `retention_days` (and `evidence_days`): (stories deleted, stories emptied
+        of their text)."""
+        self.evidence.prune()
         days = self.settings.config.retention_days
         if not days:
             return 0, 0
@@ -292,6 +302,11 @@ class Pipeline:
     def _linted(self) -> Path:
         """Where the fingerprint of the last rules warned about is kept."""
         return self.settings.config.data_dir / "rules-checked"
+
+
+def _first(delays: Sequence[timedelta]) -> timedelta:
+    """When an archived page is first checked again (none scheduled: a day, for `verify`)."""
+    return min(delays, default=timedelta(days=1))
 
 
 @contextmanager

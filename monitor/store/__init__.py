@@ -7,6 +7,7 @@ their tables and their transactions; no caller ever holds a connection:
 - `store.articles`  ArticleStore: a document's articles and their matches, in one unit;
 - `store.jobs`      JobQueue, in multi-node mode only: procrastinate's jobs, queued in the
                       store's transactions;
+- `store.evidence`  EvidenceStore: the documents matches were found in, archived;
 - `store.deliveries`  Deliveries: digests, the deliveries owed for them and their claims
                       (a transactional queue: an alert is never lost, and never sent twice
                       by two relays). Not the outbox channel, which writes .eml files.
@@ -21,7 +22,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from monitor.errors import StoreError
+from monitor.store.archive import NOTEWORTHY, EvidenceStore, Found, Kept
 from monitor.store.articles import ArticleStore, Ingested, MatchFn, Saved
+from monitor.store.bodies import FolderBodies, TableBodies, atomic_file
 from monitor.store.candidates import Candidates
 from monitor.store.deliveries import Deliveries
 from monitor.store.engine import create_engine, error_text, redact, sqlite_path
@@ -32,16 +35,20 @@ from monitor.store.reports import DailyMentions, DeliverySummary, Mention, Menti
 from monitor.store.tables import migrate
 
 __all__ = [
+    "NOTEWORTHY",
     "QUEUE",
     "ArticleStore",
     "Candidates",
     "DailyMentions",
     "Deliveries",
     "DeliverySummary",
+    "EvidenceStore",
     "FeedStore",
+    "Found",
     "Ingested",
     "Job",
     "JobQueue",
+    "Kept",
     "MatchFn",
     "Mention",
     "MentionQuery",
@@ -49,6 +56,7 @@ __all__ = [
     "Saved",
     "Store",
     "StoreLock",
+    "atomic_file",
     "error_text",
 ]
 
@@ -59,6 +67,9 @@ class Store:
         self.feeds = FeedStore(engine)
         self.articles = ArticleStore(engine)
         self.candidates = Candidates(engine)
+        # Archived bodies: in the data folder beside an SQLite file, else in the database.
+        bodies = FolderBodies(path.parent / "evidence") if path else TableBodies(engine)
+        self.evidence = EvidenceStore(engine, bodies)
         # Multi-node mode: owed deliveries get their jobs in the transaction that owes them.
         self.jobs = JobQueue(engine) if jobs else None
         self.deliveries = Deliveries(engine, self.jobs.owed if self.jobs else None)

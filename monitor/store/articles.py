@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -38,16 +38,22 @@ class Saved:
     changed: bool
 
 
+class NewMatch(NamedTuple):
+    id: int
+    rule_id: str
+    article_id: int
+
+
 @dataclass(frozen=True)
 class Ingested:
-    """What one `ingest` did, article by article, and the ids of the new matches."""
+    """What one `ingest` did, article by article, and the new matches."""
 
     saved: tuple[Saved, ...] = ()
-    matches: tuple[tuple[int, str], ...] = ()  # the new matches: (id, rule id)
+    matches: tuple[NewMatch, ...] = ()
 
     @property
     def match_ids(self) -> tuple[int, ...]:
-        return tuple(match_id for match_id, _ in self.matches)
+        return tuple(match.id for match in self.matches)
 
     @property
     def new(self) -> int:
@@ -247,9 +253,9 @@ def _add_sources(
 
 def _add_matches(
     conn: Connection, found: Sequence[tuple[int, Sequence[Match]]], now: datetime
-) -> list[tuple[int, str]]:
+) -> list[NewMatch]:
     """Record matches the articles did not have: one SELECT of known pairs, one INSERT.
-    Returns the new matches as (id, rule id)."""
+    Returns the new matches."""
     wanted: dict[tuple[int, str], dict[str, Any]] = {}
     for article_id, matches in found:
         for match in matches:
@@ -265,4 +271,7 @@ def _add_matches(
         return []
     query = sa.insert(T.matches).returning(T.matches.c.id, sort_by_parameter_order=True)
     ids = conn.execute(query, fresh).scalars()
-    return [(int(i), values["rule_id"]) for i, values in zip(ids, fresh, strict=True)]
+    return [
+        NewMatch(int(i), values["rule_id"], values["article_id"])
+        for i, values in zip(ids, fresh, strict=True)
+    ]

@@ -13,6 +13,7 @@ checked by the row count, so two relays (threads or processes) never both send i
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from monitor.model import Alert, Delivery, DeliveryRecord, Digest, Pending, Sour
 from monitor.model import DeliveryStatus as S
 from monitor.store import rows
 from monitor.store import tables as T
+from monitor.store.archive import archived_of
 from monitor.store.engine import write
 
 D = T.deliveries
@@ -73,7 +75,11 @@ class Deliveries:
                 query = rows.alert_select().where(T.matches.c.id.in_(chunk))
                 found += [(row.a_id, rows.alert(row)) for row in conn.execute(query)]
             sources = _sources(conn, {article_id for article_id, _ in found})
-        alerts = [rows.with_sources(a, sources.get(article_id, ())) for article_id, a in found]
+            archived = archived_of(conn, ids)
+        alerts = [
+            replace(a, sources=sources.get(article_id, ()), archived=archived.get(a.match_id, ()))
+            for article_id, a in found
+        ]
         return sorted(alerts, key=lambda alert: alert.match_id)
 
     def create_digest(

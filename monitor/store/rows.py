@@ -10,7 +10,6 @@ import dataclasses
 import functools
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -28,7 +27,6 @@ from monitor.model import (
     FeedState,
     Match,
     RuleKind,
-    Source,
 )
 from monitor.store import tables as T
 
@@ -78,10 +76,6 @@ def alert_select() -> sa.Select[Any]:
         T.matches.c.evidence,
         *(column.label(f"a_{column.name}") for column in T.articles.c),
     ).join(T.articles, T.articles.c.id == T.matches.c.article_id)
-
-
-def with_sources(alert: Alert, sources: tuple[Source, ...]) -> Alert:
-    return replace(alert, sources=sources)
 
 
 def alert(row: Any) -> Alert:

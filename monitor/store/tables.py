@@ -213,6 +213,61 @@ candidate_dismissals = sa.Table(
     sa.Column("dismissed", UTCDateTime, nullable=False),
 )
 
+# Evidence (monitor.evidence): the HTTP exchange of each document a match was found in, once
+# per URL and body. The body itself is kept by its SHA-256: in the data folder beside an
+# SQLite database, or in `evidence_bodies` on PostgreSQL. `missing` says why a body could
+# not be kept (its hash still is). `state` is what the last re-check found.
+evidence_exchanges = sa.Table(
+    "evidence_exchanges",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("feed", sa.Text, nullable=False),
+    sa.Column("fetched", UTCDateTime, nullable=False),
+    sa.Column("archived", UTCDateTime, nullable=False, index=True),
+    sa.Column("exchange", sa.Text),  # JSON of model.Exchange; none for a local file
+    sa.Column("content_type", sa.Text),
+    sa.Column("charset", sa.Text),
+    sa.Column("missing", sa.Text),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("checked", UTCDateTime),
+    sa.Column("checks", sa.Integer, nullable=False),
+    sa.Column("next_check", UTCDateTime, index=True),
+    sa.UniqueConstraint("url", "sha256"),
+)
+
+# Which archived documents each match was found in.
+evidence_links = sa.Table(
+    "evidence_links",
+    metadata,
+    sa.Column("match_id", sa.Integer, sa.ForeignKey("matches.id"), nullable=False),
+    sa.Column("exchange_id", sa.Integer, sa.ForeignKey("evidence_exchanges.id"), nullable=False),
+    sa.PrimaryKeyConstraint("match_id", "exchange_id"),
+    sa.Index("ix_evidence_links_exchange", "exchange_id"),
+)
+
+# Each change of state a re-check found (unchanged -> changed, -> removed...).
+evidence_checks = sa.Table(
+    "evidence_checks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("exchange_id", sa.Integer, sa.ForeignKey("evidence_exchanges.id"), nullable=False),
+    sa.Column("checked", UTCDateTime, nullable=False, index=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("previous", sa.String(16), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Index("ix_evidence_checks_exchange", "exchange_id"),
+)
+
+evidence_bodies = sa.Table(
+    "evidence_bodies",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+)
+
 
 def _v1(conn: Connection) -> None:
     for table in (
@@ -262,9 +317,15 @@ def _v4(conn: Connection) -> None:
     candidate_dismissals.create(conn, checkfirst=True)
 
 
+def _v5(conn: Connection) -> None:
+    """Evidence: archived exchanges, their links to matches, re-checks and bodies."""
+    for table in (evidence_exchanges, evidence_links, evidence_checks, evidence_bodies):
+        table.create(conn, checkfirst=True)
+
+
 # Once a version has shipped, never edit its step: append a new one, so every existing
 # database reaches the same schema.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 # PostgreSQL advisory lock key for migrations ("monitor" in ASCII, as a 64-bit number).
 _MIGRATION_LOCK = 0x6D6F6E69746F72
 

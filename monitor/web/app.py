@@ -2,13 +2,16 @@
 (rules in force, last scheduler tick, clock) in; an ASGI app out. Read-only: every route is
 GET (HEAD too); anything else is 405.
 
-`/` the status page and search; `/healthz` alive; `/readyz` the store answers and the
-scheduler ticks; `/metrics` Prometheus text. Auth and security headers: guard.py.
+`/` the status page and search; `/evidence/<sha256>` an archived copy as text; `/healthz`
+alive; `/readyz` the store answers and the scheduler ticks; `/metrics` Prometheus text.
+Auth and security headers: auth.py.
 """
 
 from __future__ import annotations
 
+import codecs
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -52,6 +55,7 @@ _TEMPLATES = jinja2.Environment(
     lstrip_blocks=True,
 )
 _STORE_ERRORS = (sa.exc.SQLAlchemyError, MonitorError)
+_HASH = re.compile(r"[0-9a-fA-F]{64}")
 
 
 def create_app(
@@ -80,6 +84,9 @@ def create_app(
         problem = _store_problem(store) or _not_ready(store, late, problems())
         return PlainTextResponse(f"not ready: {problem}\n", 503) if problem else _ok()
 
+    def copy(request: Request) -> Response:
+        return _copy(store, request.path_params["sha256"])
+
     def metrics(request: Request) -> Response:
         feeds = {feed.name: feed.url for feed in current().feeds}
         body = generate_latest(Scrape(store, feeds))
@@ -90,6 +97,7 @@ def create_app(
         Route("/healthz", lambda request: _ok(), methods=["GET"]),
         Route("/readyz", ready, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
+        Route("/evidence/{sha256}", copy, methods=["GET"]),
     ]
     guard = Middleware(Guard, creds=credentials(current().config.http))
     handlers = dict.fromkeys(_STORE_ERRORS, _store_down)
@@ -137,6 +145,24 @@ def _page(
     }
     page = _TEMPLATES.get_template("status.html.j2").render(context)
     return HTMLResponse(page, status_code=400 if form.errors else 200)
+
+
+def _copy(store: Store, sha256: str) -> Response:
+    """One archived copy as text (escaped, never live HTML), with its headers and hash."""
+    kept = store.evidence.by_hash(sha256.lower()) if _HASH.fullmatch(sha256) else None
+    if kept is None:
+        return PlainTextResponse("no archived copy with that SHA-256\n", 404)
+    body = store.evidence.body(kept)
+    text = None if body is None else body.decode(_charset(kept.charset), errors="replace")
+    page = _TEMPLATES.get_template("copy.html.j2").render(kept=kept, body=text, when=when)
+    return HTMLResponse(page)
+
+
+def _charset(declared: str | None) -> str:
+    try:
+        return codecs.lookup(declared or "utf-8").name
+    except LookupError:
+        return "utf-8"
 
 
 def _not_ready(store: Store, late: str | None, problems: Sequence[str]) -> str | None:

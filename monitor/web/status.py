@@ -1,7 +1,7 @@
 """What a monitor checks in the morning: settings, the store, the rules in force and the clock
 in; a frozen `Status` out (feeds' health, the outbox, each route's next digest, the latest
-mentions), shown by the status page (monitor.web) and by `monitor status` as one screen
-(monitor.cli.screen).
+mentions, candidates, archived pages and those since removed or changed), shown by the
+status page (monitor.web) and by `monitor status` as one screen (monitor.cli.screen).
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ from datetime import UTC, datetime, timedelta
 
 from monitor.config import Settings
 from monitor.discover import unlisted
-from monitor.model import Candidate, Feed, FeedState, RuleSet
+from monitor.model import Candidate, Feed, FeedState, RuleSet, SourceChange
 from monitor.poll import FeedHealth, describe, verdict
-from monitor.store import DeliverySummary, Mention, Store
+from monitor.store import DeliverySummary, Kept, Mention, Store
 
 LATEST = 20  # mentions the page shows
 CANDIDATES = 20  # people not on the list yet the page shows, strongest first
-CANDIDATE_DAYS = timedelta(days=30)
+CANDIDATE_DAYS = timedelta(days=30)  # candidates, and removed or changed pages, this recent
+CHANGES = 20  # removed or changed pages the page shows
+ARCHIVED = 10  # newest archived copies the page shows
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class Status:
     rules: tuple[int, int] | None = None  # (people, events) in force; None when not known
     rule_errors: tuple[str, ...] = ()  # of the last broken edit of the rule files
     candidates: tuple[Candidate, ...] = ()  # not on the list yet, strongest first
+    changes: tuple[SourceChange, ...] = ()  # archived pages since removed or changed
+    archived: tuple[Kept, ...] = ()  # the newest archived copies
 
     def count(self, kind: FeedHealth) -> int:
         return sum(feed.health is kind for feed in self.feeds)
@@ -82,6 +86,8 @@ def gather(
         rules=(len(rules.people), len(rules.events)) if rules else None,
         rule_errors=rule_errors,
         candidates=tuple(candidates),
+        changes=tuple(store.evidence.changes(now - CANDIDATE_DAYS, CHANGES)),
+        archived=tuple(store.evidence.newest(ARCHIVED)),
     )
 
 

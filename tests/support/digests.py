@@ -6,10 +6,13 @@ Hostile on purpose: a title with ``<script>``, one with CR/LF and a fake header,
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 from monitor.model import (
     Alert,
+    Archived,
     Article,
     Candidate,
     Delivery,
@@ -18,6 +21,7 @@ from monitor.model import (
     Match,
     Priority,
     RuleKind,
+    SourceChange,
 )
 from monitor.render import FORMATS, Footer, Look, load_templates, render_digest
 from monitor.targets import Target
@@ -51,6 +55,21 @@ PROTEST = ("minsk-protest", RuleKind.EVENT, "Protest in Minsk")
 _PRISON = ("surname Babaryka (en)", "context term 'prison' present", "context", ("prison",))
 _NAMED = ("surname Ціханоўскі (be)", "given name Сяргей agrees", "named", ())
 _NEAR = ("any: detain*", "near 'Minsk*' within 20 words", "near", ("detained", "Minsk", "20"))
+
+# The archived copies of two stories' pages (one kept, one whose body could not be written).
+RFERL_SHA256 = hashlib.sha256(b"the RFE/RL page as served").hexdigest()
+COURT_SHA256 = hashlib.sha256(b"the Zerkalo page as served").hexdigest()
+
+# A page a re-check found removed since it was archived.
+SAMPLE_CHANGE = SourceChange(
+    url="https://nashaniva.example/409876",
+    state="removed",
+    detail="HTTP 404 Not Found",
+    sha256=hashlib.sha256(b"the Nasha Niva page as served").hexdigest(),
+    archived=NOW - timedelta(days=7, hours=3),
+    checked=NOW - timedelta(hours=1),
+    titles=("Babaryka's lawyer disbarred",),
+)
 
 _HOSPITAL = "Viktar Babaryka was moved to the prison hospital in Navapolatsk, his lawyer said."
 
@@ -96,13 +115,21 @@ def sample_alerts() -> tuple[Alert, ...]:
         published=datetime(2026, 11, 25, 9, 0),  # naive: taken as UTC
         feed="zerkalo",
     )
+    archived = Archived(rferl.url or "", RFERL_SHA256, NOW - timedelta(hours=11))
+    unkept = Archived(
+        court.url or "",
+        COURT_SHA256,
+        NOW - timedelta(hours=20),
+        missing="cannot write /var/lib/monitor/evidence: No space left on device",
+    )
     return (
-        _alert(1, rferl, BABARYKA, "Babaryka", _HOSPITAL, _PRISON),
+        replace(_alert(1, rferl, BABARYKA, "Babaryka", _HOSPITAL, _PRISON), archived=(archived,)),
         _alert(2, copy, BABARYKA, "Babaryka", _HOSPITAL, _PRISON),
         _alert(3, interview, TSIKHANOUSKI, "Ціханоўскі",
                "Сяргей Ціханоўскі расказаў пра ўмовы ў калоніі.", _NAMED),
         _alert(4, protest, PROTEST, "detained", protest.text, _NEAR),
-        _alert(5, court, KALESNIKAVA, "Kalesnikava", court.text, priority=Priority.HIGH),
+        replace(_alert(5, court, KALESNIKAVA, "Kalesnikava", court.text, priority=Priority.HIGH),
+                archived=(unkept,)),
     )  # fmt: skip
 
 
@@ -129,7 +156,8 @@ SAMPLE_CANDIDATE = Candidate(
 
 def sample_digest(route: str = "belarus", language: str = "en") -> Digest:
     return render_digest(route, sample_alerts(), NOW, look=sample_look(language),
-                         key="dg_sample", footer=FOOTER, candidates=[SAMPLE_CANDIDATE])  # fmt: skip
+                         key="dg_sample", footer=FOOTER, candidates=[SAMPLE_CANDIDATE],
+                         changes=[SAMPLE_CHANGE])  # fmt: skip
 
 
 def sample_delivery(target: Target, delivery_id: int = 42) -> Delivery:
