@@ -9,6 +9,7 @@ import email
 import gzip
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -19,6 +20,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from monitor.run.daemon import problems
+from tests.conftest import ROOT
 from tests.support.channel import Post, route
 from tests.support.feedserver import FeedServer, Reply
 from tests.support.pipelines import Clock
@@ -137,6 +139,14 @@ def test_export_writes_a_warc_that_warcio_reads(tmp_path: Path, feed_server: Fee
     assert any(f"story: {feed_server.url('/a1.html')}" in n and "Supreme Court" in n for n in notes)
     with gzip.open(out) as stream:
         assert stream.read(4) == b"WARC"  # a gzipped WARC, record by record
+    # One copy by a prefix of its hash, as an alert shows it: headers, a blank line, the body.
+    shown = subprocess.run([sys.executable, "-m", "monitor", "--config", conf, "evidence", "show",
+                            sha(bodies["a2"])[:10]], capture_output=True, check=False,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    head, _, body = shown.stdout.partition(b"\n\n")
+    assert shown.returncode == 0 and body == bodies["a2"]
+    assert f"SHA-256: {sha(bodies['a2'])}".encode() in head
+    assert monitor("--config", conf, "evidence", "show", "f" * 70).returncode == 2
     # warcio's own checker recomputes every record's digests, the payloads' SHA-256 too.
     check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", "-v", str(out)],
                            capture_output=True, text=True, check=False)  # fmt: skip

@@ -125,6 +125,18 @@ def test_three_workers_poll_each_feed_once_per_interval_and_deliver_each_alert_o
     assert set(shown.values()) == {1}
     ids = collections.Counter(r.headers["webhook-id"] for r in webhook_sink.requests)
     assert set(ids.values()) == {1}
+    # Every feed document a match was found in is archived once, in the database (no shared
+    # folder in multi-node mode), and each alert carries its hash.
+    store = Store.open(postgres_url)
+    try:
+        kept = store.evidence.kept(datetime.now(UTC) - timedelta(hours=1))
+        assert len({k.url for k in kept}) == FEEDS and not (tmp_path / "data" / "evidence").exists()
+        assert all(store.evidence.body(k) == feed(int(k.url.rsplit("/", 1)[1])).body for k in kept)
+    finally:
+        store.close()
+    hashes = {k.sha256 for k in kept}
+    assert all(c["sha256"] in hashes for p in payloads for a in p["alerts"] for c in a["archived"])
+    assert all(a["archived"] for p in payloads for a in p["alerts"])
 
 
 @pytest.mark.postgres

@@ -99,18 +99,18 @@ def _show(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     store = Store.open(settings.config.db_url)
     try:
-        found = [k for k in store.evidence.kept(since_option("36500d"))
-                 if k.sha256.startswith(args.sha256.lower())]  # fmt: skip
+        found = store.evidence.by_hash(args.sha256)
         hashes = {k.sha256 for k in found}
         if len(hashes) != 1:
             why = "no archived copy" if not hashes else f"{len(hashes)} archived copies"
             print(f"monitor: {why} with a SHA-256 beginning {args.sha256!r}", file=sys.stderr)
             return 2
-        kept = found[-1]
+        kept = found[0]
         body = store.evidence.body(kept)
     finally:
         store.close()
-    head = [f"URL: {kept.url}", f"SHA-256: {kept.sha256}", f"archived: {when(kept.archived)}"]
+    head = [f"URL: {kept.url}", f"SHA-256: {kept.sha256}", f"archived: {when(kept.archived)}",
+            f"body: {kept.size} bytes as stored, decoded from any Content-Encoding"]  # fmt: skip
     if kept.exchange:
         sent = kept.exchange
         head += [f"HTTP: {sent.http_version} {sent.status} {sent.reason}"]

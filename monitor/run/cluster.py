@@ -17,6 +17,8 @@ queues the jobs, so this module holds no connection and writes no SQL:
                       that owed it, so a job exists exactly when its delivery row does.
     monitor.sweep     every minute: jobs of workers that died (no heartbeat) run again;
                       owed deliveries whose retry time came are sent.
+    monitor.recheck   every ten minutes: archived pages whose re-check has come are
+                      fetched again (monitor.evidence); removals and changes recorded.
 
 Periodic jobs are deferred once per time slot by the database, not by one scheduler
 process. Poll jobs carry a queueing lock per feed (never two waiting for one feed) and hold
@@ -83,6 +85,8 @@ class Cluster:
         app.task(name="monitor.deliver", queue=QUEUE)(self.deliver)
         sweep = app.task(name="monitor.sweep", queue=QUEUE, queueing_lock="monitor.sweep")
         app.periodic(cron="* * * * *", periodic_id="sweep")(sweep(self.sweep))
+        recheck = app.task(name="monitor.recheck", queue=QUEUE, queueing_lock="monitor.recheck")
+        app.periodic(cron="*/10 * * * *", periodic_id="recheck")(recheck(self.recheck))
 
     # --- tasks ---------------------------------------------------------------------------
 
@@ -123,6 +127,11 @@ class Cluster:
             if slot is not None and deliveries.take_slot(route.name, slot, last) and last:
                 due.append(route.name)
         self._queue_digests("monitor.digest", due)
+
+    def recheck(self, timestamp: int) -> int:
+        """Fetch again the archived pages whose re-check has come; how many."""
+        self._refresh()
+        return len(self.pipeline.evidence.due())
 
     def urgent(self, route: str) -> None:
         self._refresh()

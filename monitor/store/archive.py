@@ -135,13 +135,19 @@ class EvidenceStore:
         with self._engine.connect() as conn:
             return [_kept(row) for row in conn.execute(query)]
 
-    def by_hash(self, sha256: str) -> Kept | None:
-        """The newest exchange whose body has this SHA-256 (None: no such copy)."""
+    def by_hash(self, prefix: str) -> list[Kept]:
+        """The exchanges whose body's SHA-256 begins with `prefix` (hex), newest first."""
+        if not prefix or any(c not in "0123456789abcdef" for c in prefix.lower()):
+            return []
         ex = T.evidence_exchanges
-        query = sa.select(ex).where(ex.c.sha256 == sha256).order_by(ex.c.id.desc()).limit(1)
+        query = (
+            sa.select(ex)
+            .where(ex.c.sha256.startswith(prefix.lower(), autoescape=True))
+            .order_by(ex.c.id.desc())
+            .limit(100)
+        )
         with self._engine.connect() as conn:
-            row = conn.execute(query).first()
-        return _kept(row) if row is not None else None
+            return [_kept(row) for row in conn.execute(query)]
 
     def found(self, exchange_ids: Collection[int]) -> dict[int, list[Found]]:
         """The matches each exchange is the evidence of, by exchange id."""

@@ -149,9 +149,10 @@ def _page(
 
 def _copy(store: Store, sha256: str) -> Response:
     """One archived copy as text (escaped, never live HTML), with its headers and hash."""
-    kept = store.evidence.by_hash(sha256.lower()) if _HASH.fullmatch(sha256) else None
-    if kept is None:
+    found = store.evidence.by_hash(sha256) if _HASH.fullmatch(sha256) else []
+    if not found:
         return PlainTextResponse("no archived copy with that SHA-256\n", 404)
+    kept = found[0]
     body = store.evidence.body(kept)
     text = None if body is None else body.decode(_charset(kept.charset), errors="replace")
     page = _TEMPLATES.get_template("copy.html.j2").render(kept=kept, body=text, when=when)
