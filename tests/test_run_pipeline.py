@@ -12,6 +12,9 @@ import email
 import email.policy
 import json
 import logging
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,7 @@ from monitor.config import load_settings
 from monitor.model import DeliveryStatus
 from monitor.run import open_pipeline
 from monitor.run.daemon import Daemon
-from tests.conftest import RULES, SEEDS
+from tests.conftest import ROOT, RULES, SEEDS
 from tests.support import smtp
 from tests.support.feedserver import FeedServer, Reply
 from tests.support.pipelines import Clock, failed, sent, served_config
@@ -339,3 +342,14 @@ def test_a_reload_that_moves_the_store_keeps_the_store_and_says_a_restart_is_nee
     said = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert said == [f"config reloaded except its store: {why}"]
     assert not (tmp_path / "other.db").exists()
+
+
+def test_the_pipeline_loads_no_parse_stack_and_no_warc_writer_until_needed() -> None:
+    """The daemon's process holds the pipeline for good: the evidence services import the
+    parse stack when a page is judged, and warcio when a WARC is written, not at start."""
+    probe = ("import sys, monitor.run; print(sorted(m for m in sys.modules if m.startswith("
+             "('warcio', 'feedparser', 'bs4', 'trafilatura', 'monitor.parse'))))")  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           env=env, check=True)  # fmt: skip
+    assert found.stdout.strip() == "[]"

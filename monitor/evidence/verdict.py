@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 from monitor.errors import ParseError
 from monitor.model import Article, Document, FetchResult, FetchStatus
-from monitor.parse import parse_document
 
 REMOVED_STATUS = frozenset({404, 410, 451})
 SAME_PAGE = 0.5  # a redirect's target holds the article when it shares this much of its words
@@ -143,6 +142,10 @@ def _shared(old: str, new: str) -> float:
 
 
 def _articles(document: Document) -> tuple[Article, ...]:
+    # The parse stack is imported when a page is judged, not by every process that imports
+    # the pipeline (the daemon's workers are forked from it: see poll/pool.py).
+    from monitor.parse import parse_document
+
     return parse_document(document)
 
 

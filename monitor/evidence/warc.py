@@ -21,9 +21,6 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 from urllib.parse import urlsplit
 
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
-
 from monitor.store import Found, Kept
 
 RENAMED = ("content-encoding", "transfer-encoding", "content-length")
@@ -41,6 +38,8 @@ def write_warc(
     software: str,
 ) -> int:
     """Write the WARC to `out`; how many records (the warcinfo record included)."""
+    from warcio.warcwriter import WARCWriter  # only `monitor evidence export` needs it
+
     writer = WARCWriter(out, gzip=True, warc_version="1.1")
     info = {"software": software, "format": "WARC File Format 1.1",
             "description": "documents matched by monitor's watch rules, as archived"}  # fmt: skip
@@ -61,8 +60,10 @@ def write_warc(
     return written
 
 
-def _exchange(writer: WARCWriter, kept: Kept, body: bytes | None) -> list[Any]:
+def _exchange(writer: Any, kept: Kept, body: bytes | None) -> list[Any]:
     """The records of one exchange, the one later records refer to first."""
+    from warcio.statusandheaders import StatusAndHeaders
+
     if body is None:
         return []
     date = _warc_date(kept.fetched)
@@ -119,7 +120,7 @@ def _match_fields(kept: Kept, found: Found) -> list[tuple[str, str]]:
 
 
 def _metadata(
-    writer: WARCWriter, kept: Kept, fields: list[tuple[str, str]], refers: str | None
+    writer: Any, kept: Kept, fields: list[tuple[str, str]], refers: str | None
 ) -> Any:
     # warc-fields are "name: value" lines: a value's line breaks become spaces.
     text = "".join(f"{name}: {' '.join(value.split())}\r\n" for name, value in fields)
