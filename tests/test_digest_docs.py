@@ -64,7 +64,7 @@ def _values_table() -> dict[str, str]:
 
 def test_every_documented_value_is_given_to_templates(tmp_path: Path) -> None:
     names = [name for name in _values_table() if name not in ("story", "snippet")]
-    assert len(names) == 13
+    assert len(names) == 14
     check = "{% for value in [" + ", ".join(names) + "] %}{% endfor %}ok"
     (tmp_path / "subject.txt.j2").write_text(check, encoding="utf-8")  # undefined -> error
     assert render("r", tmp_path).subject == "ok"

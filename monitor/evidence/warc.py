@@ -119,9 +119,7 @@ def _match_fields(kept: Kept, found: Found) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
-def _metadata(
-    writer: Any, kept: Kept, fields: list[tuple[str, str]], refers: str | None
-) -> Any:
+def _metadata(writer: Any, kept: Kept, fields: list[tuple[str, str]], refers: str | None) -> Any:
     # warc-fields are "name: value" lines: a value's line breaks become spaces.
     text = "".join(f"{name}: {' '.join(value.split())}\r\n" for name, value in fields)
     headers = {"WARC-Date": _warc_date(kept.archived)}
