@@ -28,7 +28,7 @@ ENGLISH: tuple[Rule, ...] = (
     ("tch", ("č",)), ("sch", ("sk", "š")), ("ch", ("č", "k")), ("sh", ("š",)),
     ("th", ("t",)), ("ph", ("f",)), ("gh", ("", "g")), ("ck", ("k",)), ("wh", ("u",)),
     ("qu", ("kv",)), ("dg", ("dž",)), ("x", ("ks",)), ("j", ("dž",)),
-    ("geo", ("dže", "geo")), ("ge", ("dže", "ge", "dž")), ("gi", ("dži", "gi")),
+    ("geo", ("džo", "dže", "geo")), ("ge", ("dže", "ge", "dž")), ("gi", ("dži", "gi")),
     ("gy", ("dži", "gi")),
     ("ce", ("se",)), ("ci", ("si",)), ("cy", ("si",)), ("c", ("k",)),
     ("ee", ("i",)), ("ea", ("i", "e")), ("ie", ("i", "aj")), ("oo", ("u",)),
@@ -44,15 +44,15 @@ ENGLISH: tuple[Rule, ...] = (
 FRENCH: tuple[Rule, ...] = (
     ("eaux", ("o",)), ("eau", ("o",)), ("ier", ("je", "ier")), ("iers", ("je",)),
     ("ch", ("š",)), ("ou", ("u",)), ("oi", ("ua",)), ("au", ("o",)), ("eu", ("e",)),
-    ("qu", ("k",)), ("gn", ("nj",)), ("ea", ("a", "e")), ("ge", ("že",)), ("gi", ("ži",)),
-    ("j", ("ž",)),
+    ("qu", ("k",)), ("gu", ("g", "gu")), ("gn", ("nj",)), ("ea", ("a", "e")), ("ge", ("že",)),
+    ("gi", ("ži",)), ("j", ("ž",)),
     ("ce", ("se",)), ("ci", ("si",)), ("c", ("k",)), ("ll", ("l", "j")), ("h", ("",)),
     ("y", ("i",)), ("u", ("ju", "u")), ("an", ("an",)), ("in", ("en", "in")),
 )  # fmt: skip
 
 GERMAN: tuple[Rule, ...] = (
     ("tsch", ("č",)), ("sch", ("š",)), ("ch", ("kh",)), ("ck", ("k",)), ("tz", ("c",)),
-    ("dt", ("t", "dt")),
+    ("dt", ("t", "dt", "d")),
     ("ei", ("aj",)), ("ey", ("aj",)), ("eu", ("oj",)), ("ie", ("i",)), ("oe", ("e",)),
     ("ue", ("ju", "u")), ("ae", ("e",)), ("qu", ("kv",)), ("z", ("c",)), ("w", ("v",)),
     ("v", ("f", "v")), ("j", ("j",)), ("h", ("kh", "")), ("y", ("i",)), ("u", ("u", "ju")),
@@ -69,9 +69,10 @@ SOURCES = {"english": ENGLISH, "french": FRENCH, "german": GERMAN}
 
 # A name already written in a Slavic romanization: no foreign reading is needed (and each
 # would only add collisions): Tsikhanouski, Łukaszenka, Kowalewski, Bialiatski, Paulava.
+# Belarusian -au/-ou/-eu (ў) follows a consonant (Navikau, Lebedzeu); French -eau does not.
 _SURNAME_ENDING = re.compile(
-    r"(sk[iyaj]\w{0,3}|ck[iyaj]\w{0,3}|ich|vich|wicz|enk[ao]|uk|iuk|ak|ik|au|ou|eu|ets|ov|ev|"
-    r"yk|aw|ow|ew|in|ova|eva|ina|aya|ava|ko|ka)$"
+    r"(sk[iyaj]\w{0,3}|ck[iyaj]\w{0,3}|ich|vich|wicz|enk[ao]|uk|iuk|ak|ik|(?<![aeiouy])[aoe]u|ets|"
+    r"ov|ev|yk|aw|ow|ew|in|ova|eva|ina|aya|ava|ko|ka)$"
 )
 _SLAVIC = re.compile(r"kh|zh|dz|szcz|sz|cz|rz|ts|[šžčł]|ia|iu|io")
 

@@ -94,6 +94,9 @@ class Matcher:
     def _hits(self, text: str, language: str | None) -> Iterator[_Hit]:
         if self._ruleset is not None:  # the first article: build the indexes now
             self._build()
+        # Apostrophe look-alikes read as ’ and invisible spaces as spaces: one character
+        # for one, so every offset still points into the text as written.
+        text = text.translate(_SAME_LENGTH)
         # Folding keeps one character per character, so term offsets are text offsets.
         term_hits = self._terms.scan(fold_text(text))
         context = _context_by_rule(term_hits)
@@ -127,6 +130,14 @@ class Matcher:
                 # A double surname widens the span: who else it may be is kept by the span.
                 shared[seen.start, seen.end] = (*shared.get((seen.start, seen.end), ()), *people)
         return sightings, {span: tuple(dict.fromkeys(p)) for span, p in shared.items()}
+
+
+# O‘Brien (U+2018), Oʻzbek (U+02BB), D`Arcy: each an apostrophe; a zero-width space or
+# joiner between two words (pasted from a CMS) is a space.
+_SAME_LENGTH = str.maketrans({
+    "\u2018": "’", "\u02bb": "’", "`": "’", "\u02b9": "’", "\u2032": "’",
+    "\u200b": " ", "\u200c": " ", "\u200d": " ", "\u2060": " ", "\ufeff": " ",
+})  # fmt: skip
 
 
 class _WordCache(dict[str, tuple[Candidate, ...]]):

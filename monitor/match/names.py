@@ -7,6 +7,8 @@ a given name written beside a surname is compared with the rule's (`given_keys`)
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -19,6 +21,7 @@ from monitor.language import (
     given_key,
     given_names_of,
     in_table,
+    locale_names,
     looks_slavic,
     name_genders,
     readings,
@@ -109,6 +112,36 @@ def written(word: str) -> list[str]:
     return list(dict.fromkeys(f for form in forms for f in (form, *russian_forms(form))))
 
 
+# A lone Latin h (not of ch, sh, zh, kh) romanises г in Belarusian and Ukrainian (Hrodna) but
+# х in the South- and West-Slavic romanisations (Mihail Hodorkovski, Hristov).
+_LONE_H = re.compile(r"(?<![cszkgtd])h")
+# Letters an English speaker types without their marks (Babis for Babiš, Jansa for Janša):
+# as written they stay s, c, z; a Cyrillic transcription was made from the marked letter.
+_MARKABLE = re.compile(r"(?<![cszrd])[scz](?![hz])")
+_MARKED = {"s": "š", "c": "č", "z": "ž"}
+MAX_MARKED = 2  # letters given back their marks per reading; more multiplies collisions
+
+
+def latin_readings(word: str) -> list[str]:
+    """'Hristov' -> ['khristov']; 'Babis' -> ['babiš']: for a Slavic name typed in plain
+    Latin, the Cyrillic it may stand for beyond the plain reading (and its Russian forms)."""
+    if not word.isascii():
+        return []
+    latin = translit(word)
+    found = [_LONE_H.sub("kh", latin)] if _LONE_H.search(latin) else []
+    places = [m.start() for m in _MARKABLE.finditer(latin)]
+    for count in range(1, min(MAX_MARKED, len(places)) + 1):
+        for chosen in itertools.combinations(places, count):
+            letters = list(latin)
+            for at in chosen:
+                letters[at] = _MARKED[letters[at]]
+            found.append("".join(letters))
+    own = set(written(word))
+    return [
+        f for f in dict.fromkeys(r for x in found for r in (x, *russian_forms(x))) if f not in own
+    ]
+
+
 def transcriptions(word: str) -> list[str]:
     """For a foreign name (no Slavic shape, Latin letters): its practical transcriptions
     that the written forms do not already give."""
@@ -131,6 +164,8 @@ def own_spellings(word: str) -> list[str]:
     'Ejnton' would give it an initial E)."""
     latin = translit(word)
     forms = [latin, *russian_forms(latin)]
+    if word.isascii() and _LONE_H.search(latin):  # Mihail: Михаил
+        forms.append(_LONE_H.sub("kh", latin))
     forms.extend(translit(f) for c in table_names(word) for f in forms_of(c))
     return forms
 
@@ -139,7 +174,7 @@ def foreign(parts: NameParts) -> bool:
     """A name from outside the Slavic world (Theresa May, not Volha Salavei): its surname
     has no Slavic shape and no given name of it is in the table of Slavic equivalents."""
     surname = parts.surname
-    slavic = looks_slavic(translit(surname)) or any(in_table(g) for g in parts.given)
+    slavic = looks_slavic(translit(surname)) or any(slavic_given(g) for g in parts.given)
     return surname.isascii() and not slavic
 
 
@@ -150,7 +185,24 @@ def foreign_surname(parts: NameParts, word: str) -> bool:
     if not word.isascii() or looks_slavic(translit(word)):
         return False
     western = max(zipf(word, "en"), zipf(word, "de")) >= WESTERN
-    return western or not any(in_table(g) for g in parts.given)
+    return western or not any(slavic_given(g) for g in parts.given)
+
+
+# Where English and French given names are listed: a name of theirs (Michael, Paul, Peter)
+# is no sign of a Slavic person even though the table of equivalents lists it beside Михаил,
+# Павел, Пётр. (The American, German and Dutch lists hold Ivan, Boris, Igor too.)
+WESTERN_LOCALES = ("en_GB", "fr_FR")
+
+
+def slavic_given(word: str) -> bool:
+    """A given name of the table of Slavic equivalents, as Slavs write it (Siarhei, Pavel),
+    not as the West does (Michael, Paul)."""
+    return in_table(word) and word.casefold() not in _western_given()
+
+
+@functools.cache
+def _western_given() -> frozenset[str]:
+    return frozenset(n.casefold() for loc in WESTERN_LOCALES for n, _ in locale_names(loc))
 
 
 def given_spellings(givens: tuple[str, ...], foreign: bool) -> list[str]:

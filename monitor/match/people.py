@@ -33,6 +33,7 @@ from monitor.match.names import (
     given_keys,
     given_spellings,
     initials,
+    latin_readings,
     loose_given_keys,
     parse_name,
     table_names,
@@ -109,8 +110,9 @@ def _gender(parts: NameParts, stems: list[Stem]) -> Gender | None:
 
 def _stems(word: str, gender: Gender | None, foreign: bool) -> Iterator[tuple[Stem, bool]]:
     """Every stem of a surname (or aka) as Slavic papers may write it, and whether it comes
-    from a practical transcription (only for a foreign surname)."""
-    readings = transcriptions(word) if foreign else []
+    from a transcription: practical for a foreign surname; for a Slavic one typed in plain
+    Latin, the letters it may have lost (h for х, s for š...)."""
+    readings = transcriptions(word) if foreign else latin_readings(word)
     for transcribed, forms in ((False, written(word)), (True, readings)):
         for spelling in forms:
             for stem in stems_of(spelling, gender):
