@@ -1,4 +1,5 @@
-"""Equivalent given names across Belarusian, Russian, Ukrainian, Polish, German and English.
+"""Equivalent given names across Belarusian, Russian, Ukrainian, Polish, Czech, Slovene,
+Bulgarian, German, English and French, with English short forms (Bill = William).
 
 In: a word (any script, any case form). Out: the canonical names of the equivalence table it
 may be (`given_names_of`: Сяргей = Siarhei = Sergei), the keys it carries as a given name
@@ -85,6 +86,60 @@ viktoria: Viktoria Viktoryia Viktoriya Wiktoria Виктория Вікторы�
 """
 
 
+# Western given names: their short forms (Bill = William, Kate = Catherine) and how the
+# languages monitor reads write them (Francis = Franciszek = František = Франциск). An
+# entry whose canonical is above adds to it (Mike to Михаил). These forms are no sign that
+# a person is Slavic (`in_table` reads the tables above only).
+_MALE_WEST = """
+aleksandr: Alex Alec Alessandro Alejandro Alexandre Алекс
+andrei: Andy Drew Ondřej Andrea Andrés Энди Енди
+anthony: Anthony Tony Antony Antonio Antoine Antoni Antonín Энтони Тони Антонио Антоан
+benjamin: Benjamin Ben Benny Beniamin Benjamín Вениамин Бенджамин Бен
+charles: Charles Charlie Karol Karel Karl Carlo Carlos Карл Чарльз Чарлз Шарль
+christopher: Christopher Chris Krzysztof Kryštof Krištof Christoph Кристофер Крис Кшиштоф
+daniel: Daniel Dan Danny Даниил Даниэль Дэниел Дэниэл Дэн
+david: David Dave Dawid Давид Дэвид Дейвид Дейв Дэйв
+eduard: Ed Eddie Ted Teddy Edoardo Édouard Эд Тед
+francis: Francis Franciszek František Frančišek Francesco François Franz Franziskus Francisco
+    Franjo Франциск Франциско Франсис Франц Францішак Франтишек
+henry: Henry Harry Henryk Jindřich Heinrich Henri Enrico Генрих Генри Гарри Хенрик Анри
+james: James Jim Jimmy Jamie Джеймс Джим
+john: John Johnny Jack Jan Johann Johannes Jean Giovanni Juan Иоанн Джон Ян Жан
+joseph: Joseph Joe Józef Josef Jožef Giuseppe José Иосиф Йосиф Юзеф Джозеф Джо
+matthew: Matthew Matt Mateusz Matěj Matej Matthias Mathieu Matteo Матвей Мэтью Метью Мэтт
+mikhail: Mike Mick Michel Michele Michal Майкл Майк Мишель Міхал
+nikolai: Nick Ник
+patrick: Patrick Pat Paddy Patryk Patrik Патрик
+pavel: Pablo Paolo Pál Пол Паоло Пабло
+philip: Philip Phil Filip Philipp Philippe Filippo Felipe Филип Филипп Пилип Піліп
+pyotr: Pete Pierre Pietro Pedro Петер Пьер Питер
+richard: Richard Rick Dick Ryszard Rikard Рихард Ричард
+robert: Robert Bob Bobby Rob Robbie Роберт Боб Роб
+samuel: Samuel Sam Самуэль Сэмюэл Сэмюэль Сэм
+stepan: Stephen Steven Steve Štěpán Stefano Étienne Стивен Стив Стефан
+thomas: Thomas Tom Tommy Tomasz Tomáš Tomaž Tomas Томас Том
+william: William Bill Billy Will Wilhelm Guillaume Guglielmo Vilém Viljem Вильгельм Уильям
+    Уилям Вільям Билл Уилл
+yuri: George Georg Georges Giorgio Jorge Jiří Georgi Георгий Георги Георгій Джордж Жорж
+"""
+
+_FEMALE_WEST = """
+anna: Anne Ann Annie Энн Анне
+catherine: Catherine Katherine Kathryn Kate Katie Kathy Cathy Kateřina Katarína Katharina
+    Caterina Кэтрин Кетрин Кейт Кэт Кэти
+elena: Helen Helene Hélène Хелен Элен
+elizabeth: Elizabeth Liz Lizzie Beth Betty Eliza Elżbieta Alžběta Elisabeth Élisabeth
+    Elisabetta Елизавета Єлизавета Елізавета Лізавета Елизабет Элизабет Лиз
+julia: Julie Giulia Julija Джулия Джулія
+margaret: Margaret Maggie Meg Peggy Małgorzata Markéta Margarete Marguerite Margherita Маргарет
+    Маргарита Маргарыта
+maria: Mary Marie Мэри Мари
+susan: Susan Sue Suzanne Susanne Zuzana Zuzanna Сьюзан Сюзанна
+theresa: Theresa Teresa Tess Tessa Terezie Tereza Terézia Тереза Терезія
+viktoria: Victoria Vicky Вікі
+"""
+
+
 def _parse(block: str, gender: Gender) -> dict[str, tuple[Gender, tuple[str, ...]]]:
     table: dict[str, tuple[Gender, tuple[str, ...]]] = {}
     for entry in block.replace("\n    ", " ").strip().splitlines():
@@ -93,7 +148,22 @@ def _parse(block: str, gender: Gender) -> dict[str, tuple[Gender, tuple[str, ...
     return table
 
 
-GIVEN_NAMES = {**_parse(_MALE, Gender.MASC), **_parse(_FEMALE, Gender.FEM)}
+def _joined(
+    *tables: dict[str, tuple[Gender, tuple[str, ...]]],
+) -> dict[str, tuple[Gender, tuple[str, ...]]]:
+    """The tables as one: an entry of a later table adds its forms to an earlier one's."""
+    out: dict[str, tuple[Gender, tuple[str, ...]]] = {}
+    for table in tables:
+        for canonical, (gender, forms) in table.items():
+            before = out.get(canonical, (gender, ()))[1]
+            out[canonical] = (gender, tuple(dict.fromkeys((*before, *forms))))
+    return out
+
+
+SLAVIC_NAMES = {**_parse(_MALE, Gender.MASC), **_parse(_FEMALE, Gender.FEM)}
+GIVEN_NAMES = _joined(
+    SLAVIC_NAMES, _parse(_MALE_WEST, Gender.MASC), _parse(_FEMALE_WEST, Gender.FEM)
+)
 
 
 def _index() -> dict[str, frozenset[str]]:
@@ -105,7 +175,7 @@ def _index() -> dict[str, frozenset[str]]:
 
 
 KEY_INDEX = _index()
-_TABLE_FORMS = frozenset(f.casefold() for _, forms in GIVEN_NAMES.values() for f in forms)
+_TABLE_FORMS = frozenset(f.casefold() for _, forms in SLAVIC_NAMES.values() for f in forms)
 
 # Endings a given name takes in running text beyond a final vowel (Сергеем, Віктарам).
 # Polish locatives soften a final r: Wiktar -> Wiktarze.
@@ -145,7 +215,8 @@ def given_names_of(word: str) -> frozenset[str]:
 
 
 def in_table(word: str) -> bool:
-    """Whether the word is written exactly as a form of the equivalence table (Volha, Сяргей)."""
+    """Whether the word is written exactly as a Slavic form of the equivalence table (Volha,
+    Сяргей; not Bill or Kate)."""
     return word.casefold() in _TABLE_FORMS
 
 

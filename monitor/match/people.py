@@ -19,6 +19,7 @@ from monitor.language import (
     Stem,
     consonants,
     czech_feminine,
+    forms_of,
     gender_of,
     name_genders,
     splits,
@@ -46,6 +47,7 @@ _POSSESSIVE = ("'s", "’s", "ʼs")
 _VOWEL_LETTERS = frozenset("aeiouy")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 MIN_LOOSE = 4
+MIN_EQUIVALENT = 6  # letters of an equivalent that may stand for a one-name person alone
 # German writes ц as z (Zichanouskaja); Polish z is з, so this is a second stem.
 _GERMAN_Z = re.compile(r"ts|c(?![hkzč])")
 
@@ -96,6 +98,14 @@ def _without_marks(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _equivalents(name: str) -> list[str]:
+    """A given name's forms in the table of equivalents (Francis: Franciszek, Франциск),
+    itself left out, and short ones too: alone, Franz and Франц would read Francja and
+    Франция, Liz would read Лице."""
+    forms = (f for c in table_names(name) for f in forms_of(c))
+    return [f for f in forms if len(f) >= MIN_EQUIVALENT and f.casefold() != name.casefold()]
+
+
 def _gender(parts: NameParts, stems: list[Stem]) -> Gender | None:
     """The gender the rule's given name (or else its surname's form) shows."""
     genders: set[Gender] = set()
@@ -144,6 +154,8 @@ class PersonIndex:
         number = len(self.people)
         words = [(f"surname {parts.surname}", w) for w in parts.surname_parts]
         words += [(f"aka {a.surname}", w) for a in aliases for w in a.surname_parts]
+        if not parts.given:  # known by one given name (Pope Francis): as every language has it
+            words += [(f"name {f}", f) for f in _equivalents(parts.surname)]
         for label, word in words:
             for stem, transcribed in _stems(word, gender, foreign_surname(parts, word)):
                 self._index(Entry(number, stem, label, transcribed))
