@@ -37,6 +37,7 @@ from monitor.language.given_names import (
 )
 from monitor.language.lexicon import COMMON, LANGUAGES, guess_language, zipf
 from monitor.language.name_lexicon import is_given_form, lexicon, locale_names, name_genders
+from monitor.language.offices import is_office
 from monitor.language.transcribe import (
     SOURCES,
     looks_slavic,
@@ -67,6 +68,7 @@ __all__ = [
     "guess_language",
     "in_table",
     "is_given_form",
+    "is_office",
     "keys_of",
     "lexicon",
     "locale_names",

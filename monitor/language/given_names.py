@@ -194,6 +194,14 @@ def given_stems(word: str) -> list[str]:
     stems = [word, *(word[: -len(e)] for e in _GIVEN_ENDINGS if word.endswith(e))]
     if word.endswith(("y", "i")) and len(word) > 3:
         stems.append(word[:-1] + "a")
+    # Czech and Slovak instrumental of a name in -a (s Theresou); the genitive and dative of
+    # a name in -y or -i (Harryho, Jeremy'ego: translit drops the apostrophe).
+    if word.endswith("ou") and len(word) > 4:
+        stems.append(word[:-2] + "a")
+    for ending in ("ho", "ego", "emu"):
+        bare = word[: -len(ending)]
+        if word.endswith(ending) and bare[-1:] in ("y", "i") and len(bare) > 3:
+            stems.append(bare)
     if word[-1:] in ("y", "i", "e") and word[-2:-1] in ALTERNATIONS:
         stems.append(word[:-2] + ALTERNATIONS[word[-2]])
     return stems

@@ -97,6 +97,9 @@ def _lone(person: Person, s: Sighting, doc: Document, context: str | None) -> Ve
         return _yes(s, "the rule says the surname alone is enough (alone: true)", "alone")
     if person.parts.single:
         return _one_name(s)
+    if s.office:  # "premier May": a name, and no other listed person's
+        return _yes(s, "after a word of office, used as a name (no other listed person's)",
+                    "office")  # fmt: skip
     why_not = _not_distinctive(person, s)
     return _no(s, why_not) if why_not else _yes(s, _distinctive(s), "distinctive")
 

@@ -214,7 +214,14 @@ def given_spellings(givens: tuple[str, ...], foreign: bool) -> list[str]:
         for part in given.split("-"):
             forms.extend(own_spellings(part))
             forms.extend(transcribed(translit(part)) if foreign else ())
+    if 1 < len(givens) <= MAX_JOINED and all(g.isascii() for g in givens):
+        # A given name of several words is also written as one (Saif Ul: Saiful, Сайфул).
+        joined = "".join(g.replace("-", "") for g in givens)
+        forms.extend([translit(joined), *(transcribed(translit(joined)) if foreign else ())])
     return [f for f in dict.fromkeys(forms) if f]
+
+
+MAX_JOINED = 2  # given-name words written as one: Saif Ul, not three (Mian Saqib Nisar)
 
 
 def given_keys(spelled: list[str]) -> frozenset[str]:

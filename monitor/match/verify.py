@@ -12,7 +12,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from monitor.language import COMMON, Gender, skeleton, stem_key, translit, zipf
+from monitor.language import COMMON, Gender, is_office, skeleton, stem_key, translit, zipf
 from monitor.match.neighbours import Given, Place, find_given
 from monitor.match.people import Candidate, Person
 from monitor.match.spans import script_label, starts_sentence, word_after, word_before
@@ -47,6 +47,7 @@ class Sighting:
     conflict: bool = False  # another given name beside it: someone else with this surname
     transcribed: bool = False  # read by a practical transcription of a foreign name
     exact: bool = False  # named in full with the given name spelled as the rule spells it
+    office: bool = False  # after a word of office ("premier May"): used as a name
 
 
 def _capitalised(word: str) -> bool:
@@ -155,7 +156,22 @@ def sight(person: Person, number: int, cand: Candidate, place: Place) -> Sightin
     # Only a plural ending that is nothing else names every bearer (Ціханоўскія, not Citi).
     plural = form.case == "plural" and len(cand.ending) > 1
     transcribed = cand.transcribed
-    return seen.at(Kind.LONE, here, "", name_use=name_use, plural=plural, transcribed=transcribed)
+    office = _after_office(place)
+    return seen.at(Kind.LONE, here, "", name_use=name_use, plural=plural, transcribed=transcribed,
+                   office=office)  # fmt: skip
+
+
+def _after_office(place: Place) -> bool:
+    """Whether a word of office stands just before the surname: "premier May", "канцлер
+    Меркель" (lower case: a capitalised word there would be part of the name)."""
+    before = word_before(place.text, place.start)
+    if before is None or before[2]:
+        return False
+    after = word_after(place.text, place.end)
+    if after is not None and place.text[after[0] : after[0] + 1].isupper():
+        return False  # "premier Tony Blair": the first word of a longer name
+    word = place.text[before[0] : before[1]]
+    return word[:1].islower() and is_office(word)
 
 
 def _surname_keys(person: Person) -> set[str]:
