@@ -46,7 +46,11 @@ from monitor.model import PersonRule
 _POSSESSIVE = ("'s", "’s", "ʼs")
 _VOWEL_LETTERS = frozenset("aeiouy")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
-MIN_LOOSE = 4
+# Consonants a surname needs to be looked up by consonants only (Бяляцкі ~ Беляцкий;
+# Malook ~ Мулок: the vowels of a name from Urdu or Arabic vary from paper to paper). Such a
+# reading counts only beside an agreeing given name; a person of one name needs more.
+MIN_LOOSE = 3
+MIN_LOOSE_SINGLE = 4
 MIN_EQUIVALENT = 6  # letters of an equivalent that may stand for a one-name person alone
 # German writes ц as z (Zichanouskaja); Polish z is з, so this is a second stem.
 _GERMAN_Z = re.compile(r"ts|c(?![hkzč])")
@@ -178,6 +182,9 @@ class PersonIndex:
                 Entry(entry.person, stem, entry.label, entry.transcribed)
             )
 
+    def _single(self, entry: Entry) -> bool:
+        return self.people[entry.person].parts.single
+
     def read(self, word: str) -> tuple[Candidate, ...]:
         """Every (person, form) an article word may be; () for almost every word."""
         if not word[:1].isupper():  # names are written capitalised (or in capitals)
@@ -198,6 +205,8 @@ class PersonIndex:
                 if is_loose and (stem[-1:] in _VOWEL_LETTERS or len(stem) < MIN_LOOSE):
                     continue  # a vowel left on a stem hides a case ending from consonants
                 for entry in table.get(key(stem), ()):
+                    if is_loose and len(key(stem)) < MIN_LOOSE_SINGLE and self._single(entry):
+                        continue
                     form = entry.stem.paradigm.get(ending)
                     if form is None or not form.gender.agrees(self.people[entry.person].gender):
                         continue
