@@ -237,3 +237,11 @@ def test_aka_hit_says_it_came_from_the_aka(matcher: Matcher) -> None:
     (match,) = matcher.match("Stepan Svetlov posted a video.", "en")
     assert match.rule_id == "putsila"
     assert match.evidence[0].variant.startswith("aka Svetlov (en, masc., nominative)")
+
+
+def test_czech_adds_ova_to_a_slavic_womans_surname_in_place_of_its_a() -> None:
+    matcher = compile_rules(RuleSet(people=(PersonRule("kalesnikava", "Maria Kalesnikava"),)))
+    for text in ("Maria Kalesnikavová byla odsouzena.", "Rozhovor s Marií Kalesnikavovou."):
+        [found] = matcher.match(text, "cs")
+        assert found.rule_id == "kalesnikava", text
+    assert matcher.match("Kalesnikavův bratr přijel.", "cs") == ()  # a man's form: not hers

@@ -133,6 +133,10 @@ def _stems(word: str, gender: Gender | None, foreign: bool) -> Iterator[tuple[St
                 yield stem, transcribed
             if gender is not Gender.MASC and word[-1:] not in "aá":  # Mayová, Bibiová
                 yield czech_feminine(spelling), transcribed
+            elif gender is not Gender.MASC and spelling.endswith("a") and len(spelling) > 4:
+                # Czech and Slovak papers add -ová to a Slavic woman's surname too, in place
+                # of its -a: Kalesnikava -> Kalesnikavová, s Kalesnikavovou.
+                yield czech_feminine(spelling[:-1]), transcribed
 
 
 @dataclass
