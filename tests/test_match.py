@@ -245,3 +245,16 @@ def test_czech_adds_ova_to_a_slavic_womans_surname_in_place_of_its_a() -> None:
         [found] = matcher.match(text, "cs")
         assert found.rule_id == "kalesnikava", text
     assert matcher.match("Kalesnikavův bratr přijel.", "cs") == ()  # a man's form: not hers
+
+
+def test_a_letter_read_otherwise_than_typed_needs_the_full_name() -> None:
+    """h typed for х (Zaharova: Захарова) is a guess: beside the given name it names her,
+    alone it may be another word or another reading (Hara: Гара, not Харам)."""
+    rules = RuleSet(
+        people=(PersonRule("zaharova", "Maria Zaharova"), PersonRule("hara", "Volha Hara"))
+    )
+    matcher = compile_rules(rules)
+    assert [m.rule_id for m in matcher.match("Мария Захарова заявила.", "ru")] == ["zaharova"]
+    assert matcher.match("Захарова заявила, что ответ будет.", "ru") == ()
+    assert matcher.match("Това е харам, казват те. Харам е забранено.", "bg") == ()
+    assert [m.rule_id for m in matcher.match("Вольга Гара выйшла на волю.", "be")] == ["hara"]

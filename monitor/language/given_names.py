@@ -87,54 +87,54 @@ viktoria: Viktoria Viktoryia Viktoriya Wiktoria Виктория Вікторы�
 
 
 # Western given names: their short forms (Bill = William, Kate = Catherine) and how the
-# languages monitor reads write them (Francis = Franciszek = František = Франциск). An
+# languages monitor reads write them (Francis = Franciszek = František = Франциск). Forms of
+# languages it does not read (Pedro, Pierre) are left out: beside a Slavic surname they would
+# make a Portuguese Pedro agree with a Belarusian Piotr. An
 # entry whose canonical is above adds to it (Mike to Михаил). These forms are no sign that
 # a person is Slavic (`in_table` reads the tables above only).
 _MALE_WEST = """
-aleksandr: Alex Alec Alessandro Alejandro Alexandre Алекс
-andrei: Andy Drew Ondřej Andrea Andrés Энди Енди
-anthony: Anthony Tony Antony Antonio Antoine Antoni Antonín Энтони Тони Антонио Антоан
-benjamin: Benjamin Ben Benny Beniamin Benjamín Вениамин Бенджамин Бен
-charles: Charles Charlie Karol Karel Karl Carlo Carlos Карл Чарльз Чарлз Шарль
+aleksandr: Alex Alec Алекс
+andrei: Andy Drew Ondřej Энди Енди
+anthony: Anthony Tony Antony Antoni Antonín Энтони Тони
+benjamin: Benjamin Ben Benny Beniamin Вениамин Бенджамин Бен
+charles: Charles Charlie Karol Karel Karl Карл Чарльз Чарлз
 christopher: Christopher Chris Krzysztof Kryštof Krištof Christoph Кристофер Крис Кшиштоф
 daniel: Daniel Dan Danny Даниил Даниэль Дэниел Дэниэл Дэн
 david: David Dave Dawid Давид Дэвид Дейвид Дейв Дэйв
-eduard: Ed Eddie Ted Teddy Edoardo Édouard Эд Тед
-francis: Francis Franciszek František Frančišek Francesco François Franz Franziskus Francisco
-    Franjo Франциск Франциско Франсис Франц Францішак Франтишек
-henry: Henry Harry Henryk Jindřich Heinrich Henri Enrico Генрих Генри Гарри Хенрик Анри
+eduard: Ed Eddie Ted Teddy Эд Тед
+francis: Francis Franciszek František Frančišek Franz Franziskus Франциск Франсис Франц
+    Францішак Франтишек
+henry: Henry Harry Henryk Jindřich Heinrich Генрих Генри Гарри Хенрик
 james: James Jim Jimmy Jamie Джеймс Джим
-john: John Johnny Jack Jan Johann Johannes Jean Giovanni Juan Иоанн Джон Ян Жан
-joseph: Joseph Joe Józef Josef Jožef Giuseppe José Иосиф Йосиф Юзеф Джозеф Джо
-matthew: Matthew Matt Mateusz Matěj Matej Matthias Mathieu Matteo Матвей Мэтью Метью Мэтт
-mikhail: Mike Mick Michel Michele Michal Майкл Майк Мишель Міхал
+john: John Johnny Jack Jan Johann Johannes Иоанн Джон Ян
+joseph: Joseph Joe Józef Josef Jožef Иосиф Йосиф Юзеф Джозеф Джо
+matthew: Matthew Matt Mateusz Matěj Matej Matthias Матвей Мэтью Метью Мэтт
+mikhail: Mike Mick Michal Майкл Майк Міхал
 nikolai: Nick Ник
 patrick: Patrick Pat Paddy Patryk Patrik Патрик
-pavel: Pablo Paolo Pál Пол Паоло Пабло
-philip: Philip Phil Filip Philipp Philippe Filippo Felipe Филип Филипп Пилип Піліп
-pyotr: Pete Pierre Pietro Pedro Петер Пьер Питер
-richard: Richard Rick Dick Ryszard Rikard Рихард Ричард
+pavel: Пол
+philip: Philip Phil Filip Philipp Филип Филипп Пилип Піліп
+pyotr: Pete Петер Питер
+richard: Richard Rick Dick Ryszard Рихард Ричард
 robert: Robert Bob Bobby Rob Robbie Роберт Боб Роб
 samuel: Samuel Sam Самуэль Сэмюэл Сэмюэль Сэм
-stepan: Stephen Steven Steve Štěpán Stefano Étienne Стивен Стив Стефан
+stepan: Stephen Steven Steve Štěpán Стивен Стив Стефан
 thomas: Thomas Tom Tommy Tomasz Tomáš Tomaž Tomas Томас Том
-william: William Bill Billy Will Wilhelm Guillaume Guglielmo Vilém Viljem Вильгельм Уильям
-    Уилям Вільям Билл Уилл
-yuri: George Georg Georges Giorgio Jorge Jiří Georgi Георгий Георги Георгій Джордж Жорж
+william: William Bill Billy Will Wilhelm Vilém Viljem Вильгельм Уильям Уилям Вільям Билл Уилл
+yuri: George Georg Jiří Georgi Георгий Георги Георгій Джордж
 """
 
 _FEMALE_WEST = """
 anna: Anne Ann Annie Энн Анне
 catherine: Catherine Katherine Kathryn Kate Katie Kathy Cathy Kateřina Katarína Katharina
-    Caterina Кэтрин Кетрин Кейт Кэт Кэти
-elena: Helen Helene Hélène Хелен Элен
-elizabeth: Elizabeth Liz Lizzie Beth Betty Eliza Elżbieta Alžběta Elisabeth Élisabeth
-    Elisabetta Елизавета Єлизавета Елізавета Лізавета Елизабет Элизабет Лиз
-julia: Julie Giulia Julija Джулия Джулія
-margaret: Margaret Maggie Meg Peggy Małgorzata Markéta Margarete Marguerite Margherita Маргарет
-    Маргарита Маргарыта
-maria: Mary Marie Мэри Мари
-susan: Susan Sue Suzanne Susanne Zuzana Zuzanna Сьюзан Сюзанна
+    Кэтрин Кетрин Кейт Кэт Кэти
+elena: Helen Helene Хелен
+elizabeth: Elizabeth Liz Lizzie Beth Betty Eliza Elżbieta Alžběta Elisabeth Елизавета Єлизавета
+    Елізавета Лізавета Елизабет Элизабет Лиз
+julia: Julie Julija Джулия Джулія
+margaret: Margaret Maggie Meg Peggy Małgorzata Markéta Margarete Маргарет Маргарита Маргарыта
+maria: Mary Мэри
+susan: Susan Sue Susanne Zuzana Zuzanna Сьюзан Сюзанна
 theresa: Theresa Teresa Tess Tessa Terezie Tereza Terézia Тереза Терезія
 viktoria: Victoria Vicky Вікі
 """

@@ -97,6 +97,9 @@ def _lone(person: Person, s: Sighting, doc: Document, context: str | None) -> Ve
         return _yes(s, "the rule says the surname alone is enough (alone: true)", "alone")
     if person.parts.single:
         return _one_name(s)
+    if s.guessed:  # Хара for a rule typed Hara may be Гара's other reading or another word
+        return _no(s, "read with a letter the rule does not write (h as х, s as š); needs "
+                      "the full name")  # fmt: skip
     if s.office:  # "premier May": a name, and no other listed person's
         return _yes(s, "after a word of office, used as a name (no other listed person's)",
                     "office")  # fmt: skip

@@ -79,6 +79,7 @@ class Entry:
     stem: Stem
     label: str  # "surname Babaryka" or "aka Babariko"
     transcribed: bool = False  # a practical transcription (Джонсън), not the written form
+    guessed: bool = False  # a letter read otherwise than typed (Hodorkovski: Ходорковский)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class Candidate:
     label: str
     loose: bool = False  # only the consonants agree: counts with an agreeing given name
     transcribed: bool = False  # found by a practical transcription of the rule's name
+    guessed: bool = False  # found by reading a letter otherwise than the rule types it
     ending: str = ""  # the case ending read off the word
 
 
@@ -122,21 +124,24 @@ def _gender(parts: NameParts, stems: list[Stem]) -> Gender | None:
     return next((s.gender for s in stems if s.gender is not None), None)
 
 
-def _stems(word: str, gender: Gender | None, foreign: bool) -> Iterator[tuple[Stem, bool]]:
-    """Every stem of a surname (or aka) as Slavic papers may write it, and whether it comes
-    from a transcription: practical for a foreign surname; for a Slavic one typed in plain
-    Latin, the letters it may have lost (h for х, s for š...)."""
+def _stems(
+    word: str, gender: Gender | None, foreign: bool
+) -> Iterator[tuple[Stem, bool, bool]]:
+    """Every stem of a surname (or aka) as Slavic papers may write it; whether it comes from
+    a transcription (practical, of a foreign surname; or, of a Slavic one typed in plain
+    Latin, the letters it may have lost: h for х, s for š), and whether from the latter."""
     readings = transcriptions(word) if foreign else latin_readings(word)
     for transcribed, forms in ((False, written(word)), (True, readings)):
+        guessed = transcribed and not foreign
         for spelling in forms:
             for stem in stems_of(spelling, gender):
-                yield stem, transcribed
+                yield stem, transcribed, guessed
             if gender is not Gender.MASC and word[-1:] not in "aá":  # Mayová, Bibiová
-                yield czech_feminine(spelling), transcribed
+                yield czech_feminine(spelling), transcribed, guessed
             elif gender is not Gender.MASC and spelling.endswith("a") and len(spelling) > 4:
                 # Czech and Slovak papers add -ová to a Slavic woman's surname too, in place
                 # of its -a: Kalesnikava -> Kalesnikavová, s Kalesnikavovou.
-                yield czech_feminine(spelling[:-1]), transcribed
+                yield czech_feminine(spelling[:-1]), transcribed, guessed
 
 
 @dataclass
@@ -165,8 +170,8 @@ class PersonIndex:
         if not parts.given:  # known by one given name (Pope Francis): as every language has it
             words += [(f"name {f}", f) for f in _equivalents(parts.surname)]
         for label, word in words:
-            for stem, transcribed in _stems(word, gender, foreign_surname(parts, word)):
-                self._index(Entry(number, stem, label, transcribed))
+            for stem, transcribed, guessed in _stems(word, gender, foreign_surname(parts, word)):
+                self._index(Entry(number, stem, label, transcribed, guessed))
         spelled = given_spellings(givens, foreign(parts))
         keys, loose, first = given_keys(spelled), loose_given_keys(spelled), initials(givens)
         own = {stem_key(s) for s in spelled} | {stem_key(translit(w)) for _, w in words}
@@ -183,7 +188,7 @@ class PersonIndex:
         if german != entry.stem.stem:
             stem = Stem(german, entry.stem.paradigm, entry.stem.gender)
             self.entries.setdefault(stem_key(german), []).append(
-                Entry(entry.person, stem, entry.label, entry.transcribed)
+                Entry(entry.person, stem, entry.label, entry.transcribed, entry.guessed)
             )
 
     def _single(self, entry: Entry) -> bool:
@@ -215,9 +220,8 @@ class PersonIndex:
                     if form is None or not form.gender.agrees(self.people[entry.person].gender):
                         continue
                     form = Form(form.gender, "possessive") if possessive else form
-                    cand = Candidate(
-                        entry.person, form, entry.label, is_loose, entry.transcribed, ending
-                    )
+                    cand = Candidate(entry.person, form, entry.label, is_loose,
+                                     entry.transcribed, entry.guessed, ending)  # fmt: skip
                     if (
                         entry.person not in found
                         or found[entry.person].transcribed > cand.transcribed

@@ -48,6 +48,7 @@ class Sighting:
     transcribed: bool = False  # read by a practical transcription of a foreign name
     exact: bool = False  # named in full with the given name spelled as the rule spells it
     office: bool = False  # after a word of office ("premier May"): used as a name
+    guessed: bool = False  # read with a letter the rule does not write (h as х, s as š)
 
 
 def _capitalised(word: str) -> bool:
@@ -158,7 +159,7 @@ def sight(person: Person, number: int, cand: Candidate, place: Place) -> Sightin
     transcribed = cand.transcribed
     office = _after_office(place)
     return seen.at(Kind.LONE, here, "", name_use=name_use, plural=plural, transcribed=transcribed,
-                   office=office)  # fmt: skip
+                   office=office, guessed=cand.guessed)  # fmt: skip
 
 
 def _after_office(place: Place) -> bool:
