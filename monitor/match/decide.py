@@ -100,11 +100,18 @@ def _lone(person: Person, s: Sighting, doc: Document, context: str | None) -> Ve
     if s.guessed:  # Хара for a rule typed Hara may be Гара's other reading or another word
         return _no(s, "read with a letter the rule does not write (h as х, s as š); needs "
                       "the full name")  # fmt: skip
-    if s.office:  # "premier May": a name, and no other listed person's
+    if s.office and _office_names(person, s):  # "premier May": a name, no other listed one's
         return _yes(s, "after a word of office, used as a name (no other listed person's)",
                     "office")  # fmt: skip
     why_not = _not_distinctive(person, s)
     return _no(s, why_not) if why_not else _yes(s, _distinctive(s), "distinctive")
+
+
+def _office_names(person: Person, s: Sighting) -> bool:
+    """After a word of office, a word that is itself a given name ("książę Harry") names the
+    rule's person only written as the rule writes the surname ("premier May")."""
+    written = {part.casefold() for part in person.parts.surname_parts}
+    return not is_given_form(s.word) or s.word.casefold() in written
 
 
 def _closer_namesake(s: Sighting, doc: Document) -> str | None:
