@@ -19,10 +19,12 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from monitor.model import Document
 from monitor.run.daemon import problems
 from tests.conftest import ROOT
 from tests.support.channel import Post, route
 from tests.support.feedserver import FeedServer, Reply
+from tests.support.mounts import read_only_folder
 from tests.support.pipelines import Clock
 from tests.support.sink import WebhookSink
 from tests.test_cli import monitor
@@ -249,3 +251,42 @@ def test_a_channel_post_is_archived_with_the_channel_page(
     assert "Беляцким" in (pipeline.store.evidence.body(kept) or b"").decode()
     found = pipeline.store.evidence.found([kept.id])[kept.id]
     assert [f.story_url for f in found] == ["https://t.me/spring96/7"]
+
+
+def test_a_read_only_evidence_folder_is_said_and_healed(
+    tmp_path: Path, feed_server: FeedServer, make_pipeline: Any
+) -> None:
+    """A real read-only filesystem where the machine can mount one (the data folder's
+    evidence/ links to it), else a file in the folder's place."""
+    bodies = site(feed_server)
+    (tmp_path / "var").mkdir()
+    with read_only_folder(tmp_path) as broken:
+        target = tmp_path / "var" / "evidence"
+        if broken.real:
+            target.symlink_to(broken.path, target_is_directory=True)
+        else:
+            target.write_text("a file where the folder should be")
+        pipeline = make_pipeline({
+            "data_dir": str(tmp_path / "var"), "rules": [str(write_rules(tmp_path))],
+            "feeds": [{"name": "example", "url": feed_server.url("/feed.xml"), "full_text": True,
+                       "allow_networks": ["127.0.0.0/8"]}],
+            "routes": [{"name": "desk", "outbox": True}],
+        })  # fmt: skip
+        summary = pipeline.run_once()
+        assert summary.poll.matches == 3 and not summary.failed
+        [problem] = problems(pipeline, None)
+        assert "evidence: cannot write" in problem
+        if broken.real:
+            assert "Read-only file system" in problem
+            broken.heal()
+        else:
+            target.unlink()
+        [kept] = [k for k in pipeline.store.evidence.newest(10) if k.url.endswith("/a1.html")]
+        assert kept.missing is not None  # recorded as missing, never silently
+        # The next match in the same page writes its body, and the problem is gone.
+        match_id = pipeline.store.evidence.found([kept.id])[kept.id][0].match_id
+        page = Document(kept.url, bodies["a1"], "text/html")
+        pipeline.store.evidence.archive([(match_id, "example", page)], kept.archived, kept.archived)
+        assert problems(pipeline, None) == []
+        [mended] = [k for k in pipeline.store.evidence.newest(10) if k.id == kept.id]
+        assert mended.missing is None and pipeline.store.evidence.body(mended) == bodies["a1"]
