@@ -10,7 +10,9 @@ lists come from installed packages (wordfreq, Faker); nothing is downloaded.
 
 from monitor.language.endings import (
     ADJECTIVAL,
+    CONSONANT,
     NOUN_A,
+    PLURAL_ONLY,
     POSSESSIVE,
     Form,
     Gender,
@@ -50,8 +52,10 @@ from monitor.language.wordlists import top_words
 __all__ = [
     "ADJECTIVAL",
     "COMMON",
+    "CONSONANT",
     "LANGUAGES",
     "NOUN_A",
+    "PLURAL_ONLY",
     "POSSESSIVE",
     "SOURCES",
     "Form",

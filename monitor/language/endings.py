@@ -84,9 +84,12 @@ CONSONANT: Paradigm = {
     **_table(M, "dative", "u ju owi ovi"),
     **_table(M, "instrumental", "om am em jom iem"),
     **_table(M, "locative", "e ie"),
-    **_table(E, "plural", "y i ykh ikh ich"),
+    **_table(E, "plural", "y i ykh ikh ich ej"),
     **_table(E, "genitive (de) or plural (en)", "s"),
 }
+# A consonant-final surname takes -y/-i only in the plural (Скрипали, Losiki): unlike a
+# surname in -a, whose -y/-i is also its genitive, such a plural names every bearer.
+PLURAL_ONLY = frozenset({"y", "i", "ej"})
 
 # Czech and Slovak add -ová to a woman's foreign surname (Theresa Mayová, Asia Bibiová) and
 # decline it as an adjective: -ová, -ové, -ovou, Slovak -ovej, -ovú.

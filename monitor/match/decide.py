@@ -168,6 +168,8 @@ def _not_distinctive(person: Person, s: Sighting) -> str | None:
 
 def _distinctive(s: Sighting) -> str:
     where = script_label(s.word, s.language)
+    if s.plural:
+        return f"a plural naming every listed bearer, rare as a word in {where}"
     return f"distinctive surname (rare as a word in {where}, no other listed person's)"
 
 

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from monitor.language import (
+    CONSONANT,
+    PLURAL_ONLY,
     Form,
     Gender,
     Stem,
@@ -93,6 +95,7 @@ class Candidate:
     transcribed: bool = False  # found by a practical transcription of the rule's name
     guessed: bool = False  # found by reading a letter otherwise than the rule types it
     ending: str = ""  # the case ending read off the word
+    plural_only: bool = False  # an ending this surname takes only in the plural (Скрипали)
 
 
 def _without_marks(word: str) -> str:
@@ -220,8 +223,9 @@ class PersonIndex:
                     if form is None or not form.gender.agrees(self.people[entry.person].gender):
                         continue
                     form = Form(form.gender, "possessive") if possessive else form
+                    only = entry.stem.paradigm is CONSONANT and ending in PLURAL_ONLY
                     cand = Candidate(entry.person, form, entry.label, is_loose,
-                                     entry.transcribed, entry.guessed, ending)  # fmt: skip
+                                     entry.transcribed, entry.guessed, ending, only)  # fmt: skip
                     if (
                         entry.person not in found
                         or found[entry.person].transcribed > cand.transcribed

@@ -154,8 +154,9 @@ def sight(person: Person, number: int, cand: Candidate, place: Place) -> Sightin
     if (why := elsewhere(place)) is not None:
         return seen.at(Kind.OTHER, here, why, conflict=why.startswith("beside"))
     name_use = _capitalised(place.word) and not starts_sentence(place.text, place.start)
-    # Only a plural ending that is nothing else names every bearer (Ціханоўскія, not Citi).
-    plural = form.case == "plural" and len(cand.ending) > 1
+    # Only a plural ending that is nothing else names every bearer (Ціханоўскія, Скрипали;
+    # not Citi, not a surname in -a whose -y is also its genitive).
+    plural = form.case == "plural" and (len(cand.ending) > 1 or cand.plural_only)
     transcribed = cand.transcribed
     office = _after_office(place)
     return seen.at(Kind.LONE, here, "", name_use=name_use, plural=plural, transcribed=transcribed,
