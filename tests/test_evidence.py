@@ -61,10 +61,28 @@ def site(server: FeedServer) -> dict[str, bytes]:
     return bodies
 
 
-def config(tmp_path: Path, server: FeedServer, hook: WebhookSink | None = None) -> Path:
+def write_rules(tmp_path: Path) -> Path:
     rules = tmp_path / "rules"
     rules.mkdir(exist_ok=True)
     (rules / "r.yaml").write_text("people:\n  - id: bialiatski\n    name: Ales Bialiatski\n")
+    return rules
+
+
+def full_text(server: FeedServer) -> dict[str, Any]:
+    """The loopback feed whose pages are read (its network allowed)."""
+    return {"name": "example", "url": server.url("/feed.xml"), "full_text": True,
+            "allow_networks": ["127.0.0.0/8"]}  # fmt: skip
+
+
+def data(tmp_path: Path, feed: dict[str, Any], **route: Any) -> dict[str, Any]:
+    """A pipeline's config: the Bialiatski rule, `feed`, one outbox route."""
+    return {"data_dir": str(tmp_path / "var"), "rules": [str(write_rules(tmp_path))],
+            "feeds": [feed], "routes": [{"name": "desk", "outbox": True, **route}]}  # fmt: skip
+
+
+def config(tmp_path: Path, server: FeedServer, hook: WebhookSink | None = None) -> Path:
+    """The same as a config file, for the command line (and a webhook, if given)."""
+    rules = write_rules(tmp_path)
     webhook = f'[webhooks.team]\nurl = "{hook.url}"\n' if hook else ""
     path = tmp_path / "m.toml"
     path.write_text(f"""data_dir = "{tmp_path / "var"}"
@@ -181,12 +199,7 @@ def test_the_daemon_rechecks_on_schedule_and_the_next_digest_reports_removals(
     tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Clock
 ) -> None:
     bodies = site(feed_server)
-    pipeline = make_pipeline({
-        "data_dir": str(tmp_path / "var"), "rules": [str(write_rules(tmp_path))],
-        "feeds": [{"name": "example", "url": feed_server.url("/feed.xml"), "full_text": True,
-                   "allow_networks": ["127.0.0.0/8"]}],
-        "routes": [{"name": "desk", "outbox": True, "schedule": "daily 07:00"}],
-    })  # fmt: skip
+    pipeline = make_pipeline(data(tmp_path, full_text(feed_server), schedule="daily 07:00"))
     pipeline.run_once()
     assert pipeline.evidence.due() == []  # nothing due before a day has passed
     feed_server.routes["/a2.html"] = Reply(410)
@@ -207,25 +220,13 @@ def test_the_daemon_rechecks_on_schedule_and_the_next_digest_reports_removals(
     assert f"sha256 {sha(bodies['a2'])}" in section and "Letters" in section
 
 
-def write_rules(tmp_path: Path) -> Path:
-    rules = tmp_path / "rules"
-    rules.mkdir(exist_ok=True)
-    (rules / "r.yaml").write_text("people:\n  - id: bialiatski\n    name: Ales Bialiatski\n")
-    return rules
-
-
 def test_an_unwritable_evidence_folder_costs_the_archive_not_the_alert(
     tmp_path: Path, feed_server: FeedServer, make_pipeline: Any
 ) -> None:
     bodies = site(feed_server)
     (tmp_path / "var").mkdir()
     (tmp_path / "var" / "evidence").write_text("a file where the folder should be")
-    pipeline = make_pipeline({
-        "data_dir": str(tmp_path / "var"), "rules": [str(write_rules(tmp_path))],
-        "feeds": [{"name": "example", "url": feed_server.url("/feed.xml"), "full_text": True,
-                   "allow_networks": ["127.0.0.0/8"]}],
-        "routes": [{"name": "desk", "outbox": True}],
-    })  # fmt: skip
+    pipeline = make_pipeline(data(tmp_path, full_text(feed_server)))
     summary = pipeline.run_once()
     assert summary.poll.matches == 3 and not summary.failed
     text = digest_text(tmp_path)
@@ -240,11 +241,8 @@ def test_a_channel_post_is_archived_with_the_channel_page(
 ) -> None:
     posts = [Post(7, "Суд над Алесем Беляцким перенесли.", when=clock() - timedelta(hours=1))]
     feed_server.routes["/s/spring96"] = route("spring96", "Вясна", posts)
-    pipeline = make_pipeline({
-        "data_dir": str(tmp_path / "var"), "rules": [str(write_rules(tmp_path))],
-        "feeds": [{"name": "vyasna", "url": feed_server.url("/s/spring96")}],
-        "routes": [{"name": "desk", "outbox": True}],
-    })  # fmt: skip
+    channel = {"name": "vyasna", "url": feed_server.url("/s/spring96")}
+    pipeline = make_pipeline(data(tmp_path, channel))
     pipeline.run_once()
     [kept] = pipeline.store.evidence.kept(clock() - timedelta(days=1))
     assert kept.url == feed_server.url("/s/spring96") and kept.exchange is not None
@@ -266,12 +264,7 @@ def test_a_read_only_evidence_folder_is_said_and_healed(
             target.symlink_to(broken.path, target_is_directory=True)
         else:
             target.write_text("a file where the folder should be")
-        pipeline = make_pipeline({
-            "data_dir": str(tmp_path / "var"), "rules": [str(write_rules(tmp_path))],
-            "feeds": [{"name": "example", "url": feed_server.url("/feed.xml"), "full_text": True,
-                       "allow_networks": ["127.0.0.0/8"]}],
-            "routes": [{"name": "desk", "outbox": True}],
-        })  # fmt: skip
+        pipeline = make_pipeline(data(tmp_path, full_text(feed_server)))
         summary = pipeline.run_once()
         assert summary.poll.matches == 3 and not summary.failed
         [problem] = problems(pipeline, None)

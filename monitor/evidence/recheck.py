@@ -63,6 +63,11 @@ class Rechecker:
                             item.verdict.state, item.verdict.detail, item.kept.sha256)  # fmt: skip
         return checked
 
+    def first_check(self, archived: datetime) -> datetime:
+        """When a copy archived at `archived` is first checked again (a day later when the
+        schedule is empty: `monitor evidence verify` checks then)."""
+        return archived + min(self.schedule(), default=timedelta(days=1))
+
     def check(self, kept: Sequence[Kept]) -> list[Checked]:
         """Fetch each copy's URL again now, judge it and record the verdict (`monitor
         evidence verify`: the schedule is left as it is)."""

@@ -9,6 +9,7 @@ Each surname found is read where it stands (`verify`), then judged with the whol
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -96,7 +97,8 @@ class Matcher:
             self._build()
         # Apostrophe look-alikes read as ’ and invisible spaces as spaces: one character
         # for one, so every offset still points into the text as written.
-        text = text.translate(_SAME_LENGTH)
+        if _ODD_CHARACTERS.search(text):  # rare: most texts are passed on as they are
+            text = text.translate(_SAME_LENGTH)
         # Folding keeps one character per character, so term offsets are text offsets.
         term_hits = self._terms.scan(fold_text(text))
         context = _context_by_rule(term_hits)
@@ -138,6 +140,7 @@ _SAME_LENGTH = str.maketrans({
     "\u2018": "’", "\u02bb": "’", "`": "’", "\u02b9": "’", "\u2032": "’",
     "\u200b": " ", "\u200c": " ", "\u200d": " ", "\u2060": " ", "\ufeff": " ",
 })  # fmt: skip
+_ODD_CHARACTERS = re.compile("[" + "".join(map(chr, _SAME_LENGTH)) + "]")
 
 
 class _WordCache(dict[str, tuple[Candidate, ...]]):

@@ -128,7 +128,7 @@ def latin_readings(word: str) -> list[str]:
     if not word.isascii():
         return []
     latin = translit(word)
-    found = [_LONE_H.sub("kh", latin)] if _LONE_H.search(latin) else []
+    found = _h_as_kh(latin)
     places = [m.start() for m in _MARKABLE.finditer(latin)]
     for count in range(1, min(MAX_MARKED, len(places)) + 1):
         for chosen in itertools.combinations(places, count):
@@ -140,6 +140,11 @@ def latin_readings(word: str) -> list[str]:
     return [
         f for f in dict.fromkeys(r for x in found for r in (x, *russian_forms(x))) if f not in own
     ]
+
+
+def _h_as_kh(latin: str) -> list[str]:
+    """The spelling with each lone h read as х, if it has one."""
+    return [_LONE_H.sub("kh", latin)] if _LONE_H.search(latin) else []
 
 
 def transcriptions(word: str) -> list[str]:
@@ -164,8 +169,8 @@ def own_spellings(word: str) -> list[str]:
     'Ejnton' would give it an initial E)."""
     latin = translit(word)
     forms = [latin, *russian_forms(latin)]
-    if word.isascii() and _LONE_H.search(latin):  # Mihail: Михаил
-        forms.append(_LONE_H.sub("kh", latin))
+    if word.isascii():  # Mihail: Михаил
+        forms += _h_as_kh(latin)
     forms.extend(translit(f) for c in table_names(word) for f in forms_of(c))
     return forms
 

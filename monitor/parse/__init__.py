@@ -6,7 +6,7 @@ runs it in worker processes (monitor/match/documents.py, started by monitor/poll
 See limits.py for the bounds on hostile input.
 """
 
-from monitor.parse.document import parse_document
+from monitor.parse.document import document_text, parse_document
 from monitor.parse.fetched import Parsed, ParsedFeed, parse_documents
 from monitor.parse.identity import canonical_url
 from monitor.parse.telegram import older_page
@@ -15,6 +15,7 @@ __all__ = [
     "Parsed",
     "ParsedFeed",
     "canonical_url",
+    "document_text",
     "older_page",
     "parse_document",
     "parse_documents",

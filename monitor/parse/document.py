@@ -99,6 +99,12 @@ def primary_language(tag: str | None) -> str | None:
     return primary if primary.isalpha() and len(primary) <= 8 else None
 
 
+def document_text(doc: Document) -> str:
+    """The document's bytes as text, decoded as its reader decodes them: the charset HTTP
+    declared, else the document's own (XML declaration, <meta>), UTF-8, a guess."""
+    return decode(doc.body, (doc.charset, xml_encoding(doc.body) or meta_charset(doc.body)))
+
+
 def _read(
     kind: Kind, body: bytes, doc: Document, feed: str, language: str | None
 ) -> tuple[Article, ...] | None:

@@ -46,6 +46,7 @@ POOL_MIN_FEEDS = 8
 # Fetched feeds waiting for a worker or to be stored, per worker: keeps the workers busy
 # and lets fetching run ahead while they start; bounds memory (a feed is ~60 kB).
 PARSE_QUEUE = 32
+DAY = timedelta(days=1)
 
 
 class Poller:
@@ -56,12 +57,13 @@ class Poller:
         rules: LiveRules,
         clock: Callable[[], datetime],
         pool: WorkerPool | None = None,
+        first_check: Callable[[datetime], datetime] = lambda archived: archived + DAY,
     ) -> None:
+        """`first_check`: when a document archived at a time is first checked again."""
         self.store, self.fetcher, self.rules, self.clock = store, fetcher, rules, clock
         self.pool = pool or WorkerPool()
         self.rng = random.Random()
-        # When an archived document is first checked again (the config's `evidence_checks`).
-        self.first_check = timedelta(days=1)
+        self.first_check = first_check
 
     def due(self, feeds: Sequence[Feed]) -> list[Feed]:
         """Enabled feeds whose next check has come (or that were never polled)."""
@@ -268,7 +270,7 @@ class Poller:
         now = self.clock()
         done = self.store.articles.ingest(articles, now, match)
         self.store.candidates.record(_sightings(articles, done, self.rules.active, sighted), now)
-        self.store.evidence.archive(_evidence(articles, done, origins), now, now + self.first_check)
+        self.store.evidence.archive(_evidence(articles, done, origins), now, self.first_check(now))
         tally.new += done.new
         tally.matches += len(done.matches)
         metrics.record_ingest(done.new, [match.rule_id for match in done.matches])

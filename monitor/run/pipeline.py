@@ -134,13 +134,13 @@ class Pipeline:
                 daemon=True,
             )
             self._lint.start()
-        self._poller = Poller(store, fetcher, self.rules, clock, workers)
-        self._poller.first_check = _first(settings.config.evidence_checks)
         # Archived evidence: re-checks, pruning; the settings are read anew at each use, so
         # a reloaded config is followed.
         self.evidence = Rechecker(store, fetcher, clock, lambda: self.settings.feeds,
                                   lambda: self.settings.config.evidence_checks,
                                   lambda: self.settings.config.evidence_days)  # fmt: skip
+        self._poller = Poller(store, fetcher, self.rules, clock, workers,
+                              first_check=self.evidence.first_check)  # fmt: skip
         self._digester = Digester(store, clock)
         self._relay = Relay(store, clock)
         self._broken_config = ""  # fingerprint of the config file last refused
@@ -302,11 +302,6 @@ class Pipeline:
     def _linted(self) -> Path:
         """Where the fingerprint of the last rules warned about is kept."""
         return self.settings.config.data_dir / "rules-checked"
-
-
-def _first(delays: Sequence[timedelta]) -> timedelta:
-    """When an archived page is first checked again (none scheduled: a day, for `verify`)."""
-    return min(delays, default=timedelta(days=1))
 
 
 @contextmanager

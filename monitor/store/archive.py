@@ -81,8 +81,10 @@ class EvidenceStore:
         were recorded for the first time."""
         exchanges: dict[tuple[str, str], dict[str, Any]] = {}
         links: list[tuple[int, tuple[str, str]]] = []
+        hashes: dict[int, str] = {}  # a flood of matches shares a few documents: hash each once
         for match_id, feed, document in owed:
-            sha256 = hashlib.sha256(document.body).hexdigest()
+            if (sha256 := hashes.get(id(document))) is None:
+                sha256 = hashes[id(document)] = hashlib.sha256(document.body).hexdigest()
             pair = (document.location, sha256)
             if pair not in exchanges:
                 exchanges[pair] = _row(feed, document, sha256, now, first_check)
@@ -125,15 +127,14 @@ class EvidenceStore:
                 .where(T.matches.c.rule_id == rule_id)
             )
             query = query.where(ex.c.id.in_(of_rule))
-        with self._engine.connect() as conn:
-            return [_kept(row) for row in conn.execute(query)]
+        return self._select(query)
 
     def newest(self, limit: int) -> list[Kept]:
         """The most recently archived exchanges, newest first."""
         ex = T.evidence_exchanges
-        query = sa.select(ex).order_by(ex.c.archived.desc(), ex.c.id.desc()).limit(limit)
-        with self._engine.connect() as conn:
-            return [_kept(row) for row in conn.execute(query)]
+        return self._select(
+            sa.select(ex).order_by(ex.c.archived.desc(), ex.c.id.desc()).limit(limit)
+        )
 
     def by_hash(self, prefix: str) -> list[Kept]:
         """The exchanges whose body's SHA-256 begins with `prefix` (hex), newest first."""
@@ -146,6 +147,9 @@ class EvidenceStore:
             .order_by(ex.c.id.desc())
             .limit(100)
         )
+        return self._select(query)
+
+    def _select(self, query: sa.Select[Any]) -> list[Kept]:
         with self._engine.connect() as conn:
             return [_kept(row) for row in conn.execute(query)]
 
@@ -180,8 +184,7 @@ class EvidenceStore:
             .order_by(ex.c.next_check, ex.c.id)
             .limit(limit)
         )
-        with self._engine.connect() as conn:
-            return [_kept(row) for row in conn.execute(query)]
+        return self._select(query)
 
     def record_check(
         self,
@@ -194,8 +197,8 @@ class EvidenceStore:
         scheduled: bool,
     ) -> bool:
         """Record a re-check's verdict (a `scheduled` one counts and sets the next check);
-        True when the state changed (then it is kept as a Change for the digests and the
-        status page)."""
+        True when the state changed (then it is kept for the digests and the status page:
+        `changes`)."""
         ex = T.evidence_exchanges
         with write(self._engine) as conn:
             previous = conn.execute(sa.select(ex.c.state).where(ex.c.id == kept.id)).scalar()
@@ -239,13 +242,14 @@ class EvidenceStore:
         """Forget exchanges archived before `before` (`evidence_days`), and the bodies no
         exchange holds any more; how many exchanges."""
         ex = T.evidence_exchanges
+        stale = ex.c.archived < before
         with write(self._engine) as conn:
-            old = sa.select(ex.c.id).where(ex.c.archived < before)
-            hashes = set(conn.execute(sa.select(ex.c.sha256).where(ex.c.archived < before))
-                         .scalars())  # fmt: skip
+            hashes = set(conn.execute(sa.select(ex.c.sha256).where(stale)).scalars())
             for table in (T.evidence_links, T.evidence_checks):
-                conn.execute(sa.delete(table).where(table.c.exchange_id.in_(old)))
-            gone = conn.execute(sa.delete(ex).where(ex.c.archived < before)).rowcount
+                conn.execute(
+                    sa.delete(table).where(table.c.exchange_id.in_(sa.select(ex.c.id).where(stale)))
+                )
+            gone = conn.execute(sa.delete(ex).where(stale)).rowcount
             kept = sa.select(ex.c.sha256).where(ex.c.sha256.in_(hashes))
             still = set(conn.execute(kept).scalars())
         self.bodies.delete(hashes - still)

@@ -9,7 +9,6 @@ Auth and security headers: auth.py.
 
 from __future__ import annotations
 
-import codecs
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -31,6 +30,7 @@ from monitor.config import Settings
 from monitor.discover import on_list
 from monitor.errors import MonitorError
 from monitor.match import rules_spelled
+from monitor.model import Document
 from monitor.poll import FeedHealth
 from monitor.rules import Active
 from monitor.store import Store, error_text
@@ -154,16 +154,13 @@ def _copy(store: Store, sha256: str) -> Response:
         return PlainTextResponse("no archived copy with that SHA-256\n", 404)
     kept = found[0]
     body = store.evidence.body(kept)
-    text = None if body is None else body.decode(_charset(kept.charset), errors="replace")
+    text = None
+    if body is not None:
+        from monitor.parse import document_text  # the parse stack, for this page only
+
+        text = document_text(Document(kept.url, body, kept.content_type, kept.charset))
     page = _TEMPLATES.get_template("copy.html.j2").render(kept=kept, body=text, when=when)
     return HTMLResponse(page)
-
-
-def _charset(declared: str | None) -> str:
-    try:
-        return codecs.lookup(declared or "utf-8").name
-    except LookupError:
-        return "utf-8"
 
 
 def _not_ready(store: Store, late: str | None, problems: Sequence[str]) -> str | None:
