@@ -133,10 +133,8 @@ class Article:
 
     @cached_property
     def key(self) -> str:
-        """Stable identity: canonical URL, else guid, else a hash of title and text.
-
-        The URL comes first so the same story in two feeds (with their own guids) is one.
-        """
+        """Stable identity: canonical URL (so one story in two feeds with their own guids
+        is one), else guid, else a hash of title and text."""
         basis = self.url or self.guid or f"{self.title}\n{self.text}"
         return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
 
@@ -146,10 +144,8 @@ class Article:
 
     @cached_property
     def fingerprint(self) -> str | None:
-        """Identifies the same story republished elsewhere: a hash of the body's words.
-
-        None for short bodies (under 40 words), where equal text is no proof of one story.
-        """
+        """The same story republished elsewhere: a hash of the body's words; None for short
+        bodies (under 40 words), where equal text is no proof of one story."""
         words = re.findall(r"\w+", self.text.casefold())
         if len(words) < 40:
             return None
@@ -216,9 +212,25 @@ Rule = PersonRule | EventRule
 
 
 @dataclass(frozen=True)
+class Standing:
+    """How a listed surname stood in the store's articles of the last `days`, counted in
+    articles (monitor.match.standing reads it; monitor.rules.learned learns it)."""
+
+    rule_id: str
+    surname: str  # as the rule wrote it when counted: an edit of it starts over
+    named: int  # naming the person in full
+    others: int  # with another given name beside the surname
+    lower: int  # writing it lower-case, as a word
+    seen: int  # holding it in any form
+    days: int  # how far back they were counted
+
+
+@dataclass(frozen=True)
 class RuleSet:
     people: tuple[PersonRule, ...] = ()
     events: tuple[EventRule, ...] = ()
+    # What the store taught about the people's surnames; none where no store is read.
+    learned: tuple[Standing, ...] = ()
 
     def all(self) -> tuple[Rule, ...]:
         return (*self.people, *self.events)
@@ -237,9 +249,8 @@ class Evidence:
     end: int
     variant: str = ""  # which form of the rule produced the hit (for --explain)
     reason: str = ""  # why it counts (for --explain)
-    # Why it counts, as a digest says it in its own language: the key of a `why_` phrase
-    # of render/templates/texts.toml ("named", "context", "near"...), and the words the
-    # phrase names (a context term; an event's term, its near term and the distance).
+    # Why it counts in a digest's words: a `why_` key of render/templates/texts.toml
+    # ("named", "near"...) and the words its phrase names (a term, its near term, distance).
     basis: str = ""
     basis_terms: tuple[str, ...] = ()
 
@@ -282,8 +293,7 @@ class Source:
 
 @dataclass(frozen=True)
 class Archived:
-    """The archived copy of a document a match was found in: its body's SHA-256 and when
-    it was archived; `missing` says why the body could not be kept (then only its hash is)."""
+    """A matched document's archived copy: its SHA-256, when; `missing`: why only the hash is."""
 
     url: str
     sha256: str
@@ -330,8 +340,7 @@ class Pending:
 
 @dataclass(frozen=True)
 class Digest:
-    """A digest rendered once, in every form its route's channels send: the subject, text
-    and HTML (email, outbox, Apprise) and `bodies`, webhook JSON by format."""
+    """A digest rendered once in every form its channels send (`bodies`: webhook JSON)."""
 
     route: str
     key: str  # the digest's identity, the same in every channel's copy
@@ -379,14 +388,11 @@ class DeliveryRecord:
 
     @property
     def problem(self) -> str:
-        """The last error, without the channel and target it may name first (shown beside
-        it already): 'Read-only file system', not 'outbox /x: outbox /x: Read-only ...'."""
+        """The last error without the channel and target it may begin with (shown beside)."""
         return without_where(self.last_error or "no error recorded", self.channel, self.target)
 
 
 def without_where(error: str, channel: str, target: str) -> str:
     """A send's error without the "channel target: " (or "channel: ") it begins with."""
-    for where in (f"{channel} {target}: ", f"{channel}: "):
-        if error.startswith(where):
-            return error[len(where) :]
-    return error
+    where = next((w for w in (f"{channel} {target}: ", f"{channel}: ") if error.startswith(w)), "")
+    return error[len(where) :]

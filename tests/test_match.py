@@ -258,3 +258,34 @@ def test_a_letter_read_otherwise_than_typed_needs_the_full_name() -> None:
     assert matcher.match("Захарова заявила, что ответ будет.", "ru") == ()
     assert matcher.match("Това е харам, казват те. Харам е забранено.", "bg") == ()
     assert [m.rule_id for m in matcher.match("Вольга Гара выйшла на волю.", "be")] == ["hara"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "rule_id"),
+    [
+        ("Rakušanův návrh rozpočtu neprošel.", "cs", "rakusan"),
+        ("Opozice kritizuje Rakušanových plánů.", "cs", "rakusan"),
+        ("Mayeva vlada je izgubila glasovanje.", "sl", "may"),
+        ("Janševega predloga ni podprl nihče.", "sl", "jansa"),
+    ],
+)
+def test_a_possessive_adjective_made_from_the_surname_names_the_person(
+    text: str, language: str, rule_id: str
+) -> None:
+    rules = RuleSet(people=(PersonRule("rakusan", "Vít Rakušan"), PersonRule("may", "Theresa May"),
+                            PersonRule("jansa", "Janez Janša")))  # fmt: skip
+    found = compile_rules(rules).match(text, language)
+    assert [m.rule_id for m in found] == [rule_id]
+    assert "possessive adjective" in found[0].evidence[0].variant
+
+
+def test_a_possessive_reading_is_not_made_outside_czech_slovak_and_slovene() -> None:
+    """Kazakova is Kazak's in Slovene, but a woman named Kazakova in Russian or English news;
+    and a Czech woman's -ová (Babišová) is her surname, not his possessive."""
+    matcher = compile_rules(RuleSet(people=(PersonRule("kazak", "Ivan Kazak"),
+                                            PersonRule("babis", "Andrej Babiš"))))  # fmt: skip
+    assert matcher.match("Kazakova said the talks would go on.", "en") == ()
+    assert matcher.match("Казакова заявила о переговорах.", "ru") == ()
+    assert matcher.match("Babišová odmítla komentovat výsledek.", "cs") == ()
+    reasons = " ".join(matcher.explain("Kazakova said the talks would go on.", "en"))
+    assert "possessive adjectives are read in Czech, Slovak and Slovene only" in reasons

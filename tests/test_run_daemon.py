@@ -74,6 +74,27 @@ def test_a_deleted_database_stops_the_daemon(daemon: Daemon, tmp_path: Path) -> 
     assert daemon.fatal is not None and "was deleted or replaced" in daemon.fatal
 
 
+def test_the_housekeeping_tick_notices_a_deleted_database_and_does_nothing_more(
+    daemon: Daemon, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Open connections write on to a deleted file without an error: the tick looks."""
+    shutil.rmtree(tmp_path / "var")
+    daemon.housekeeping_job()
+    assert daemon.fatal is not None and "was deleted or replaced" in daemon.fatal
+    assert not [r for r in caplog.records if r.levelno == logging.ERROR]  # no job ran on
+
+
+def test_the_learn_job_learns_from_the_stored_articles_once_a_day(daemon: Daemon) -> None:
+    pipeline = daemon.pipeline
+    pipeline.poll(pipeline.feeds())
+    daemon.learn_job()
+    standings, learned, days = pipeline.store.standings.learned()
+    assert learned == NOW and days == 28
+    assert {s.rule_id for s in standings} >= {"babaryka"}  # the seeds name him in full
+    assert pipeline.rules.active.rules.learned == standings
+    assert "learn" in {job.id for job in daemon.scheduler.get_jobs()}
+
+
 def test_the_running_daemon_exits_3_when_its_data_folder_is_deleted(tmp_path: Path) -> None:
     config = tmp_path / "monitor.toml"
     config.write_text(

@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,15 +33,15 @@ from monitor.config import (
     load_settings,
     since_option,
 )
-from monitor.errors import ConfigError
+from monitor.errors import ConfigError, StoreError
 from monitor.fetch import Fetcher
 from monitor.match import Matcher, compile_rules
-from monitor.model import Article, DeliveryStatus, Match
+from monitor.model import Article, DeliveryStatus, Match, Standing
 from monitor.poll import describe
 from monitor.progress import progress
 from monitor.rules import load_rules
 from monitor.run import describe_failure, open_pipeline, run_daemon, serve_http
-from monitor.store import Store
+from monitor.store import Store, sqlite_path
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -130,12 +131,30 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     config = config_file(args.config)
-    matcher = compile_rules(load_rules(args.rules or list(config.rules)))
+    rules = load_rules(args.rules or list(config.rules))
+    matcher = compile_rules(replace(rules, learned=_learned(config.db_url, config.learn_days)))
     inputs = Inputs(args.files)
     with Fetcher(config.user_agent) as fetcher:
         for name, article in inputs.articles(fetcher):
             report(name, article, matcher, args)
     return inputs.status
+
+
+def _learned(url: str, days: int) -> tuple[Standing, ...]:
+    """What the config's store learned about the surnames, as the daemon decides with it;
+    none where there is no store yet (check never creates one) or learning is off."""
+    path = sqlite_path(url)
+    if not days or (path is not None and not path.is_file()):
+        return ()
+    try:
+        store = Store.open(url)
+    except StoreError as exc:
+        print(f"warning: not using learned surnames: {exc}", file=sys.stderr)
+        return ()
+    try:
+        return store.standings.learned()[0]
+    finally:
+        store.close()
 
 
 def report(name: str, article: Article, matcher: Matcher, args: argparse.Namespace) -> None:

@@ -222,6 +222,9 @@ class Config(_Model):
     # from when it was archived. [] checks only on `monitor evidence verify`.
     evidence_checks: tuple[Duration, ...] = (timedelta(days=1), timedelta(days=7),
                                              timedelta(days=30))  # fmt: skip
+    # How far back stored articles teach which listed surnames, everyday words too (Johnson),
+    # name their person alone (monitor.match.standing); learned once a day. 0: never.
+    learn_days: int = Field(default=28, ge=0)
     feeds: tuple[FeedConfig, ...] = Field(default_factory=_default_feeds)
     smtp: SmtpConfig | None = None
     webhooks: dict[str, WebhookConfig] = Field(default_factory=dict)

@@ -87,6 +87,18 @@ CONSONANT: Paradigm = {
     **_table(E, "plural", "y i ykh ikh ich ej"),
     **_table(E, "genitive (de) or plural (en)", "s"),
 }
+# Czech, Slovak and Slovene make a possessive adjective of a surname: Babišův, Babišových,
+# Johnsonovým; Slovene Mayeva, Janševega, Johnsonovo. Only verify reads them, and only in an
+# article in those languages (elsewhere Kazakova is a surname, not Kazak's). A surname in -a
+# takes -ův/-ov only for a man (Lukašenkův, Janševa); a woman's is -in, not read.
+POSSESSIVE_ADJECTIVE = "possessive adjective"
+_OWNER: Paradigm = {
+    **_table(E, POSSESSIVE_ADJECTIVE, "uv ov ova ovo ovy ove ovu ovych ovym ovymi ovega ovemu"),
+    **_table(E, POSSESSIVE_ADJECTIVE, "ovim ovih ev eva evo evi eve evega evemu evim evih"),
+}
+CONSONANT.update(_OWNER)
+NOUN_A.update({e: Form(M, f.case) for e, f in _OWNER.items() if e not in NOUN_A})
+
 # A consonant-final surname takes -y/-i only in the plural (Скрипали, Losiki): unlike a
 # surname in -a, whose -y/-i is also its genitive, such a plural names every bearer.
 PLURAL_ONLY = frozenset({"y", "i", "ej"})

@@ -3,8 +3,10 @@
 In: a `RuleSet` (compiled once by `compile_rules`) and article texts. Out: `Match`es with
 `Evidence` from `Matcher.match`, and human-readable lines from `Matcher.explain`; `lint`
 warns of rules likely to be noisy and `fire_counts` counts what rules would have fired;
-`rules_spelled` says which rules a search names, in any script or spelling; `work` is a
-poll's CPU work on a fetch's documents (parse, then match), as its worker processes run it.
+`rules_spelled` says which rules a search names, in any script or spelling; `Tally` counts
+how listed surnames stand in stored articles, and `known` reads a count (see standing.py);
+`work` is a poll's CPU work on a fetch's documents (parse, then match), as its worker
+processes run it.
 It is built on monitor.language: folding across scripts, case endings, the given-name
 lexicon, transcription and word frequency.
 """
@@ -19,22 +21,30 @@ from monitor.match.documents import (
     warm_up,
     work,
 )
-from monitor.match.lint import fire_counts, lint
+from monitor.match.lint import EVERYDAY, SHORT, fire_counts, lint
 from monitor.match.matcher import Matcher, compile_rules
 from monitor.match.spelled import rules_spelled
+from monitor.match.standing import describe, known, why_not
+from monitor.match.tally import Tally
 
 __all__ = [
+    "EVERYDAY",
+    "SHORT",
     "MatchKey",
     "Matcher",
+    "Tally",
     "Worked",
     "compile_rules",
+    "describe",
     "fire_counts",
     "hold_rules",
+    "known",
     "lint",
     "match_key",
     "parse",
     "rules_spelled",
     "start_worker",
     "warm_up",
+    "why_not",
     "work",
 ]

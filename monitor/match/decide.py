@@ -5,18 +5,22 @@ per sighting. In news a person is named in full first and by surname after, so a
 surname counts when the article names that person in full, carries one of the rule's context
 terms, the rule says `alone: true`, or the surname is distinctive: rare as a word in the
 article's language, at least four letters, no given name, and no other listed person's.
-It never counts when the article names someone else with that surname.
+A surname that is an everyday word counts alone where the store's recent articles show it
+names this person (`standing`: Лукашенко, Johnson). It never counts when the article names
+someone else with that surname.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from monitor.language import COMMON, is_given_form, zipf
 from monitor.match.people import Person
 from monitor.match.spans import script_label
+from monitor.match.standing import describe, known, why_not
 from monitor.match.verify import Kind, Sighting
+from monitor.model import Standing
 
 MIN_DISTINCT = 4  # letters a surname needs to be distinctive alone (May, Kim, Rak are not)
 # A transcription is an approximation: alone, a short one meets unrelated words (Tara read
@@ -62,14 +66,17 @@ class Document:
         return cls(sightings, shared, context, full, others)
 
 
-def decide(people: list[Person], doc: Document) -> Iterator[tuple[int, Verdict]]:
-    """(person, Verdict) for every sighting of the article, in article order."""
+def decide(
+    people: list[Person], doc: Document, learned: Mapping[int, Standing] | None = None
+) -> Iterator[tuple[int, Verdict]]:
+    """(person, Verdict) for every sighting of the article, in article order; `learned`:
+    person -> what the store taught about the surname."""
     for s in doc.sightings:
         person = people[s.person]
-        yield s.person, _verdict(person, s, doc)
+        yield s.person, _verdict(person, s, doc, (learned or {}).get(s.person))
 
 
-def _verdict(person: Person, s: Sighting, doc: Document) -> Verdict:
+def _verdict(person: Person, s: Sighting, doc: Document, standing: Standing | None) -> Verdict:
     context = doc.context.get(s.person)
     extra = [f"context term '{context}' present"] if context else []
     if person.rule.context and not context:
@@ -80,10 +87,12 @@ def _verdict(person: Person, s: Sighting, doc: Document) -> Verdict:
         if (closer := _closer_namesake(s, doc)) is not None:
             return _no(s, closer)
         return _yes(s, "; ".join([s.reason, *extra]), "named")
-    return _lone(person, s, doc, context)
+    return _lone(person, s, doc, context, standing)
 
 
-def _lone(person: Person, s: Sighting, doc: Document, context: str | None) -> Verdict:
+def _lone(
+    person: Person, s: Sighting, doc: Document, context: str | None, standing: Standing | None
+) -> Verdict:
     if (full := doc.full.get(s.person)) is not None:
         named = f"the article names the person (at {full.start}-{full.end}) in full"
         return _yes(s, named, "named_elsewhere")
@@ -103,8 +112,10 @@ def _lone(person: Person, s: Sighting, doc: Document, context: str | None) -> Ve
     if s.office and _office_names(person, s):  # "premier May": a name, no other listed one's
         return _yes(s, "after a word of office, used as a name (no other listed person's)",
                     "office")  # fmt: skip
-    why_not = _not_distinctive(person, s)
-    return _no(s, why_not) if why_not else _yes(s, _distinctive(s), "distinctive")
+    if (common := _everyday(s)) is not None:
+        return _learned(s, common, standing)
+    why = _not_distinctive(s)
+    return _no(s, why) if why else _yes(s, _distinctive(s), "distinctive")
 
 
 def _office_names(person: Person, s: Sighting) -> bool:
@@ -152,13 +163,30 @@ def _one_name(s: Sighting) -> Verdict:
     return _no(s, "the rule's one name, but not used as a name here")
 
 
-def _not_distinctive(person: Person, s: Sighting) -> str | None:
+def _everyday(s: Sighting) -> str | None:
+    """Why the word, long enough to stand alone, reads as an everyday word; None if not."""
+    if sum(c.isalpha() for c in s.word) < MIN_DISTINCT:
+        return None
+    common = zipf(s.word, s.language)
+    if common < COMMON:
+        return None
+    return f"ordinary word in {script_label(s.word, s.language)} (Zipf {common:.1f})"
+
+
+def _learned(s: Sighting, common: str, standing: Standing | None) -> Verdict:
+    """An everyday word counts alone only where the store's articles taught it names this
+    person; --explain gives the counts either way."""
+    if standing is None:
+        return _no(s, f"{common}; needs the given name")
+    if known(standing):
+        return _yes(s, f"{common}, but it names this person alone: {describe(standing)}",
+                    "known")  # fmt: skip
+    return _no(s, f"{common}; needs the given name ({why_not(standing)}: {describe(standing)})")
+
+
+def _not_distinctive(s: Sighting) -> str | None:
     if sum(c.isalpha() for c in s.word) < MIN_DISTINCT:
         return f"shorter than {MIN_DISTINCT} letters as written; needs the given name"
-    common = zipf(s.word, s.language)
-    if common >= COMMON:
-        where = script_label(s.word, s.language)
-        return f"ordinary word in {where} (Zipf {common:.1f}); needs the given name"
     if s.transcribed and sum(map(str.isalpha, s.word)) < MIN_TRANSCRIBED:
         return "a short transcription of the surname may be another word; needs the full name"
     if is_given_form(s.word):

@@ -126,7 +126,8 @@ def _everyday(person: Person, words: list[tuple[float, str, str]]) -> Iterator[t
         EVERYDAY,
         (
             f"frequent words read as this surname ({_quote(words)}): alone it counts only with "
-            "'context:' terms or where the article names the person in full"
+            "'context:' terms, where the article names the person in full, or where the "
+            "store's recent articles show it names this person ('rules check --against-store')"
         ),
     )
 

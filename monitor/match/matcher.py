@@ -18,11 +18,11 @@ from monitor.language import fold_text, guess_language
 from monitor.match.decide import Document, Verdict, decide
 from monitor.match.events import event_verdicts
 from monitor.match.neighbours import Place
-from monitor.match.people import Candidate, PersonIndex
+from monitor.match.people import Candidate, PersonIndex, surname_of
 from monitor.match.spans import NAME_RE, snippet
 from monitor.match.terms import Role, Term, TermHit, TermIndex, make_term
 from monitor.match.verify import Sighting, sight
-from monitor.model import EventRule, Evidence, Match, Rule, RuleSet
+from monitor.model import EventRule, Evidence, Match, Rule, RuleSet, Standing
 
 log = logging.getLogger(__name__)
 _CACHE_LIMIT = 200_000  # distinct article words remembered; cleared when full
@@ -56,6 +56,17 @@ class Matcher:
         self.rules: tuple[Rule, ...] = ruleset.all()
         self._ruleset: RuleSet | None = ruleset  # None once built
         self._building = threading.Lock()
+        self._learned = _learned(ruleset)
+
+    def relearned(self, ruleset: RuleSet) -> Matcher:
+        """This matcher with what `ruleset.learned` says (the same rules, learned anew),
+        sharing the compiled indexes: learning never compiles again."""
+        if self._ruleset is not None:
+            self._build()
+        twin = Matcher.__new__(Matcher)
+        twin.__dict__.update(self.__dict__)
+        twin._learned = _learned(ruleset)
+        return twin
 
     def _build(self) -> None:
         with self._building:
@@ -92,13 +103,32 @@ class Matcher:
         unique = {(e.start, e.end): e for e in sorted(evidence, key=lambda e: (e.start, e.end))}
         return Match(rule.id, rule.kind, rule.name, tuple(unique.values()))
 
-    def _hits(self, text: str, language: str | None) -> Iterator[_Hit]:
+    def sightings(self, text: str, language: str | None = None) -> list[Sighting]:
+        """Every reading of a listed surname in the text, read where it stands (before the
+        article-level decision): what the store's articles are counted by."""
+        return self._sightings(self._prepared(text), language)[0]
+
+    def lower_case_readings(self, text: str) -> set[int]:
+        """People (rule indexes) whose surname a lower-case word of the text reads as, by
+        its letters (not by consonants alone): May in "may", Hunt in "hunt"."""
+        self._prepared(text)
+        found: set[int] = set()
+        for word in {w for w in _WORD.findall(text) if w[0].islower()}:
+            cands = self._cache[word[0].upper() + word[1:]]
+            found.update(c.person for c in cands if not c.loose)
+        return found
+
+    def _prepared(self, text: str) -> str:
         if self._ruleset is not None:  # the first article: build the indexes now
             self._build()
         # Apostrophe look-alikes read as ’ and invisible spaces as spaces: one character
         # for one, so every offset still points into the text as written.
         if _ODD_CHARACTERS.search(text):  # rare: most texts are passed on as they are
             text = text.translate(_SAME_LENGTH)
+        return text
+
+    def _hits(self, text: str, language: str | None) -> Iterator[_Hit]:
+        text = self._prepared(text)
         # Folding keeps one character per character, so term offsets are text offsets.
         term_hits = self._terms.scan(fold_text(text))
         context = _context_by_rule(term_hits)
@@ -106,7 +136,7 @@ class Matcher:
         if sightings:
             doc = Document.of(tuple(sightings), shared, context)
             # People come first in RuleSet.all(), so a person's index is its rule's.
-            for person, verdict in decide(self._people.people, doc):
+            for person, verdict in decide(self._people.people, doc, self._learned):
                 yield _Hit(person, verdict)
         for rule_index, verdict in event_verdicts(self.rules, term_hits, text):
             yield _Hit(rule_index, verdict)
@@ -141,6 +171,19 @@ _SAME_LENGTH = str.maketrans({
     "\u200b": " ", "\u200c": " ", "\u200d": " ", "\u2060": " ", "\ufeff": " ",
 })  # fmt: skip
 _ODD_CHARACTERS = re.compile("[" + "".join(map(chr, _SAME_LENGTH)) + "]")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _learned(ruleset: RuleSet) -> dict[int, Standing]:
+    """Person (rule index) -> what the store taught about the surname, where the rule still
+    writes the surname it was counted under."""
+    index = {rule.id: number for number, rule in enumerate(ruleset.people)}
+    found = {}
+    for standing in ruleset.learned:
+        number = index.get(standing.rule_id)
+        if number is not None and surname_of(ruleset.people[number]) == standing.surname:
+            found[number] = standing
+    return found
 
 
 class _WordCache(dict[str, tuple[Candidate, ...]]):

@@ -98,6 +98,12 @@ class Candidate:
     plural_only: bool = False  # an ending this surname takes only in the plural (Скрипали)
 
 
+def surname_of(rule: PersonRule) -> str:
+    """The rule's surname as written: what the store's counts of it are kept under, so that
+    an edit of the surname starts them over."""
+    return parse_name(rule.name).surname
+
+
 def _without_marks(word: str) -> str:
     """A Latin word with its diacritics dropped, as an English speaker types it; other
     scripts as they are."""
@@ -127,9 +133,7 @@ def _gender(parts: NameParts, stems: list[Stem]) -> Gender | None:
     return next((s.gender for s in stems if s.gender is not None), None)
 
 
-def _stems(
-    word: str, gender: Gender | None, foreign: bool
-) -> Iterator[tuple[Stem, bool, bool]]:
+def _stems(word: str, gender: Gender | None, foreign: bool) -> Iterator[tuple[Stem, bool, bool]]:
     """Every stem of a surname (or aka) as Slavic papers may write it; whether it comes from
     a transcription (practical, of a foreign surname; or, of a Slavic one typed in plain
     Latin, the letters it may have lost: h for х, s for š), and whether from the latter."""

@@ -12,7 +12,16 @@ import enum
 import re
 from dataclasses import dataclass
 
-from monitor.language import COMMON, Gender, is_office, skeleton, stem_key, translit, zipf
+from monitor.language import (
+    COMMON,
+    POSSESSIVE_ADJECTIVE,
+    Gender,
+    is_office,
+    skeleton,
+    stem_key,
+    translit,
+    zipf,
+)
 from monitor.match.neighbours import Given, Place, find_given
 from monitor.match.people import Candidate, Person
 from monitor.match.spans import script_label, starts_sentence, word_after, word_before
@@ -24,6 +33,7 @@ _PART_BEFORE = re.compile(r"[^\W\d_]+$")
 # to its own (Mohamed); a long one alone is judged by its use, a short one (Франс) is not.
 MIN_LOOSE_ONE_NAME = 6
 _LINE_WORDS = re.compile(r"[^\W\d_]{2,}")
+POSSESSIVE_LANGUAGES = frozenset({"cs", "sk", "sl"})
 
 
 class Kind(enum.Enum):
@@ -151,6 +161,8 @@ def sight(person: Person, number: int, cand: Candidate, place: Place) -> Sightin
         return _with_given(seen, cand, given)
     if cand.loose and not (person.parts.single and len(place.word) >= MIN_LOOSE_ONE_NAME):
         return seen.at(Kind.OTHER, here, "spelling only close; needs its given name")
+    if form.case == POSSESSIVE_ADJECTIVE and (why := _not_possessive(place)) is not None:
+        return seen.at(Kind.OTHER, here, why)
     if (why := elsewhere(place)) is not None:
         return seen.at(Kind.OTHER, here, why, conflict=why.startswith("beside"))
     name_use = _capitalised(place.word) and not starts_sentence(place.text, place.start)
@@ -161,6 +173,19 @@ def sight(person: Person, number: int, cand: Candidate, place: Place) -> Sightin
     office = _after_office(place)
     return seen.at(Kind.LONE, here, "", name_use=name_use, plural=plural, transcribed=transcribed,
                    office=office, guessed=cand.guessed)  # fmt: skip
+
+
+# Babišová, Babišové, Babišovou, Slovak Babišovej: a woman's -ová, not his possessive.
+_WOMANS_OVA = re.compile(r"ov(?:á|é|ú|ou|ej)$")
+
+
+def _not_possessive(place: Place) -> str | None:
+    """Why a word read as a possessive adjective made from the surname is not one here."""
+    if place.language not in POSSESSIVE_LANGUAGES:
+        return "possessive adjectives are read in Czech, Slovak and Slovene only"
+    if _WOMANS_OVA.search(place.word):
+        return "a woman's surname in -ová, not the person's possessive"
+    return None
 
 
 def _after_office(place: Place) -> bool:

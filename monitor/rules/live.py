@@ -21,7 +21,7 @@ from pathlib import Path
 
 from monitor.errors import RuleError
 from monitor.match import Matcher, compile_rules
-from monitor.model import RuleSet
+from monitor.model import RuleSet, Standing
 from monitor.rules import files as rule_files
 
 log = logging.getLogger(__name__)
@@ -64,9 +64,21 @@ class LiveRules:
             log.error("rule files have errors; keeping the last good rules:\n%s", exc)
             self.active = replace(self.active, fingerprint=fingerprint, errors=tuple(exc.problems))
             return False
+        # What the store taught stays with the rules it was counted for (same id and surname).
+        ruleset = replace(ruleset, learned=self.active.rules.learned)
         self.active = Active(ruleset, compile_rules(ruleset), fingerprint)
         self._keep(paths, fingerprint)
         log.info("rules loaded: %d people, %d events", len(ruleset.people), len(ruleset.events))
+        return True
+
+    def learn(self, standings: tuple[Standing, ...]) -> bool:
+        """Put what the store taught about the surnames in force (the compiled indexes are
+        kept); True if it differs from what was in force."""
+        active = self.active
+        if standings == active.rules.learned:
+            return False
+        rules = replace(active.rules, learned=standings)
+        self.active = replace(active, rules=rules, matcher=active.matcher.relearned(rules))
         return True
 
     def _keep(self, paths: Sequence[Path], fingerprint: str) -> None:

@@ -20,12 +20,15 @@ queues the jobs, so this module holds no connection and writes no SQL:
     monitor.recheck   every ten minutes: archived pages whose re-check has come are
                       fetched again (monitor.evidence); removals and changes recorded.
 
+Every worker reads the config and the rule files, and picks up edits within REFRESH (five
+seconds); at the same time it takes what the store's articles taught about the listed
+surnames, and the first to find that a day old learns it again (monitor.rules.learned).
+
 Periodic jobs are deferred once per time slot by the database, not by one scheduler
 process. Poll jobs carry a queueing lock per feed (never two waiting for one feed) and hold
 a lock per host while they poll (one poll of a host at a time across all workers:
 politeness); a route's digest jobs share a lock (one at a time per route: they would only
-take each other's alerts). Every worker reads the config and the rule files, and picks up
-edits within REFRESH (five seconds).
+take each other's alerts).
 """
 
 from __future__ import annotations
@@ -167,6 +170,7 @@ class Cluster:
         self._checked = time.monotonic()
         self.pipeline.reload_config()
         self.pipeline.reload_rules()
+        self.pipeline.learner.due()  # what a worker learned, or, once a day, learn
 
 
 def latest_slot(trigger: Any, last: datetime | None, now: datetime) -> datetime | None:

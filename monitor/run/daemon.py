@@ -1,8 +1,9 @@
 """The long-running daemon: APScheduler 3.x jobs around the pipeline.
 
 In: a Pipeline. Out: jobs that poll the feeds that are due (then send urgent alerts), send
-each route's digest on its schedule, retry owed deliveries and reload changed config and
-rule files; the process stops cleanly on SIGTERM or SIGINT (Ctrl-C) and reloads on SIGHUP.
+each route's digest on its schedule, retry owed deliveries, reload changed config and
+rule files, check archived pages again and learn from the stored articles; the process
+stops cleanly on SIGTERM or SIGINT (Ctrl-C) and reloads on SIGHUP.
 Jobs run in APScheduler's thread pool; each job runs one at a time (max_instances=1), and
 the relay lets one send at a time in the whole process.
 """
@@ -35,6 +36,9 @@ MISFIRE_GRACE = 600
 PRUNE_EVERY = timedelta(days=1)
 # How often archived pages due for a re-check (after 1, 7, 30 days) are looked for.
 RECHECK_EVERY = timedelta(minutes=10)
+# How often the store's articles are looked at for learning; it learns when the last
+# learning is a day old (monitor.rules.learned), the first time a minute after the start.
+LEARN_CHECK = timedelta(hours=1)
 
 
 class SkippedRuns(logging.Filter):
@@ -106,6 +110,11 @@ class Daemon:
             next_run_time=pipeline.clock() + RECHECK_EVERY / 10,
         )  # fmt: skip
         self.scheduler.add_job(
+            self.learn_job, IntervalTrigger(seconds=LEARN_CHECK.total_seconds()), id="learn",
+            name="learn from stored articles which famous surnames stand alone (daily)",
+            next_run_time=pipeline.clock() + LEARN_CHECK / 60,
+        )  # fmt: skip
+        self.scheduler.add_job(
             self.housekeeping_job, tick, id="housekeeping",
             name="reload changed config and rules, relay owed deliveries",
         )  # fmt: skip
@@ -118,6 +127,9 @@ class Daemon:
     def recheck_job(self) -> None:
         self.guarded("recheck", self.pipeline.evidence.due)
 
+    def learn_job(self) -> None:
+        self.guarded("learn", self.pipeline.learner.due)  # learns once the last is a day old
+
     def digest_job(self, route_name: str) -> None:
         self.guarded(f"digest {route_name}", lambda: self.pipeline.send_digest(route_name))
 
@@ -125,6 +137,11 @@ class Daemon:
         now = self.pipeline.clock()
         self.last_tick = now
         self.check_lock()
+        # A deleted data folder shows in no error while open connections write on to the
+        # deleted file: look at it every tick (a stat), and stop if it is gone.
+        self.check_store()
+        if self.fatal is not None:
+            return
         self.reload()
         self.guarded("rules", self.pipeline.reload_rules)
         self.guarded("relay", self.pipeline.relay_owed)

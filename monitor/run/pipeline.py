@@ -29,7 +29,7 @@ from monitor.match import lint
 from monitor.model import Digest, Feed, RuleSet, without_where
 from monitor.poll import Poller, PollReport, WorkerPool
 from monitor.render import Footer
-from monitor.rules import KEPT, Active, LiveRules
+from monitor.rules import KEPT, Active, Learner, LiveRules
 from monitor.store import Store, StoreLock
 
 log = logging.getLogger(__name__)
@@ -139,6 +139,10 @@ class Pipeline:
         self.evidence = Rechecker(store, fetcher, clock, lambda: self.settings.feeds,
                                   lambda: self.settings.config.evidence_checks,
                                   lambda: self.settings.config.evidence_days)  # fmt: skip
+        # What the stored articles taught about the surnames: in force from the start, learned
+        # anew once a day (the daemon's housekeeping, `run --once`, a worker's refresh).
+        self.learner = Learner(store, self.rules, clock, lambda: self.settings.config.learn_days)
+        self.learner.due(learn=False)
         self._poller = Poller(store, fetcher, self.rules, clock, workers,
                               first_check=self.evidence.first_check)  # fmt: skip
         self._digester = Digester(store, clock)
@@ -153,6 +157,7 @@ class Pipeline:
     def run_once(self, advance: Callable[[int], object] = lambda n: None) -> RunSummary:
         """Poll every enabled feed, make every route's digest now, send what is owed;
         `advance(n)` is told of feeds done (a progress bar)."""
+        self.learner.due()  # a day since the store's articles last taught the rules?
         report = self.poll(self.feeds(), advance)
         self.evidence.due()  # archived pages whose re-check has come
         for route in self.settings.routes:

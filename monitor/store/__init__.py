@@ -8,6 +8,7 @@ their tables and their transactions; no caller ever holds a connection:
 - `store.jobs`      JobQueue, in multi-node mode only: procrastinate's jobs, queued in the
                       store's transactions;
 - `store.evidence`  EvidenceStore: the documents matches were found in, archived;
+- `store.standings` Standings: what stored articles taught about listed surnames;
 - `store.deliveries`  Deliveries: digests, the deliveries owed for them and their claims
                       (a transactional queue: an alert is never lost, and never sent twice
                       by two relays). Not the outbox channel, which writes .eml files.
@@ -32,6 +33,7 @@ from monitor.store.feeds import FeedStore
 from monitor.store.jobs import QUEUE, Job, JobQueue
 from monitor.store.lock import StoreLock
 from monitor.store.reports import DailyMentions, DeliverySummary, Mention, MentionQuery, Reports
+from monitor.store.standings import Standings
 from monitor.store.tables import migrate
 
 __all__ = [
@@ -54,10 +56,12 @@ __all__ = [
     "MentionQuery",
     "Reports",
     "Saved",
+    "Standings",
     "Store",
     "StoreLock",
     "atomic_file",
     "error_text",
+    "sqlite_path",
 ]
 
 
@@ -74,6 +78,7 @@ class Store:
         self.jobs = JobQueue(engine) if jobs else None
         self.deliveries = Deliveries(engine, self.jobs.owed if self.jobs else None)
         self.reports = Reports(engine)
+        self.standings = Standings(engine)
         self._path = path
         self._identity = _file_identity(path)
 

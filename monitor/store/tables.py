@@ -268,6 +268,21 @@ evidence_bodies = sa.Table(
     sa.Column("body", sa.LargeBinary, nullable=False),
 )
 
+# What the stored articles of the last weeks taught about each listed surname
+# (monitor.match.standing); replaced whole at each learning.
+standings = sa.Table(
+    "standings",
+    metadata,
+    sa.Column("rule_id", sa.Text, primary_key=True),
+    sa.Column("surname", sa.Text, nullable=False),
+    sa.Column("named", sa.Integer, nullable=False),
+    sa.Column("others", sa.Integer, nullable=False),
+    sa.Column("lower", sa.Integer, nullable=False),
+    sa.Column("seen", sa.Integer, nullable=False),
+    sa.Column("days", sa.Integer, nullable=False),
+    sa.Column("learned", UTCDateTime, nullable=False),
+)
+
 
 def _v1(conn: Connection) -> None:
     for table in (
@@ -323,9 +338,14 @@ def _v5(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _v6(conn: Connection) -> None:
+    """What stored articles taught about listed surnames."""
+    standings.create(conn, checkfirst=True)
+
+
 # Once a version has shipped, never edit its step: append a new one, so every existing
 # database reaches the same schema.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 # PostgreSQL advisory lock key for migrations ("monitor" in ASCII, as a 64-bit number).
 _MIGRATION_LOCK = 0x6D6F6E69746F72
 
