@@ -39,7 +39,7 @@ from monitor.match import Matcher, compile_rules
 from monitor.model import Article, DeliveryStatus, Match, Standing
 from monitor.poll import describe
 from monitor.progress import progress
-from monitor.rules import load_rules
+from monitor.rules import compiled_folder, load_rules
 from monitor.run import describe_failure, open_pipeline, run_daemon, serve_http
 from monitor.store import Store, sqlite_path
 
@@ -132,7 +132,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     config = config_file(args.config)
     rules = load_rules(args.rules or list(config.rules))
-    matcher = compile_rules(replace(rules, learned=_learned(config.db_url, config.learn_days)))
+    learned = replace(rules, learned=_learned(config.db_url, config.learn_days))
+    matcher = compile_rules(learned, compiled_folder(config.data_dir))
     inputs = Inputs(args.files)
     with Fetcher(config.user_agent) as fetcher:
         for name, article in inputs.articles(fetcher):

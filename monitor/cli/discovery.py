@@ -19,7 +19,7 @@ from monitor.fetch import Fetcher
 from monitor.match import compile_rules
 from monitor.model import Candidate
 from monitor.render import candidate_body
-from monitor.rules import load_rules
+from monitor.rules import compiled_folder, load_rules
 from monitor.store import Store
 from monitor.web import when
 
@@ -58,7 +58,9 @@ def cmd_candidates(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if found:  # the rules in force decide: someone added to a rule file is no candidate
-        found = unlisted(found, on_list(compile_rules(load_rules(settings.config.rules))))
+        rules = load_rules(settings.config.rules)
+        matcher = compile_rules(rules, compiled_folder(settings.config.data_dir))
+        found = unlisted(found, on_list(matcher))
     for candidate in found:
         if args.json:
             print(json.dumps(candidate_json(candidate), ensure_ascii=False))

@@ -19,12 +19,13 @@ from monitor.match import EVERYDAY, SHORT, Tally, compile_rules, describe, fire_
 from monitor.match import why_not as failed
 from monitor.model import RuleSet, Standing
 from monitor.progress import progress
-from monitor.rules import load_rules
+from monitor.rules import compiled_folder, load_rules
 from monitor.store import Store
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
-    paths: list[Path] = args.paths or list(config_file(args.config).rules)
+    config = config_file(args.config)
+    paths: list[Path] = args.paths or list(config.rules)
     try:
         ruleset = load_rules(paths)
     except RuleError as exc:
@@ -34,7 +35,7 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         return 2
     print(f"ok: {len(ruleset.people)} people, {len(ruleset.events)} events "
           f"in {', '.join(map(str, paths))}")  # fmt: skip
-    warnings = lint(ruleset)
+    warnings = lint(ruleset, folder=compiled_folder(config.data_dir))
     for warning in warnings:
         print(f"warning: {warning}")
     if args.against_store:

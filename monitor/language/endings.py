@@ -142,6 +142,23 @@ class Stem:
     paradigm: Paradigm
     gender: Gender | None  # what the written form of the rule shows, if anything
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled with its paradigm's name (the compiled index kept on disk, monitor.match.
+        # packed): one copy of each table, and `paradigm is CONSONANT` holds when read back.
+        return (_stem, (self.stem, _NAMES[id(self.paradigm)], self.gender))
+
+
+_PARADIGMS: dict[str, Paradigm] = {
+    "adjectival": ADJECTIVAL, "possessive": POSSESSIVE, "noun_a": NOUN_A,
+    "consonant": CONSONANT, "czech_ova": CZECH_OVA, "k_alternation": _K_ALTERNATION,
+    "oblique": _OBLIQUE,
+}  # fmt: skip
+_NAMES = {id(paradigm): name for name, paradigm in _PARADIGMS.items()}
+
+
+def _stem(stem: str, paradigm: str, gender: Gender | None) -> Stem:
+    return Stem(stem, _PARADIGMS[paradigm], gender)
+
 
 def stems_of(surname: str, gender: Gender | None = None) -> list[Stem]:
     """Translit surname -> its stems: 'babaryka' -> [babaryk (+a, -i, -ę...), babaryc (+e)].

@@ -12,7 +12,7 @@ someone else with that surname.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from monitor.language import COMMON, is_given_form, zipf
@@ -67,7 +67,7 @@ class Document:
 
 
 def decide(
-    people: list[Person], doc: Document, learned: Mapping[int, Standing] | None = None
+    people: Sequence[Person], doc: Document, learned: Mapping[int, Standing] | None = None
 ) -> Iterator[tuple[int, Verdict]]:
     """(person, Verdict) for every sighting of the article, in article order; `learned`:
     person -> what the store taught about the surname."""

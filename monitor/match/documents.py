@@ -69,16 +69,16 @@ def work(documents: Sequence[Document], feed: str, language: str | None) -> Work
     return Worked(parsed, matches, sightings)
 
 
-def start_worker(records: Any, rules: RuleSet | None, owner: int) -> None:
+def start_worker(records: Any, rules: RuleSet | None, folder: Path | None, owner: int) -> None:
     """In a worker: end with `owner` (the process that started the pool); send log records
-    (WARNING and up) to it; compile the rules. A failure here breaks the pool, and the
-    owner does the work instead."""
+    (WARNING and up) to it; hold the rules, whose compiled form the owner kept in `folder`.
+    A failure here breaks the pool, and the owner does the work instead."""
     watch = threading.Thread(target=_end_with, args=(owner, os.getppid()), daemon=True)
     watch.start()
     root = logging.getLogger()
     root.handlers[:] = [QueueHandler(records)]
     root.setLevel(logging.WARNING)
-    hold_rules(rules)
+    hold_rules(rules, folder)
 
 
 def _end_with(owner: int, parent: int) -> None:
@@ -107,11 +107,12 @@ def _running(pid: int) -> bool:
     return state != "Z"
 
 
-def hold_rules(rules: RuleSet | None) -> None:
-    """Make `work` in this process match with `rules` (None: parse only). A worker does it
+def hold_rules(rules: RuleSet | None, folder: Path | None = None) -> None:
+    """Make `work` in this process match with `rules` (None: parse only), read from their
+    compiled form in `folder` (monitor.match.packed) at the first article. A worker does it
     when it starts; a benchmark does it to measure a worker's share in one process."""
     global _matcher, _discover
-    _matcher = compile_rules(rules) if rules is not None else None
+    _matcher = compile_rules(rules, folder) if rules is not None else None
     _discover = discover_words(rules) if rules is not None else ()
 
 

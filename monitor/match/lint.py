@@ -17,10 +17,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from monitor.language import LANGUAGES, is_given_form, top_words, zipf
 from monitor.match.decide import MIN_DISTINCT
 from monitor.match.matcher import Matcher
+from monitor.match.packed import remembered, rules_key
 from monitor.match.people import Person, PersonIndex
 from monitor.model import Article, PersonRule, RuleSet
 
@@ -47,9 +49,18 @@ class RuleWarning:
         return f"{where}{self.rule_id}: {self.message}"
 
 
-def lint(ruleset: RuleSet, languages: tuple[str, ...] = LANGUAGES) -> list[RuleWarning]:
+def lint(
+    ruleset: RuleSet, languages: tuple[str, ...] = LANGUAGES, folder: Path | None = None
+) -> list[RuleWarning]:
     """Every warning for the person rules of `ruleset`, in rule order. `languages` are the
-    languages whose everyday words are read against the surnames (wordfreq codes)."""
+    languages whose everyday words are read against the surnames (wordfreq codes). With a
+    `folder`, the warnings are kept there per version of the rules (monitor.match.packed):
+    reading 10,000 surnames against 90,000 everyday words is done once, not per run."""
+    name = f"{rules_key(ruleset)}.{'-'.join(languages) or 'none'}.lint"
+    return remembered(folder, name, lambda: _lint(ruleset, languages))
+
+
+def _lint(ruleset: RuleSet, languages: tuple[str, ...]) -> list[RuleWarning]:
     index = PersonIndex.build(ruleset.people)
     everyday = _everyday_readings(index, languages)
     shared = _namesakes(index)

@@ -13,11 +13,13 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from monitor.language import fold_text, guess_language
 from monitor.match.decide import Document, Verdict, decide
 from monitor.match.events import event_verdicts
 from monitor.match.neighbours import Place
+from monitor.match.packed import compiled
 from monitor.match.people import Candidate, PersonIndex, surname_of
 from monitor.match.spans import NAME_RE, snippet
 from monitor.match.terms import Role, Term, TermHit, TermIndex, make_term
@@ -34,9 +36,10 @@ class _Hit:
     verdict: Verdict
 
 
-def compile_rules(ruleset: RuleSet) -> Matcher:
-    """A Matcher of every rule, reused for any number of articles."""
-    return Matcher(ruleset)
+def compile_rules(ruleset: RuleSet, folder: Path | None = None) -> Matcher:
+    """A Matcher of every rule, reused for any number of articles; `folder` keeps its
+    compiled form for the next process with the same rules (monitor.match.packed)."""
+    return Matcher(ruleset, folder)
 
 
 class Matcher:
@@ -52,17 +55,23 @@ class Matcher:
     _terms: TermIndex
     _cache: _WordCache
 
-    def __init__(self, ruleset: RuleSet) -> None:
+    def __init__(self, ruleset: RuleSet, folder: Path | None = None) -> None:
         self.rules: tuple[Rule, ...] = ruleset.all()
+        self.folder = folder
         self._ruleset: RuleSet | None = ruleset  # None once built
         self._building = threading.Lock()
         self._learned = _learned(ruleset)
 
+    def ready(self) -> None:
+        """Compile now (or read the compiled form kept in `folder`) rather than at the
+        first article: before worker processes start, so that they only read it."""
+        if self._ruleset is not None:
+            self._build()
+
     def relearned(self, ruleset: RuleSet) -> Matcher:
         """This matcher with what `ruleset.learned` says (the same rules, learned anew),
         sharing the compiled indexes: learning never compiles again."""
-        if self._ruleset is not None:
-            self._build()
+        self.ready()
         twin = Matcher.__new__(Matcher)
         twin.__dict__.update(self.__dict__)
         twin._learned = _learned(ruleset)
@@ -72,8 +81,10 @@ class Matcher:
         with self._building:
             if self._ruleset is None:
                 return
-            self._people = PersonIndex.build(self._ruleset.people)
-            self._terms = TermIndex(list(_terms_of(self.rules)))
+            ruleset = self._ruleset
+            self._people, self._terms = compiled(ruleset, self.folder, lambda: (
+                PersonIndex.build(ruleset.people), TermIndex(list(_terms_of(self.rules)))
+            ))  # fmt: skip
             self._cache = _WordCache(self._people)
             self._ruleset = None
         log.debug("compiled rules=%d stems=%d", len(self.rules), len(self._people.entries))
@@ -119,8 +130,7 @@ class Matcher:
         return found
 
     def _prepared(self, text: str) -> str:
-        if self._ruleset is not None:  # the first article: build the indexes now
-            self._build()
+        self.ready()  # the first article: build the indexes now
         # Apostrophe look-alikes read as ’ and invisible spaces as spaces: one character
         # for one, so every offset still points into the text as written.
         if _ODD_CHARACTERS.search(text):  # rare: most texts are passed on as they are

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from monitor.language import (
@@ -153,18 +153,66 @@ def _stems(word: str, gender: Gender | None, foreign: bool) -> Iterator[tuple[St
 
 @dataclass
 class PersonIndex:
-    """All person rules; `entries` maps a stem skeleton to the rules that own it."""
+    """All person rules; `entries` maps a stem skeleton to the rules that own it. Built
+    here (`build`), or read back from the compiled form on disk (monitor.match.packed),
+    whose tables unpickle each key on first use."""
 
-    people: list[Person]
-    entries: dict[str, list[Entry]]
-    loose: dict[str, list[Entry]]  # by consonants only: Бяляцкі ~ Беляцкий
+    people: Sequence[Person]
+    entries: Mapping[str, Sequence[Entry]]
+    loose: Mapping[str, Sequence[Entry]]  # by consonants only: Бяляцкі ~ Беляцкий
 
     @classmethod
     def build(cls, rules: tuple[PersonRule, ...]) -> PersonIndex:
-        index = cls([], {}, {})
+        builder = _Builder([], {}, {})
         for rule in rules:
-            index.add(rule)
-        return index
+            builder.add(rule)
+        return cls(builder.people, builder.entries, builder.loose)
+
+    def _single(self, entry: Entry) -> bool:
+        return self.people[entry.person].parts.single
+
+    def read(self, word: str) -> tuple[Candidate, ...]:
+        """Every (person, form) an article word may be; () for almost every word."""
+        if not word[:1].isupper():  # names are written capitalised (or in capitals)
+            return ()
+        possessive = word.endswith(_POSSESSIVE)
+        bare = word[:-2] if possessive else word
+        cyrillic = _CYRILLIC.search(bare) is not None
+        readings = splits(translit(bare), cyrillic)
+        if (plain := _without_marks(bare)) != bare:  # Babiš for a rule typed "Babis"
+            readings += [r for r in splits(translit(plain), cyrillic) if r not in readings]
+        found: dict[int, Candidate] = {}
+        tables: list[tuple[bool, Mapping[str, Sequence[Entry]], Callable[[str], str]]] = [
+            (False, self.entries, stem_key),
+            (True, self.loose, consonants),
+        ]
+        for is_loose, table, key in tables:
+            for stem, ending in readings:
+                if is_loose and (stem[-1:] in _VOWEL_LETTERS or len(stem) < MIN_LOOSE):
+                    continue  # a vowel left on a stem hides a case ending from consonants
+                for entry in table.get(key(stem), ()):
+                    if is_loose and len(key(stem)) < MIN_LOOSE_SINGLE and self._single(entry):
+                        continue
+                    form = entry.stem.paradigm.get(ending)
+                    if form is None or not form.gender.agrees(self.people[entry.person].gender):
+                        continue
+                    form = Form(form.gender, "possessive") if possessive else form
+                    only = entry.stem.paradigm is CONSONANT and ending in PLURAL_ONLY
+                    cand = Candidate(entry.person, form, entry.label, is_loose,
+                                     entry.transcribed, entry.guessed, ending, only)  # fmt: skip
+                    if (
+                        entry.person not in found
+                        or found[entry.person].transcribed > cand.transcribed
+                    ):
+                        found[entry.person] = cand  # the written form wins over a transcription
+        return tuple(found.values())
+
+
+@dataclass
+class _Builder:
+    people: list[Person]
+    entries: dict[str, list[Entry]]
+    loose: dict[str, list[Entry]]
 
     def add(self, rule: PersonRule) -> None:
         parts = parse_name(rule.name)
@@ -197,42 +245,3 @@ class PersonIndex:
             self.entries.setdefault(stem_key(german), []).append(
                 Entry(entry.person, stem, entry.label, entry.transcribed, entry.guessed)
             )
-
-    def _single(self, entry: Entry) -> bool:
-        return self.people[entry.person].parts.single
-
-    def read(self, word: str) -> tuple[Candidate, ...]:
-        """Every (person, form) an article word may be; () for almost every word."""
-        if not word[:1].isupper():  # names are written capitalised (or in capitals)
-            return ()
-        possessive = word.endswith(_POSSESSIVE)
-        bare = word[:-2] if possessive else word
-        cyrillic = _CYRILLIC.search(bare) is not None
-        readings = splits(translit(bare), cyrillic)
-        if (plain := _without_marks(bare)) != bare:  # Babiš for a rule typed "Babis"
-            readings += [r for r in splits(translit(plain), cyrillic) if r not in readings]
-        found: dict[int, Candidate] = {}
-        tables: list[tuple[bool, dict[str, list[Entry]], Callable[[str], str]]] = [
-            (False, self.entries, stem_key),
-            (True, self.loose, consonants),
-        ]
-        for is_loose, table, key in tables:
-            for stem, ending in readings:
-                if is_loose and (stem[-1:] in _VOWEL_LETTERS or len(stem) < MIN_LOOSE):
-                    continue  # a vowel left on a stem hides a case ending from consonants
-                for entry in table.get(key(stem), ()):
-                    if is_loose and len(key(stem)) < MIN_LOOSE_SINGLE and self._single(entry):
-                        continue
-                    form = entry.stem.paradigm.get(ending)
-                    if form is None or not form.gender.agrees(self.people[entry.person].gender):
-                        continue
-                    form = Form(form.gender, "possessive") if possessive else form
-                    only = entry.stem.paradigm is CONSONANT and ending in PLURAL_ONLY
-                    cand = Candidate(entry.person, form, entry.label, is_loose,
-                                     entry.transcribed, entry.guessed, ending, only)  # fmt: skip
-                    if (
-                        entry.person not in found
-                        or found[entry.person].transcribed > cand.transcribed
-                    ):
-                        found[entry.person] = cand  # the written form wins over a transcription
-        return tuple(found.values())

@@ -91,8 +91,11 @@ class Poller:
         batch = Batch()
         if pool is not None:
             pool.retry()
-            batch.rules = self.rules.active.rules
-            pool.use_rules(batch.rules)  # workers match with the rules in force now
+            active = self.rules.active
+            matcher, batch.rules = active.matcher, active.rules
+            # Workers match with the rules in force now, compiled here once they are needed
+            # and read by each from the compiled form kept on disk.
+            pool.use_rules(batch.rules, matcher.folder, prepare=matcher.ready)
             if _unconditional(jobs) >= POOL_MIN_FEEDS:
                 pool.start()  # these cannot answer 304: workers will be needed, start them
         parsing: dict[Future[Worked], Fetched] = {}

@@ -3,8 +3,9 @@ workers hold the rules in force, each article's matches (the work itself, and wh
 runs, is monitor.match.documents).
 
 Parsing and matching are a poll's CPU work; done in workers, they run on every core while
-the main process stores what is done. Workers compile the rules they are started with; when
-the rules change, the workers are replaced. The caller uses a worker's matches only while
+the main process stores what is done. Workers read the rules they are started with from the
+compiled form this process kept on disk (monitor.match.packed); when the rules change, the
+workers are replaced. The caller uses a worker's matches only while
 the RuleSet it gave the pool is still the one in force, and matches the others itself.
 Whatever a worker cannot do (it died, compiling failed) is done in this process instead,
 without matches. A worker ends by itself when this process is gone, however it died.
@@ -15,10 +16,11 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from logging.handlers import QueueListener
+from pathlib import Path
 
 from monitor.match import Worked, parse, start_worker, warm_up, work
 from monitor.model import Document, RuleSet
@@ -39,14 +41,23 @@ class WorkerPool:
         self._executor: ProcessPoolExecutor | None = None
         self._listener: QueueListener | None = None
         self._rules: RuleSet | None = None
+        self._folder: Path | None = None
+        self._prepare: Callable[[], object] = lambda: None
         self.broken = False
 
-    def use_rules(self, rules: RuleSet) -> None:
-        """Match with `rules` from now on: workers holding other rules are replaced (after
-        finishing their work) when next needed."""
+    def use_rules(
+        self,
+        rules: RuleSet,
+        folder: Path | None = None,
+        prepare: Callable[[], object] = lambda: None,
+    ) -> None:
+        """Match with `rules` from now on, read from their compiled form in `folder`, which
+        `prepare` keeps there just before workers start (a poll that needs none compiles
+        nothing): workers holding other rules are replaced (after finishing their work)
+        when next needed."""
         if rules is not self._rules:
             self._stop()
-            self._rules = rules
+            self._rules, self._folder, self._prepare = rules, folder, prepare
 
     def start(self) -> None:
         """Start the workers now rather than at the first document: each takes most of a
@@ -95,6 +106,7 @@ class WorkerPool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
+            self._prepare()  # the compiled rules on disk before any worker reads them
             context = multiprocessing.get_context("forkserver")
             if self._listener is None:  # one queue for the pool's life, whatever workers come
                 self._listener = QueueListener(context.Queue(), _Forward())
@@ -103,7 +115,7 @@ class WorkerPool:
                 self.workers,
                 mp_context=context,
                 initializer=start_worker,
-                initargs=(self._listener.queue, self._rules, os.getpid()),
+                initargs=(self._listener.queue, self._rules, self._folder, os.getpid()),
             )
         return self._executor
 

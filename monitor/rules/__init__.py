@@ -9,6 +9,15 @@ the listed surnames.
 
 from monitor.rules.files import load_rules
 from monitor.rules.learned import Learner
-from monitor.rules.live import KEPT, Active, LiveRules, read_rules
+from monitor.rules.live import COMPILED, KEPT, Active, LiveRules, compiled_folder, read_rules
 
-__all__ = ["KEPT", "Active", "Learner", "LiveRules", "load_rules", "read_rules"]
+__all__ = [
+    "COMPILED",
+    "KEPT",
+    "Active",
+    "Learner",
+    "LiveRules",
+    "compiled_folder",
+    "load_rules",
+    "read_rules",
+]

@@ -13,6 +13,7 @@ digest preview`) runs with the rules the daemon runs with, and says why.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -36,14 +37,18 @@ class Active:
 
 
 KEPT = "rules-in-force"  # the folder, in the data folder, of the last good rule files
+COMPILED = "compiled"  # the folder, in the data folder, of compiled rule sets (match.packed)
 _STAMP = "fingerprint"  # in it: the fingerprint of the files it copies
 
 
 class LiveRules:
-    def __init__(self, paths: Sequence[Path], kept: Path | None = None) -> None:
-        """Load the rules, keeping a copy of good ones in `kept`. Broken ones: the copy in
-        `kept`, with the problems recorded; RuleError when there is none to fall back on."""
-        self.kept = kept
+    def __init__(
+        self, paths: Sequence[Path], kept: Path | None = None, compiled: Path | None = None
+    ) -> None:
+        """Load the rules, keeping a copy of good ones in `kept` and their compiled form in
+        `compiled`. Broken ones: the copy in `kept`, with the problems recorded; RuleError
+        when there is none to fall back on."""
+        self.kept, self.compiled = kept, compiled
         fingerprint = rule_files.fingerprint(paths)
         ruleset, errors = read_rules(paths, kept)
         if errors:
@@ -51,7 +56,7 @@ class LiveRules:
                       kept, "\n".join(errors))  # fmt: skip
         else:
             self._keep(paths, fingerprint)
-        self.active = Active(ruleset, compile_rules(ruleset), fingerprint, errors)
+        self.active = Active(ruleset, compile_rules(ruleset, compiled), fingerprint, errors)
 
     def reload(self, paths: Sequence[Path]) -> bool:
         """Load the rule files if they changed; True if new rules are now in force."""
@@ -66,7 +71,7 @@ class LiveRules:
             return False
         # What the store taught stays with the rules it was counted for (same id and surname).
         ruleset = replace(ruleset, learned=self.active.rules.learned)
-        self.active = Active(ruleset, compile_rules(ruleset), fingerprint)
+        self.active = Active(ruleset, compile_rules(ruleset, self.compiled), fingerprint)
         self._keep(paths, fingerprint)
         log.info("rules loaded: %d people, %d events", len(ruleset.people), len(ruleset.events))
         return True
@@ -89,6 +94,17 @@ class LiveRules:
             keep(rule_files.rule_files(paths), fingerprint, self.kept)
         except OSError as exc:
             log.warning("cannot keep a copy of the rules in force in %s: %s", self.kept, exc)
+
+
+def compiled_folder(data_dir: Path) -> Path:
+    """Where a command keeps compiled rule sets: in the data folder when there is one (the
+    daemon's, so `monitor check` reads what the daemon compiled), else in the user's cache
+    folder ($XDG_CACHE_HOME/monitor, ~/.cache/monitor): a command never makes a data
+    folder of its own."""
+    if data_dir.is_dir():
+        return data_dir / COMPILED
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "monitor" / COMPILED
 
 
 def read_rules(paths: Sequence[Path], kept: Path | None) -> tuple[RuleSet, tuple[str, ...]]:

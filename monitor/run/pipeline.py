@@ -29,7 +29,7 @@ from monitor.match import lint
 from monitor.model import Digest, Feed, RuleSet, without_where
 from monitor.poll import Poller, PollReport, WorkerPool
 from monitor.render import Footer
-from monitor.rules import KEPT, Active, Learner, LiveRules
+from monitor.rules import COMPILED, KEPT, Active, Learner, LiveRules
 from monitor.store import Store, StoreLock
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def warn_noisy_once(rules: Active, marker: Path) -> None:
             return
     except OSError:
         pass  # never warned about, in this data folder
-    warn_noisy(rules.rules)
+    warn_noisy(rules.rules, rules.matcher.folder)
     try:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(rules.fingerprint, encoding="utf-8")
@@ -90,12 +90,12 @@ def warn_noisy_once(rules: Active, marker: Path) -> None:
         log.info("cannot remember which rules were checked (%s); warnings will repeat", exc)
 
 
-def warn_noisy(rules: RuleSet) -> None:
+def warn_noisy(rules: RuleSet, folder: Path | None = None) -> None:
     """Rules likely to alert wrongly (a shared surname, a very short one, no given name),
     said in the daemon's log when they load. Reading every surname against each language's
     everyday words is left to `monitor rules check`: 90,000 words cost 1.5 s of CPU on
     every start, and the matcher already keeps a lone everyday-word surname quiet."""
-    warnings = lint(rules, languages=())
+    warnings = lint(rules, languages=(), folder=folder)  # kept there per rule version
     if len(warnings) <= WARNINGS_LISTED:
         for warning in warnings:
             log.warning("rule may alert wrongly: %s", warning)
@@ -122,7 +122,8 @@ class Pipeline:
         warn_rules: bool = True,
     ) -> None:
         self.settings, self.store, self.clock, self.lock = settings, store, clock, lock
-        self.rules = LiveRules(settings.config.rules, settings.config.data_dir / KEPT)
+        data = settings.config.data_dir
+        self.rules = LiveRules(settings.config.rules, data / KEPT, data / COMPILED)
         self._lint: threading.Thread | None = None
         if warn_rules:
             # Reading the rules for warnings takes a few tenths of a second, mostly spent on
