@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,13 +15,13 @@ import pytest
 from bench.mentions_by import mentions
 from bench.watchlist import SEED, watchlist
 from monitor.match import compile_rules, lint
-from monitor.match.packed import FORMAT, rules_key
+from monitor.match.packed import rules_key
 from monitor.model import PersonRule, RuleSet
 from tests.test_match import CASES, RULES, SAMPLE
 
 
 def forms(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.pickle"))
+    return sorted(folder.glob("*.rules"))
 
 
 def test_read_back_it_matches_and_explains_as_a_fresh_compile_on_the_case_file(
@@ -57,9 +57,9 @@ def test_other_rules_are_compiled_anew_and_old_forms_are_pruned(tmp_path: Path) 
     compile_rules(one, tmp_path).ready()
     compile_rules(two, tmp_path).ready()
     assert [p.stem for p in forms(tmp_path)] == sorted([rules_key(one), rules_key(two)])
-    for n in range(12):
+    for n in range(16):
         compile_rules(RuleSet(people=(PersonRule(f"p{n}", f"Ihar Losik{n}"),)), tmp_path).ready()
-    assert len(forms(tmp_path)) == 8  # the newest are kept
+    assert len(forms(tmp_path)) == 12  # the newest are kept
 
 
 def test_what_the_store_learned_is_not_part_of_the_compiled_form() -> None:
@@ -70,16 +70,31 @@ def test_what_the_store_learned_is_not_part_of_the_compiled_form() -> None:
     assert rules_key(rules) == rules_key(learned)
 
 
+def compiled_bytes(rules: RuleSet, folder: Path) -> bytes:
+    compile_rules(rules, folder).ready()
+    return (folder / f"{rules_key(rules)}.rules").read_bytes()
+
+
+RULES_ONE = RuleSet(people=(PersonRule("losik", "Ihar Losik"),))
+
+
 @pytest.mark.parametrize(
     "damage",
-    [b"", b"not a pickle", pickle.dumps({"format": FORMAT + 1}), pickle.dumps([1, 2])],
-    ids=["empty", "garbage", "another-format", "another-shape"],
+    [
+        lambda whole: b"",
+        lambda whole: b"not a compiled rule set",
+        lambda whole: whole[: len(whole) // 2],  # cut short
+        lambda whole: whole[:8] + (10**9).to_bytes(8, "little") + whole[16:],  # bad header
+        lambda whole: whole.replace(b"format", b"formas", 1),
+    ],
+    ids=["empty", "garbage", "cut-short", "bad-header", "another-format"],
 )
 def test_a_damaged_or_foreign_file_is_built_over(
-    tmp_path: Path, damage: bytes, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, damage: Callable[[bytes], bytes], caplog: pytest.LogCaptureFixture
 ) -> None:
-    rules = RuleSet(people=(PersonRule("losik", "Ihar Losik"),))
-    (tmp_path / f"{rules_key(rules)}.pickle").write_bytes(damage)
+    rules = RULES_ONE
+    whole = compiled_bytes(rules, tmp_path / "good")
+    (tmp_path / f"{rules_key(rules)}.rules").write_bytes(damage(whole))
     with caplog.at_level(logging.WARNING):
         matcher = compile_rules(rules, tmp_path)
         assert [m.rule_id for m in matcher.match("Ihar Losik was sentenced.")] == ["losik"]
@@ -127,7 +142,7 @@ def test_two_processes_building_at_once_leave_one_whole_file(tmp_path: Path) -> 
 def test_the_rule_warnings_are_kept_per_version_of_the_rules(tmp_path: Path) -> None:
     rules = RuleSet(people=(PersonRule("kalina", "Ihar Kalina"), PersonRule("un", "Un")))
     first = lint(rules, folder=tmp_path)
-    [kept] = tmp_path.glob("*.lint.pickle")
+    [kept] = tmp_path.glob("*.lint.pickle")  # beside the compiled forms
     assert lint(rules, folder=tmp_path) == first == lint(rules)
     edited = RuleSet(people=(PersonRule("kalina", "Ihar Kalina"),))
     assert [w.rule_id for w in lint(edited, folder=tmp_path)] == ["kalina"] * len(

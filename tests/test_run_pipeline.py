@@ -13,7 +13,6 @@ import email.policy
 import json
 import logging
 import os
-import shutil
 import subprocess
 import sys
 from datetime import timedelta
@@ -359,17 +358,18 @@ def test_the_pipeline_loads_no_parse_stack_and_no_warc_writer_until_needed() -> 
 def test_a_run_with_nothing_new_does_no_matcher_work(
     tmp_path: Path, feed_server: FeedServer, make_pipeline: Any, clock: Any
 ) -> None:
-    """The compiled rules are read or built at the first article that needs them: once the
-    feeds are read and the day's learning is done, a run that brings nothing new neither
-    compiles the rules nor reads their compiled form."""
+    """The rules are compiled once per version of the rule files and kept; their compiled
+    form is read at the first article that needs it: once the feeds are read and the day's
+    learning is done, a run that brings nothing new does not even read it."""
     data = served_config(tmp_path, feed_server, None, None)
     compiled = tmp_path / "var" / "compiled"
     first = make_pipeline(data)
     assert first.run_once().poll.matches
-    assert list(compiled.glob("*.pickle"))  # compiled once, and kept
+    kept = sorted(compiled.glob("*.rules"))
+    assert len(kept) == 1  # compiled once, and kept
     first.close()
-    shutil.rmtree(compiled)
     again = make_pipeline(data)  # a later `run --once` from cron, the same day
     assert not again.run_once().poll.matches
+    assert not again.rules.active.matcher.is_ready
     again.close()
-    assert not compiled.exists()
+    assert sorted(compiled.glob("*.rules")) == kept

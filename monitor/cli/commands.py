@@ -131,9 +131,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     config = config_file(args.config)
-    rules = load_rules(args.rules or list(config.rules))
+    folder = compiled_folder(config.data_dir)
+    rules = load_rules(args.rules or list(config.rules), folder)
     learned = replace(rules, learned=_learned(config.db_url, config.learn_days))
-    matcher = compile_rules(learned, compiled_folder(config.data_dir))
+    matcher = compile_rules(learned, folder)
     inputs = Inputs(args.files)
     with Fetcher(config.user_agent) as fetcher:
         for name, article in inputs.articles(fetcher):

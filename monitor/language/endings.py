@@ -20,7 +20,7 @@ class Gender(enum.Enum):
         return other is None or Gender.EITHER in (self, other) or self is other
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Form:
     """What an ending tells: the gender and the grammatical case (for --explain)."""
 

@@ -99,6 +99,7 @@ def _collapse(key: str) -> str:
     return _RUNS.sub(r"\1", key)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def consonants(latin: str) -> str:
     """The skeleton without vowels: 'bialiatsk' and 'beljack' -> 'BLTK'."""
     return "".join(c for c in skeleton(latin) if c not in _VOWELS)

@@ -23,6 +23,8 @@ from monitor.match.documents import (
 )
 from monitor.match.lint import EVERYDAY, SHORT, fire_counts, lint
 from monitor.match.matcher import Matcher, compile_rules
+from monitor.match.packed import code_key, remembered
+from monitor.match.prepare import keep_apart
 from monitor.match.spelled import rules_spelled
 from monitor.match.standing import describe, known, why_not
 from monitor.match.tally import Tally
@@ -34,14 +36,17 @@ __all__ = [
     "Matcher",
     "Tally",
     "Worked",
+    "code_key",
     "compile_rules",
     "describe",
     "fire_counts",
     "hold_rules",
+    "keep_apart",
     "known",
     "lint",
     "match_key",
     "parse",
+    "remembered",
     "rules_spelled",
     "start_worker",
     "warm_up",

@@ -56,12 +56,19 @@ def lint(
     languages whose everyday words are read against the surnames (wordfreq codes). With a
     `folder`, the warnings are kept there per version of the rules (monitor.match.packed):
     reading 10,000 surnames against 90,000 everyday words is done once, not per run."""
-    name = f"{rules_key(ruleset)}.{'-'.join(languages) or 'none'}.lint"
-    return remembered(folder, name, lambda: _lint(ruleset, languages))
+    return remembered(folder, lint_name(ruleset, languages), lambda: linted(ruleset, languages))
 
 
-def _lint(ruleset: RuleSet, languages: tuple[str, ...]) -> list[RuleWarning]:
-    index = PersonIndex.build(ruleset.people)
+def lint_name(ruleset: RuleSet, languages: tuple[str, ...]) -> str:
+    """What the warnings of these rules, read against these languages, are kept under."""
+    return f"{rules_key(ruleset)}.{'-'.join(languages) or 'none'}.lint"
+
+
+def linted(
+    ruleset: RuleSet, languages: tuple[str, ...], index: PersonIndex | None = None
+) -> list[RuleWarning]:
+    """The warnings, worked out now (with the rules' index when it is built already)."""
+    index = index or PersonIndex.build(ruleset.people)
     everyday = _everyday_readings(index, languages)
     shared = _namesakes(index)
     warnings: list[RuleWarning] = []
@@ -179,8 +186,11 @@ def _everyday_readings(
 def _namesakes(index: PersonIndex) -> dict[int, tuple[int, ...]]:
     """person -> the other people whose surname reads the same (any gender)."""
     by_key: dict[str, list[int]] = {}
+    keys: dict[str, str] = {}  # surname -> its key: namesakes share the one reading
     for number, person in enumerate(index.people):
-        by_key.setdefault(_surname_key(index, person), []).append(number)
+        if person.surname not in keys:
+            keys[person.surname] = _surname_key(index, person)
+        by_key.setdefault(keys[person.surname], []).append(number)
     return {n: tuple(o for o in group if o != n) for group in by_key.values() for n in group}
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from monitor.language import fold_text, guess_language
 from monitor.match.decide import Document, Verdict, decide
 from monitor.match.events import event_verdicts
 from monitor.match.neighbours import Place
-from monitor.match.packed import compiled
+from monitor.match.packed import compiled, ensure_kept
 from monitor.match.people import Candidate, PersonIndex, surname_of
 from monitor.match.spans import NAME_RE, snippet
 from monitor.match.terms import Role, Term, TermHit, TermIndex, make_term
@@ -36,10 +36,15 @@ class _Hit:
     verdict: Verdict
 
 
-def compile_rules(ruleset: RuleSet, folder: Path | None = None) -> Matcher:
+def compile_rules(
+    ruleset: RuleSet,
+    folder: Path | None = None,
+    apart: Callable[[RuleSet, Path], None] | None = None,
+) -> Matcher:
     """A Matcher of every rule, reused for any number of articles; `folder` keeps its
-    compiled form for the next process with the same rules (monitor.match.packed)."""
-    return Matcher(ruleset, folder)
+    compiled form for the next process with the same rules (monitor.match.packed), and
+    `apart` compiles it there in another process (monitor.match.prepare.keep_apart)."""
+    return Matcher(ruleset, folder, apart)
 
 
 class Matcher:
@@ -55,12 +60,32 @@ class Matcher:
     _terms: TermIndex
     _cache: _WordCache
 
-    def __init__(self, ruleset: RuleSet, folder: Path | None = None) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        folder: Path | None = None,
+        apart: Callable[[RuleSet, Path], None] | None = None,
+    ) -> None:
         self.rules: tuple[Rule, ...] = ruleset.all()
-        self.folder = folder
+        self.folder, self._apart = folder, apart
         self._ruleset: RuleSet | None = ruleset  # None once built
         self._building = threading.Lock()
         self._learned = _learned(ruleset)
+
+    @property
+    def is_ready(self) -> bool:
+        """Whether the indexes are built or read (a poll with nothing new never needs it)."""
+        return self._ruleset is None
+
+    def keep(self) -> None:
+        """Make sure `folder` holds the compiled form (compiled apart where it can be)
+        without reading it here: before worker processes start, which read it. Without a
+        folder, nothing: each worker compiles."""
+        with self._building:
+            if self._ruleset is None or self.folder is None:
+                return
+            ruleset = self._ruleset
+            ensure_kept(ruleset, self.folder, lambda: self._fresh(ruleset), self._apart)
 
     def ready(self) -> None:
         """Compile now (or read the compiled form kept in `folder`) rather than at the
@@ -82,17 +107,20 @@ class Matcher:
             if self._ruleset is None:
                 return
             ruleset = self._ruleset
-            self._people, self._terms = compiled(ruleset, self.folder, lambda: (
-                PersonIndex.build(ruleset.people), TermIndex(list(_terms_of(self.rules)))
-            ))  # fmt: skip
+            self._people, self._terms = compiled(
+                ruleset, self.folder, lambda: self._fresh(ruleset), self._apart
+            )
             self._cache = _WordCache(self._people)
             self._ruleset = None
         log.debug("compiled rules=%d stems=%d", len(self.rules), len(self._people.entries))
 
+    def _fresh(self, ruleset: RuleSet) -> tuple[PersonIndex, TermIndex]:
+        return PersonIndex.build(ruleset.people), TermIndex(list(terms_of(self.rules)))
+
     def match(self, text: str, language: str | None = None) -> tuple[Match, ...]:
         """Every rule the text matches, in rule order, one Match per rule."""
         evidence: dict[int, list[Evidence]] = {}
-        for hit in self._hits(text, language):
+        for hit in self._hits(text, language, every=False):
             if hit.verdict.counts:
                 evidence.setdefault(hit.rule, []).append(_evidence(text, hit.verdict))
         return tuple(self._match(i, evidence[i]) for i in sorted(evidence))
@@ -137,12 +165,13 @@ class Matcher:
             text = text.translate(_SAME_LENGTH)
         return text
 
-    def _hits(self, text: str, language: str | None) -> Iterator[_Hit]:
+    def _hits(self, text: str, language: str | None, every: bool = True) -> Iterator[_Hit]:
+        """Every reading's verdict (`every`: also those that cannot count, for --explain)."""
         text = self._prepared(text)
         # Folding keeps one character per character, so term offsets are text offsets.
         term_hits = self._terms.scan(fold_text(text))
         context = _context_by_rule(term_hits)
-        sightings, shared = self._sightings(text, language)
+        sightings, shared = self._sightings(text, language, every)
         if sightings:
             doc = Document.of(tuple(sightings), shared, context)
             # People come first in RuleSet.all(), so a person's index is its rule's.
@@ -152,9 +181,11 @@ class Matcher:
             yield _Hit(rule_index, verdict)
 
     def _sightings(
-        self, text: str, language: str | None
+        self, text: str, language: str | None, every: bool = True
     ) -> tuple[list[Sighting], dict[tuple[int, int], tuple[int, ...]]]:
-        """Every surname reading in the text, read locally; which people each word may be."""
+        """Every surname reading in the text, read locally; which people each word may be.
+        Without `every`, a reading by consonants alone where no given name can stand is
+        left out: it never counts (most such readings are of everyday capitalised words)."""
         sightings: list[Sighting] = []
         shared: dict[tuple[int, int], tuple[int, ...]] = {}
         guessed = False
@@ -167,7 +198,10 @@ class Matcher:
             place = Place(text, found.start(), found.end(), language)
             people = tuple(c.person for c in cands if not c.loose)
             for cand in cands:
-                seen = sight(self._people.people[cand.person], cand.person, cand, place)
+                person = self._people.people[cand.person]
+                if not every and cand.loose and person.plain and place.bare:
+                    continue
+                seen = sight(person, cand.person, cand, place)
                 sightings.append(seen)
                 # A double surname widens the span: who else it may be is kept by the span.
                 shared[seen.start, seen.end] = (*shared.get((seen.start, seen.end), ()), *people)
@@ -210,7 +244,7 @@ class _WordCache(dict[str, tuple[Candidate, ...]]):
         return found
 
 
-def _terms_of(rules: tuple[Rule, ...]) -> Iterator[Term]:
+def terms_of(rules: tuple[Rule, ...]) -> Iterator[Term]:
     for index, rule in enumerate(rules):
         groups: tuple[tuple[Role, tuple[str, ...]], ...]
         if isinstance(rule, EventRule):

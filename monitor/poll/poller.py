@@ -93,9 +93,9 @@ class Poller:
             pool.retry()
             active = self.rules.active
             matcher, batch.rules = active.matcher, active.rules
-            # Workers match with the rules in force now, compiled here once they are needed
-            # and read by each from the compiled form kept on disk.
-            pool.use_rules(batch.rules, matcher.folder, prepare=matcher.ready)
+            # Workers match with the rules in force now, compiled once they are needed (apart)
+            # and read by each from the compiled form kept on disk, not by this process.
+            pool.use_rules(batch.rules, matcher.folder, prepare=matcher.keep)
             if _unconditional(jobs) >= POOL_MIN_FEEDS:
                 pool.start()  # these cannot answer 304: workers will be needed, start them
         parsing: dict[Future[Worked], Fetched] = {}

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from monitor.errors import RuleError
+from monitor.match import code_key, remembered
 from monitor.model import EventRule, Origin, PersonRule, Priority, Rule, RuleSet
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,19 @@ def fingerprint(paths: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
-def load_rules(paths: Iterable[Path]) -> RuleSet:
-    """Load every rule file; raise RuleError listing all problems of all files."""
+def load_rules(paths: Iterable[Path], folder: Path | None = None) -> RuleSet:
+    """Load every rule file; raise RuleError listing all problems of all files. With a
+    `folder` (of compiled rules), rule files loaded before, byte for byte, are read back
+    from there: 10,000 rules in a few hundredths of a second instead of a third of a second
+    and twenty megabytes of YAML nodes (what a file said while loading was said then)."""
+    paths = list(paths)
+    if folder is None:
+        return _load(paths)
+    name = f"{hashlib.sha256((code_key() + fingerprint(paths)).encode()).hexdigest()}.loaded"
+    return remembered(folder, name, lambda: _load(paths))
+
+
+def _load(paths: list[Path]) -> RuleSet:
     files = rule_files(paths)
     if not files:
         raise RuleError([f"no rule files (*.yaml) found in {', '.join(map(str, paths))}"])

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from monitor.errors import RuleError
-from monitor.match import Matcher, compile_rules
+from monitor.match import Matcher, compile_rules, keep_apart
 from monitor.model import RuleSet, Standing
 from monitor.rules import files as rule_files
 
@@ -50,13 +50,13 @@ class LiveRules:
         when there is none to fall back on."""
         self.kept, self.compiled = kept, compiled
         fingerprint = rule_files.fingerprint(paths)
-        ruleset, errors = read_rules(paths, kept)
+        ruleset, errors = read_rules(paths, kept, compiled)
         if errors:
             log.error("rule files have errors; using the last good rules (kept in %s):\n%s",
                       kept, "\n".join(errors))  # fmt: skip
         else:
             self._keep(paths, fingerprint)
-        self.active = Active(ruleset, compile_rules(ruleset, compiled), fingerprint, errors)
+        self.active = Active(ruleset, self._compile(ruleset), fingerprint, errors)
 
     def reload(self, paths: Sequence[Path]) -> bool:
         """Load the rule files if they changed; True if new rules are now in force."""
@@ -64,17 +64,23 @@ class LiveRules:
         if fingerprint == self.active.fingerprint:
             return False
         try:
-            ruleset = rule_files.load_rules(paths)
+            ruleset = rule_files.load_rules(paths, self.compiled)
         except RuleError as exc:
             log.error("rule files have errors; keeping the last good rules:\n%s", exc)
             self.active = replace(self.active, fingerprint=fingerprint, errors=tuple(exc.problems))
             return False
         # What the store taught stays with the rules it was counted for (same id and surname).
         ruleset = replace(ruleset, learned=self.active.rules.learned)
-        self.active = Active(ruleset, compile_rules(ruleset, self.compiled), fingerprint)
+        self.active = Active(ruleset, self._compile(ruleset), fingerprint)
         self._keep(paths, fingerprint)
         log.info("rules loaded: %d people, %d events", len(ruleset.people), len(ruleset.events))
         return True
+
+    def _compile(self, ruleset: RuleSet) -> Matcher:
+        """The matcher of `ruleset`, compiled (when its compiled form is not kept yet) in a
+        child process whose memory goes back when it ends."""
+        apart = keep_apart if self.compiled is not None else None
+        return compile_rules(ruleset, self.compiled, apart)
 
     def learn(self, standings: tuple[Standing, ...]) -> bool:
         """Put what the store taught about the surnames in force (the compiled indexes are
@@ -107,11 +113,13 @@ def compiled_folder(data_dir: Path) -> Path:
     return Path(cache) / "monitor" / COMPILED
 
 
-def read_rules(paths: Sequence[Path], kept: Path | None) -> tuple[RuleSet, tuple[str, ...]]:
+def read_rules(
+    paths: Sequence[Path], kept: Path | None, compiled: Path | None = None
+) -> tuple[RuleSet, tuple[str, ...]]:
     """The rules a process runs with: the files', or, when they are broken, the last good
     ones kept in `kept`, with the files' problems. RuleError when there is none kept."""
     try:
-        return rule_files.load_rules(paths), ()
+        return rule_files.load_rules(paths, compiled), ()
     except RuleError as exc:
         if kept is None or _stamp(kept) is None:
             raise

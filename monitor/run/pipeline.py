@@ -73,6 +73,13 @@ def describe_failure(failed: Failed) -> str:
     return f"{failed.channel} {failed.target}: {error} ({verdict})"
 
 
+def prepare_rules(rules: Active, marker: Path) -> None:
+    """Compile rules whose compiled form is not kept yet (apart: monitor.match.prepare),
+    then warn about noisy ones once (their warnings were kept with them)."""
+    rules.matcher.keep()
+    warn_noisy_once(rules, marker)
+
+
 def warn_noisy_once(rules: Active, marker: Path) -> None:
     """warn_noisy, once per set of rule files: `marker` holds the fingerprint of the last
     set warned about, so restarts (or `run --once` from cron) do not repeat the warnings of
@@ -124,17 +131,17 @@ class Pipeline:
         self.settings, self.store, self.clock, self.lock = settings, store, clock, lock
         data = settings.config.data_dir
         self.rules = LiveRules(settings.config.rules, data / KEPT, data / COMPILED)
-        self._lint: threading.Thread | None = None
+        self._prepare: threading.Thread | None = None
         if warn_rules:
-            # Reading the rules for warnings takes a few tenths of a second, mostly spent on
-            # the given-name lexicon: done beside the first poll's fetching, which mostly waits.
-            self._lint = threading.Thread(
-                target=warn_noisy_once,
+            # Compiling rules not compiled yet (in a child process) and reading them for
+            # warnings: done beside the first poll's fetching, which mostly waits.
+            self._prepare = threading.Thread(
+                target=prepare_rules,
                 args=(self.rules.active, self._linted()),
-                name="rules-lint",
+                name="rules-prepare",
                 daemon=True,
             )
-            self._lint.start()
+            self._prepare.start()
         # Archived evidence: re-checks, pruning; the settings are read anew at each use, so
         # a reloaded config is followed.
         self.evidence = Rechecker(store, fetcher, clock, lambda: self.settings.feeds,
@@ -229,7 +236,7 @@ class Pipeline:
         """Load changed rule files; a new or edited rule sees the recent articles once."""
         if not self.rules.reload(self.settings.config.rules):
             return False
-        warn_noisy_once(self.rules.active, self._linted())
+        prepare_rules(self.rules.active, self._linted())
         checked, found = self.replay(self.clock() - RETRO_WINDOW)
         log.info("rules changed: re-matched %d recent articles, %d new matches", checked, found)
         return True
@@ -299,8 +306,8 @@ class Pipeline:
             log.error("%d send(s) the database never recorded will be sent again at the next "
                       "start (same Message-ID and webhook-id)", unrecorded)  # fmt: skip
         self._poller.close()
-        if self._lint is not None:
-            self._lint.join()  # its warnings are logged before the process ends
+        if self._prepare is not None:
+            self._prepare.join()  # its warnings are logged before the process ends
 
     def _route(self, name: str) -> Route | None:
         return next((route for route in self.settings.routes if route.name == name), None)
