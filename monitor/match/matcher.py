@@ -189,16 +189,17 @@ class Matcher:
         sightings: list[Sighting] = []
         shared: dict[tuple[int, int], tuple[int, ...]] = {}
         guessed = False
+        cache, listed = self._cache, self._people.people
         # Only capitalised words are looked up, each by a few dict lookups (cached per word).
         for found in NAME_RE.finditer(text):
-            if not (cands := self._cache[found.group()]):
+            if not (cands := cache[found.group()]):
                 continue
             if language is None and not guessed:  # only articles naming a candidate
                 language, guessed = guess_language(text), True
             place = Place(text, found.start(), found.end(), language)
             people = tuple(c.person for c in cands if not c.loose)
             for cand in cands:
-                person = self._people.people[cand.person]
+                person = listed[cand.person]
                 if not every and cand.loose and person.plain and place.bare:
                     continue
                 seen = sight(person, cand.person, cand, place)
