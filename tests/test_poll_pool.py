@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,35 @@ def test_workers_spot_candidates_as_this_process_does(tmp_path: Path) -> None:
     assert worked.sightings == here
     names = {s.name for found in here.values() for s in found}
     assert "Alyaksandr Lukashenka" in names and "Viktar Babaryka" not in names
+
+
+def test_workers_start_in_the_background_and_read_the_rules_compiled_for_them(
+    tmp_path: Path,
+) -> None:
+    """start() returns while the rules are still being compiled (fetching goes on); the
+    workers start once the compiled form is kept, and read it rather than compile."""
+    rules = load_rules([rule_file(tmp_path / "a", "Viktar Babaryka")])
+    folder = tmp_path / "compiled"
+    matcher = compile_rules(rules, folder)
+    compiling = threading.Event()
+
+    def keep() -> None:
+        compiling.wait(60)  # as long as the test says: a compile taking its time
+        matcher.keep()
+
+    pool = WorkerPool(workers=1)
+    try:
+        pool.use_rules(rules, folder, prepare=keep)
+        pool.start()
+        assert not pool.ready() and not list(folder.glob("*.rules"))
+        compiling.set()
+        pool.wait_ready()
+        assert pool.ready() and len(list(folder.glob("*.rules"))) == 1
+        body = (SEEDS / "rfe-belarus.rss.xml").read_bytes()
+        documents = [Document("rfe-belarus.rss.xml", body, "application/rss+xml")]
+        worked = pool.result(pool.submit(documents, "rferl", None), documents, "rferl", None)
+    finally:
+        pool.close()
+    assert worked.matches is not None
+    assert {m.name for ms in worked.matches.values() for m in ms} == {"Viktar Babaryka"}
+    assert not matcher.is_ready  # this process kept the compiled form without reading it

@@ -46,6 +46,8 @@ POOL_MIN_FEEDS = 8
 # Fetched feeds waiting for a worker or to be stored, per worker: keeps the workers busy
 # and lets fetching run ahead while they start; bounds memory (a feed is ~60 kB).
 PARSE_QUEUE = 32
+# Fetches kept while the workers start (or the rules compile, apart) before fetching waits.
+MAX_WAITING = 128
 DAY = timedelta(days=1)
 
 
@@ -99,6 +101,7 @@ class Poller:
             if _unconditional(jobs) >= POOL_MIN_FEEDS:
                 pool.start()  # these cannot answer 304: workers will be needed, start them
         parsing: dict[Future[Worked], Fetched] = {}
+        waiting: list[Fetched] = []  # fetched while the workers start (or the rules compile)
         requests = [(url, state) for url, (feed, state) in jobs.items()]
 
         def fetch(url: str, state: FeedState | None) -> FetchResult:
@@ -112,8 +115,15 @@ class Poller:
                 here = partial(work, result.documents, feed.name, feed.language)
                 self._read(fetched, here, batch)
             else:
-                parsing[pool.submit(result.documents, feed.name, feed.language)] = fetched
+                pool.start()  # in the background; fetching goes on meanwhile
+                waiting.append(fetched)
+            if waiting and pool is not None and (pool.ready() or len(waiting) >= MAX_WAITING):
+                pool.wait_ready()  # no wait when ready; else bounds what waits in memory
+                _submit(pool, waiting, parsing)
             self._drain(parsing, batch, tally, limit=PARSE_QUEUE * self.pool.workers)
+        if waiting and pool is not None:
+            pool.wait_ready()
+            _submit(pool, waiting, parsing)
         self._drain(parsing, batch, tally, limit=0)
         self._write(batch, tally)
         return tally.report()
@@ -332,6 +342,16 @@ def _unreadable(parsed: ParsedFeed) -> str | None:
     if outcomes and all(isinstance(outcome, ParseError) for outcome in outcomes):
         return str(outcomes[0])
     return None
+
+
+def _submit(
+    pool: WorkerPool, waiting: list[Fetched], parsing: dict[Future[Worked], Fetched]
+) -> None:
+    """Hand the documents fetched meanwhile to the workers, first fetched first."""
+    for fetched in waiting:
+        feed = fetched.feed
+        parsing[pool.submit(fetched.result.documents, feed.name, feed.language)] = fetched
+    waiting.clear()
 
 
 def _sightings(

@@ -3,9 +3,9 @@ workers hold the rules in force, each article's matches (the work itself, and wh
 runs, is monitor.match.documents).
 
 Parsing and matching are a poll's CPU work; done in workers, they run on every core while
-the main process stores what is done. Workers read the rules they are started with from the
-compiled form this process kept on disk (monitor.match.packed); when the rules change, the
-workers are replaced. The caller uses a worker's matches only while
+the main process stores what is done. Workers start in the background (`start`, `ready`)
+while this process fetches, and read the rules they are started with from the compiled form
+kept on disk just before (monitor.match.packed); when the rules change, they are replaced. The caller uses a worker's matches only while
 the RuleSet it gave the pool is still the one in force, and matches the others itself.
 Whatever a worker cannot do (it died, compiling failed) is done in this process instead,
 without matches. A worker ends by itself when this process is gone, however it died.
@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -43,6 +44,8 @@ class WorkerPool:
         self._rules: RuleSet | None = None
         self._folder: Path | None = None
         self._prepare: Callable[[], object] = lambda: None
+        self._starting: threading.Thread | None = None
+        self._opening = threading.Lock()  # one executor, whichever thread asks first
         self.broken = False
 
     def use_rules(
@@ -60,14 +63,34 @@ class WorkerPool:
             self._rules, self._folder, self._prepare = rules, folder, prepare
 
     def start(self) -> None:
-        """Start the workers now rather than at the first document: each takes most of a
-        second to import and compile the rules, time the caller can spend fetching."""
-        if not self.broken:
-            try:
-                for _ in range(self.workers):
-                    self._pool().submit(warm_up)
-            except BrokenProcessPool as exc:
-                self._broke(exc)
+        """Start the workers in the background rather than at the first document: the rules
+        may need compiling and each worker most of a second to start, time the caller can
+        spend fetching (`ready` says when documents can go to them without waiting)."""
+        if self.broken or self._executor is not None:
+            return
+        if self._starting is None or not self._starting.is_alive():
+            self._starting = threading.Thread(target=self._warm, name="pool-start", daemon=True)
+            self._starting.start()
+
+    def ready(self) -> bool:
+        """Whether a document submitted now goes to a worker without waiting for the pool to
+        start (or is parsed here, the pool being broken)."""
+        starting = self._starting is not None and self._starting.is_alive()
+        return self.broken or (self._executor is not None and not starting)
+
+    def wait_ready(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
+
+    def _warm(self) -> None:
+        try:
+            for _ in range(self.workers):
+                self._pool().submit(warm_up)
+        except BrokenProcessPool as exc:
+            self._broke(exc)
+        except Exception:  # the rules could not be compiled, or no process started
+            log.exception("worker processes could not start; parsing in this process")
+            self.broken = True
 
     def submit(
         self, documents: Sequence[Document], feed: str, language: str | None
@@ -94,17 +117,24 @@ class WorkerPool:
         self.broken = False
 
     def close(self) -> None:
+        self.wait_ready()
         self._stop()
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
 
     def _stop(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        self.wait_ready()
+        with self._opening:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True, cancel_futures=True)
+                self._executor = None
 
     def _pool(self) -> ProcessPoolExecutor:
+        with self._opening:
+            return self._open()
+
+    def _open(self) -> ProcessPoolExecutor:
         if self._executor is None:
             self._prepare()  # the compiled rules on disk before any worker reads them
             context = multiprocessing.get_context("forkserver")
