@@ -5,8 +5,9 @@ runs, is monitor.match.documents).
 Parsing and matching are a poll's CPU work; done in workers, they run on every core while
 the main process stores what is done. Workers start in the background (`start`, `ready`)
 while this process fetches, and read the rules they are started with from the compiled form
-kept on disk just before (monitor.match.packed); when the rules change, they are replaced. The caller uses a worker's matches only while
-the RuleSet it gave the pool is still the one in force, and matches the others itself.
+kept on disk just before (monitor.match.packed); when the rules change, they are replaced.
+The caller uses a worker's matches only while the RuleSet it gave the pool is still the one
+in force, and matches the others itself.
 Whatever a worker cannot do (it died, compiling failed) is done in this process instead,
 without matches. A worker ends by itself when this process is gone, however it died.
 """
