@@ -2,18 +2,20 @@
 read feeds waiting to be written, and the running tally that becomes the PollReport.
 
 In: feeds, fetch results, parsed articles, workers' matches and candidates. Out: named values (no
-positional tuples), and the thresholds that decide when a batch is worth a transaction.
+positional tuples), the thresholds that decide when a batch is worth a transaction, and the
+document each new match was found in (for the evidence archive).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from monitor.discover import Sighting
 from monitor.match import MatchKey
 from monitor.model import Article, Document, Feed, FeedState, FetchResult, Match, RuleSet
+from monitor.store import Ingested
 
 # A batch is written once it holds this many articles or feeds (or when nothing else is
 # ready): large enough that a statement's fixed cost and a commit are shared by hundreds of
@@ -113,3 +115,25 @@ class Batch:
         self.feeds, self.articles, self.matched, self.sighted = [], 0, {}, {}
         self.page_bytes = 0
         return taken
+
+
+def origins_of(feeds: Sequence[Read]) -> dict[str, Document]:
+    """The document each article's text was read from, by article key (the first read)."""
+    origins: dict[str, Document] = {}
+    for read in feeds:
+        for article, document in zip(read.articles, read.origins, strict=True):
+            origins.setdefault(article.key, document)
+    return origins
+
+
+def evidence_of(
+    articles: Sequence[Article], done: Ingested, origins: Mapping[str, Document]
+) -> list[tuple[int, str, Document]]:
+    """The new matches with the document each was found in: (match id, feed, document)."""
+    by_id = {saved.article_id: article for article, saved in zip(articles, done.saved, strict=True)}
+    owed = []
+    for match in done.matches:
+        article = by_id[match.article_id]
+        if article.key in origins:
+            owed.append((match.id, article.feed, origins[article.key]))
+    return owed

@@ -30,7 +30,7 @@ from monitor.fetch import Fetcher, conditional_headers
 from monitor.match import MatchKey, Worked, match_key, work
 from monitor.model import Article, Document, Feed, FeedState, FetchResult, FetchStatus, Match
 from monitor.poll import enrich, health, history
-from monitor.poll.batch import Batch, Fetched, PollReport, Read, Tally
+from monitor.poll.batch import Batch, Fetched, PollReport, Read, Tally, evidence_of, origins_of
 from monitor.poll.policy import host_pauses, next_check
 from monitor.poll.pool import WorkerPool
 from monitor.rules import Active, LiveRules
@@ -238,7 +238,7 @@ class Poller:
         if rules is not self.rules.active.rules:
             matched, sighted = {}, {}  # the rules changed since the workers read: read here
         groups = [read.articles for read in feeds]
-        origins = _origins(feeds)
+        origins = origins_of(feeds)
         try:
             new: Sequence[int | Exception] = self._ingest(groups, matched, sighted, origins, tally)
         except sa.exc.SQLAlchemyError:
@@ -283,7 +283,9 @@ class Poller:
         now = self.clock()
         done = self.store.articles.ingest(articles, now, match)
         self.store.candidates.record(_sightings(articles, done, self.rules.active, sighted), now)
-        self.store.evidence.archive(_evidence(articles, done, origins), now, self.first_check(now))
+        self.store.evidence.archive(
+            evidence_of(articles, done, origins), now, self.first_check(now)
+        )
         tally.new += done.new
         tally.matches += len(done.matches)
         metrics.record_ingest(done.new, [match.rule_id for match in done.matches])
@@ -373,28 +375,6 @@ def _sightings(
         for article, saved in zip(articles, done.saved, strict=True)
         if saved.changed
     ]
-
-
-def _origins(feeds: Sequence[Read]) -> dict[str, Document]:
-    """The document each article's text was read from, by article key (the first read)."""
-    origins: dict[str, Document] = {}
-    for read in feeds:
-        for article, document in zip(read.articles, read.origins, strict=True):
-            origins.setdefault(article.key, document)
-    return origins
-
-
-def _evidence(
-    articles: Sequence[Article], done: Ingested, origins: Mapping[str, Document]
-) -> list[tuple[int, str, Document]]:
-    """The new matches with the document each was found in: (match id, feed, document)."""
-    by_id = {saved.article_id: article for article, saved in zip(articles, done.saved, strict=True)}
-    owed = []
-    for match in done.matches:
-        article = by_id[match.article_id]
-        if article.key in origins:
-            owed.append((match.id, article.feed, origins[article.key]))
-    return owed
 
 
 def _unconditional(jobs: Mapping[str, tuple[Feed, FeedState | None]]) -> int:
