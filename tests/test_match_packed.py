@@ -149,3 +149,20 @@ def test_the_rule_warnings_are_kept_per_version_of_the_rules(tmp_path: Path) -> 
         [w for w in first if w.rule_id == "kalina"]
     )
     assert kept.exists() and len(list(tmp_path.glob("*.lint.pickle"))) == 2
+
+
+def test_a_child_process_compiles_apart_and_keeps_the_form_and_the_warnings(
+    tmp_path: Path,
+) -> None:
+    """keep_apart: the compile runs in a child; this process finds both files and reads
+    the form without compiling (its matcher gives what a fresh compile gives)."""
+    from monitor.match import keep_apart
+
+    rules = RuleSet(people=(PersonRule("kalina", "Ihar Kalina"), PersonRule("un", "Un")))
+    keep_apart(rules, tmp_path)
+    assert len(forms(tmp_path)) == 1
+    assert len(list(tmp_path.glob("*.none.lint.pickle"))) == 1  # the start-up warnings
+    text = "Ihar Kalina was detained. Kalina appealed."
+    kept = compile_rules(rules, tmp_path)
+    assert kept.explain(text) == compile_rules(rules).explain(text)
+    assert lint(rules, languages=(), folder=tmp_path) == lint(rules, languages=())

@@ -73,12 +73,16 @@ def start_worker(records: Any, rules: RuleSet | None, folder: Path | None, owner
     """In a worker: end with `owner` (the process that started the pool); send log records
     (WARNING and up) to it; hold the rules, whose compiled form the owner kept in `folder`.
     A failure here breaks the pool, and the owner does the work instead."""
-    watch = threading.Thread(target=_end_with, args=(owner, os.getppid()), daemon=True)
-    watch.start()
+    end_with(owner)
     root = logging.getLogger()
     root.handlers[:] = [QueueHandler(records)]
     root.setLevel(logging.WARNING)
     hold_rules(rules, folder)
+
+
+def end_with(owner: int) -> None:
+    """In a child of the fork server (a worker, a compile): end it once `owner` is gone."""
+    threading.Thread(target=_end_with, args=(owner, os.getppid()), daemon=True).start()
 
 
 def _end_with(owner: int, parent: int) -> None:

@@ -107,9 +107,8 @@ class Matcher:
             if self._ruleset is None:
                 return
             ruleset = self._ruleset
-            self._people, self._terms = compiled(
-                ruleset, self.folder, lambda: self._fresh(ruleset), self._apart
-            )
+            # This process will hold the matcher: compiled here (`keep` compiles apart).
+            self._people, self._terms = compiled(ruleset, self.folder, lambda: self._fresh(ruleset))
             self._cache = _WordCache(self._people)
             self._ruleset = None
         log.debug("compiled rules=%d stems=%d", len(self.rules), len(self._people.entries))

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from pathlib import Path
 
+from monitor.match.documents import end_with
 from monitor.match.lint import lint_name, linted
 from monitor.match.matcher import terms_of
 from monitor.match.packed import keep, remembered
@@ -33,7 +35,10 @@ def keep_apart(ruleset: RuleSet, folder: Path) -> None:
     (from the fork server the poll's workers come from). A child that fails is logged; the
     caller, finding no compiled form, compiles in its own process."""
     child = multiprocessing.get_context("forkserver").Process(
-        target=keep_compiled, args=(ruleset, folder), name="monitor-compile", daemon=True
+        target=_compile_for,
+        args=(os.getpid(), ruleset, folder),
+        name="monitor-compile",
+        daemon=True,
     )
     child.start()
     child.join(CHILD_SECONDS)
@@ -42,6 +47,13 @@ def keep_apart(ruleset: RuleSet, folder: Path) -> None:
         log.error("compiling the rules apart took over %d s; compiling here", CHILD_SECONDS)
     elif child.exitcode != 0:
         log.error("compiling the rules apart failed (exit %s); compiling here", child.exitcode)
+
+
+def _compile_for(owner: int, ruleset: RuleSet, folder: Path) -> None:
+    """In the child: compile for `owner`, and end at once if it is gone (killed, it could
+    not end the child itself)."""
+    end_with(owner)
+    keep_compiled(ruleset, folder)
 
 
 def keep_compiled(ruleset: RuleSet, folder: Path) -> None:

@@ -11,10 +11,11 @@ health and next check recorded; a ``PollReport`` out.
 
 from monitor.poll.batch import PollReport
 from monitor.poll.health import FeedHealth, describe, failing_too_long, verdict
-from monitor.poll.poller import Poller
+from monitor.poll.poller import POOL_MIN_FEEDS, Poller
 from monitor.poll.pool import WorkerPool
 
 __all__ = [
+    "POOL_MIN_FEEDS",
     "FeedHealth",
     "PollReport",
     "Poller",

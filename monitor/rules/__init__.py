@@ -9,9 +9,18 @@ the listed surnames.
 
 from monitor.rules.files import load_rules
 from monitor.rules.learned import Learner
-from monitor.rules.live import COMPILED, KEPT, Active, LiveRules, compiled_folder, read_rules
+from monitor.rules.live import (
+    APART_FROM,
+    COMPILED,
+    KEPT,
+    Active,
+    LiveRules,
+    compiled_folder,
+    read_rules,
+)
 
 __all__ = [
+    "APART_FROM",
     "COMPILED",
     "KEPT",
     "Active",

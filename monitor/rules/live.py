@@ -37,6 +37,7 @@ class Active:
 
 
 KEPT = "rules-in-force"  # the folder, in the data folder, of the last good rule files
+APART_FROM = 1000  # people from which the daemon compiles a new rule set apart at its start
 COMPILED = "compiled"  # the folder, in the data folder, of compiled rule sets (match.packed)
 _STAMP = "fingerprint"  # in it: the fingerprint of the files it copies
 

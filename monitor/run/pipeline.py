@@ -27,9 +27,9 @@ from monitor.evidence import Rechecker
 from monitor.fetch import Fetcher
 from monitor.match import lint
 from monitor.model import Digest, Feed, RuleSet, without_where
-from monitor.poll import Poller, PollReport, WorkerPool
+from monitor.poll import POOL_MIN_FEEDS, Poller, PollReport, WorkerPool
 from monitor.render import Footer
-from monitor.rules import COMPILED, KEPT, Active, Learner, LiveRules
+from monitor.rules import APART_FROM, COMPILED, KEPT, Active, Learner, LiveRules
 from monitor.store import Store, StoreLock
 
 log = logging.getLogger(__name__)
@@ -73,10 +73,20 @@ def describe_failure(failed: Failed) -> str:
     return f"{failed.channel} {failed.target}: {error} ({verdict})"
 
 
-def prepare_rules(rules: Active, marker: Path) -> None:
-    """Compile rules whose compiled form is not kept yet (apart: monitor.match.prepare),
-    then warn about noisy ones once (their warnings were kept with them)."""
-    rules.matcher.keep()
+def apart(settings: Settings, rules: Active) -> bool:
+    """Whether new rules are compiled in a child process: where the poll starts worker
+    processes anyway, or the list is long. A daemon of a few feeds and rules stays one
+    process (a killed one leaves nothing behind)."""
+    many = len(settings.enabled_feeds()) >= POOL_MIN_FEEDS
+    return many or len(rules.rules.people) >= APART_FROM
+
+
+def prepare_rules(rules: Active, marker: Path, apart: bool) -> None:
+    """With `apart`, compile rules whose compiled form is not kept yet in a child process
+    (beside the first poll's fetching: monitor.match.prepare), which works out their start-up
+    warnings too; then warn about noisy rules once."""
+    if apart:
+        rules.matcher.keep()
     warn_noisy_once(rules, marker)
 
 
@@ -137,7 +147,7 @@ class Pipeline:
             # warnings: done beside the first poll's fetching, which mostly waits.
             self._prepare = threading.Thread(
                 target=prepare_rules,
-                args=(self.rules.active, self._linted()),
+                args=(self.rules.active, self._linted(), apart(settings, self.rules.active)),
                 name="rules-prepare",
                 daemon=True,
             )
@@ -236,7 +246,7 @@ class Pipeline:
         """Load changed rule files; a new or edited rule sees the recent articles once."""
         if not self.rules.reload(self.settings.config.rules):
             return False
-        prepare_rules(self.rules.active, self._linted())
+        prepare_rules(self.rules.active, self._linted(), apart(self.settings, self.rules.active))
         checked, found = self.replay(self.clock() - RETRO_WINDOW)
         log.info("rules changed: re-matched %d recent articles, %d new matches", checked, found)
         return True
