@@ -288,4 +288,20 @@ def test_a_possessive_reading_is_not_made_outside_czech_slovak_and_slovene() -> 
     assert matcher.match("Казакова заявила о переговорах.", "ru") == ()
     assert matcher.match("Babišová odmítla komentovat výsledek.", "cs") == ()
     reasons = " ".join(matcher.explain("Kazakova said the talks would go on.", "en"))
-    assert "possessive adjectives are read in Czech, Slovak and Slovene only" in reasons
+    assert "possessive adjectives are read in Slavic articles only" in reasons
+
+
+def test_an_east_slavic_possessive_adjective_counts_only_beside_the_full_name() -> None:
+    """"Лукашенков режим" names him where the article names him in full; alone, a word in
+    -ов, -ова is as often a surname of its own (Казаков, Казакова)."""
+    rules = RuleSet(people=(PersonRule("lukashenka", "Alyaksandr Lukashenka"),
+                            PersonRule("kazak", "Ivan Kazak")))  # fmt: skip
+    matcher = compile_rules(rules)
+    text = "Александр Лукашенко выступил. Лукашенков режим ответил на санкции."
+    [found] = matcher.match(text, "ru")
+    assert {e.text for e in found.evidence} == {"Александр Лукашенко", "Лукашенков"}
+    assert matcher.match("Лукашенков режим ответил на санкции.", "ru") == ()
+    assert matcher.match("Анна Казакова заявила о переговорах.", "ru") == ()
+    assert matcher.match("Казакова заявила о переговорах.", "ru") == ()
+    reasons = " ".join(matcher.explain("Лукашенков режим ответил.", "ru"))
+    assert "counts only with the full name" in reasons

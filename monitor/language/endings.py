@@ -88,13 +88,17 @@ CONSONANT: Paradigm = {
     **_table(E, "genitive (de) or plural (en)", "s"),
 }
 # Czech, Slovak and Slovene make a possessive adjective of a surname: Babišův, Babišových,
-# Johnsonovým; Slovene Mayeva, Janševega, Johnsonovo. Only verify reads them, and only in an
-# article in those languages (elsewhere Kazakova is a surname, not Kazak's). A surname in -a
+# Johnsonovým; Slovene Mayeva, Janševega, Johnsonovo; Russian and Belarusian Лукашенков
+# режим, Лукашэнкаў. Only verify reads them: in Czech, Slovak and Slovene articles as the
+# surname, in Russian, Ukrainian and Belarusian ones only beside the full name in the article
+# (Казаков is a surname as often as Казак's), elsewhere not at all. A surname in -a
 # takes -ův/-ov only for a man (Lukašenkův, Janševa); a woman's is -in, not read.
 POSSESSIVE_ADJECTIVE = "possessive adjective"
 _OWNER: Paradigm = {
     **_table(E, POSSESSIVE_ADJECTIVE, "uv ov ova ovo ovy ove ovu ovych ovym ovymi ovega ovemu"),
     **_table(E, POSSESSIVE_ADJECTIVE, "ovim ovih ev eva evo evi eve evega evemu evim evih"),
+    # Russian, Ukrainian and Belarusian: Лукашенков, -ой, -ом, -ых, -ого; Лукашэнкаў, -ава.
+    **_table(E, POSSESSIVE_ADJECTIVE, "ovoj ovom ovykh ovoho ovomu aw ava avu avym avoj avykh"),
 }
 CONSONANT.update(_OWNER)
 NOUN_A.update({e: Form(M, f.case) for e, f in _OWNER.items() if e not in NOUN_A})

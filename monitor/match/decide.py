@@ -98,6 +98,8 @@ def _lone(
         return _yes(s, named, "named_elsewhere")
     if (other := _someone_else(s, doc)) is not None:
         return _no(s, other)
+    if s.owner:  # Казаков is a surname as often as Казак's
+        return _no(s, "a possessive adjective (Лукашенков) counts only with the full name")
     if context:  # a context term is the rule's own: it picks this person among namesakes
         return _yes(s, f"context term '{context}' present", "context", (context,))
     if (shared := _shared(s, doc)) is not None:

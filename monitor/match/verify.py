@@ -34,6 +34,7 @@ _PART_BEFORE = re.compile(r"[^\W\d_]+$")
 MIN_LOOSE_ONE_NAME = 6
 _LINE_WORDS = re.compile(r"[^\W\d_]{2,}")
 POSSESSIVE_LANGUAGES = frozenset({"cs", "sk", "sl"})
+EAST_SLAVIC = frozenset({"ru", "uk", "be"})
 
 
 class Kind(enum.Enum):
@@ -59,6 +60,7 @@ class Sighting:
     exact: bool = False  # named in full with the given name spelled as the rule spells it
     office: bool = False  # after a word of office ("premier May"): used as a name
     guessed: bool = False  # read with a letter the rule does not write (h as х, s as š)
+    owner: bool = False  # an East Slavic possessive adjective: counts only with the full name
 
 
 def _capitalised(word: str) -> bool:
@@ -161,7 +163,9 @@ def sight(person: Person, number: int, cand: Candidate, place: Place) -> Sightin
         return _with_given(seen, cand, given)
     if cand.loose and not (person.parts.single and len(place.word) >= MIN_LOOSE_ONE_NAME):
         return seen.at(Kind.OTHER, here, "spelling only close; needs its given name")
-    if form.case == POSSESSIVE_ADJECTIVE and (why := _not_possessive(place)) is not None:
+    owner = form.case == POSSESSIVE_ADJECTIVE and place.language in EAST_SLAVIC
+    possessive = form.case == POSSESSIVE_ADJECTIVE and not owner
+    if possessive and (why := _not_possessive(place)) is not None:
         return seen.at(Kind.OTHER, here, why)
     if (why := elsewhere(place)) is not None:
         return seen.at(Kind.OTHER, here, why, conflict=why.startswith("beside"))
@@ -172,7 +176,7 @@ def sight(person: Person, number: int, cand: Candidate, place: Place) -> Sightin
     transcribed = cand.transcribed
     office = _after_office(place)
     return seen.at(Kind.LONE, here, "", name_use=name_use, plural=plural, transcribed=transcribed,
-                   office=office, guessed=cand.guessed)  # fmt: skip
+                   office=office, guessed=cand.guessed, owner=owner)  # fmt: skip
 
 
 # Babišová, Babišové, Babišovou, Slovak Babišovej: a woman's -ová, not his possessive.
@@ -182,7 +186,7 @@ _WOMANS_OVA = re.compile(r"ov(?:á|é|ú|ou|ej)$")
 def _not_possessive(place: Place) -> str | None:
     """Why a word read as a possessive adjective made from the surname is not one here."""
     if place.language not in POSSESSIVE_LANGUAGES:
-        return "possessive adjectives are read in Czech, Slovak and Slovene only"
+        return "possessive adjectives are read in Slavic articles only"
     if _WOMANS_OVA.search(place.word):
         return "a woman's surname in -ová, not the person's possessive"
     return None
