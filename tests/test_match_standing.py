@@ -133,3 +133,13 @@ def test_learning_anew_keeps_the_compiled_indexes_and_changes_only_the_decision(
     assert matcher.match("Лукашенко подписал указ.", "ru") == ()  # the old one is unchanged
     evidence = twin.match("Лукашенко подписал указ.", "ru")[0].evidence[0]
     assert evidence.basis == "known"
+
+
+def test_learning_makes_no_matcher_build_before_it_is_needed() -> None:
+    """At a start, what the store learned is put in force before any article: the matcher
+    is not compiled (or read) for it, and once needed it decides with the counts."""
+    matcher = compile_rules(RULES)
+    twin = matcher.relearned(replace(RULES, learned=tuple(learned(STORIES).values())))
+    assert not matcher.is_ready and not twin.is_ready
+    assert [m.rule_id for m in twin.match("Лукашенко подписал указ.", "ru")] == ["lukashenko"]
+    assert not matcher.is_ready  # the first one was left as it was

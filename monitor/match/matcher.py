@@ -95,10 +95,13 @@ class Matcher:
 
     def relearned(self, ruleset: RuleSet) -> Matcher:
         """This matcher with what `ruleset.learned` says (the same rules, learned anew),
-        sharing the compiled indexes: learning never compiles again."""
-        self.ready()
-        twin = Matcher.__new__(Matcher)
-        twin.__dict__.update(self.__dict__)
+        sharing the compiled indexes once built: learning never compiles again, and never
+        makes a matcher not needed yet build or read its indexes."""
+        with self._building:
+            if self._ruleset is not None:  # not built: the twin builds when it is needed
+                return Matcher(ruleset, self.folder, self._apart)
+            twin = Matcher.__new__(Matcher)
+            twin.__dict__.update(self.__dict__)
         twin._learned = _learned(ruleset)
         return twin
 
