@@ -89,7 +89,7 @@ class Matcher:
 
     def ready(self) -> None:
         """Compile now (or read the compiled form kept in `folder`) rather than at the
-        first article: before worker processes start, so that they only read it."""
+        first article: this process matches with it (`keep` is for workers' use)."""
         if self._ruleset is not None:
             self._build()
 
@@ -152,7 +152,7 @@ class Matcher:
     def lower_case_readings(self, text: str) -> set[int]:
         """People (rule indexes) whose surname a lower-case word of the text reads as, by
         its letters (not by consonants alone): May in "may", Hunt in "hunt"."""
-        self._prepared(text)
+        self.ready()
         found: set[int] = set()
         for word in {w for w in _WORD.findall(text) if w[0].islower()}:
             cands = self._cache[word[0].upper() + word[1:]]

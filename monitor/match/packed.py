@@ -52,22 +52,12 @@ Buffer: TypeAlias = "bytes | _Window"  # a body: in memory, or a window on a map
 Packed = tuple[dict[str, Any], Buffer]
 
 
-def compiled(
-    ruleset: RuleSet,
-    folder: Path | None,
-    build: Callable[[], Built],
-    apart: Callable[[RuleSet, Path], None] | None = None,
-) -> Built:
-    """The indexes of `ruleset`: from `folder` when it holds them, else compiled by `apart`
-    (a child process that keeps them there, monitor.match.prepare) or else built here (and
-    kept there when it can be written)."""
+def compiled(ruleset: RuleSet, folder: Path | None, build: Callable[[], Built]) -> Built:
+    """The indexes of `ruleset`: from `folder` when it holds them, else built here (and
+    kept there when it can be written; `ensure_kept` compiles apart)."""
     path = _form(ruleset, folder) if folder is not None else None
     if path is not None and (packed := _mapped(path)) is not None:
         return _unpack(packed)
-    if folder is not None and path is not None and apart is not None:
-        apart(ruleset, folder)
-        if (packed := _mapped(path)) is not None:
-            return _unpack(packed)
     built = _pack(*build())
     if path is not None:
         _write(path, _file(built))

@@ -58,16 +58,9 @@ class Tally:
         """One Standing per person whose surname the articles held, by rule id (as the
         store keeps them, so that the same counts compare equal)."""
         found = []
-        for person, c in sorted(self.counts.items()):
+        for person, c in self.counts.items():
             rule = self.matcher.rules[person]  # people come first among the rules
             assert isinstance(rule, PersonRule)
             found.append(Standing(rule.id, surname_of(rule), c.named, c.others, c.lower,
                                   c.seen, self.days))  # fmt: skip
         return tuple(sorted(found, key=lambda s: s.rule_id))
-
-
-def tally(matcher: Matcher, articles: Iterable[Article], days: int) -> tuple[Standing, ...]:
-    """The standing of every listed surname the articles hold."""
-    counts = Tally(matcher, days)
-    counts.add(articles)
-    return counts.standings()

@@ -118,7 +118,6 @@ class WorkerPool:
         self.broken = False
 
     def close(self) -> None:
-        self.wait_ready()
         self._stop()
         if self._listener is not None:
             self._listener.stop()
